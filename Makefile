@@ -1,0 +1,51 @@
+# The front door: make, make check, make demo.  The real build is CMake.
+BUILD   ?= build
+ASAN    ?= build-asan
+FUZZ    ?= build-fuzz
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+GEN     := $(shell command -v ninja >/dev/null 2>&1 && echo -G Ninja)
+FUZZ_SECONDS ?= 20
+
+.PHONY: all bootstrap check check-unit check-asan fuzz demo clean conformance
+
+all: bootstrap
+	@test -f $(BUILD)/CMakeCache.txt || cmake -S . -B $(BUILD) $(GEN)
+	cmake --build $(BUILD) -j $(JOBS)
+
+bootstrap:
+	@scripts/bootstrap
+
+# Everything: the normal build and its tests (conformance against the
+# kernel included), the sanitizer build and its tests, a short fuzz run.
+check: all check-asan fuzz
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+check-asan: bootstrap
+	@test -f $(ASAN)/CMakeCache.txt || cmake -S . -B $(ASAN) $(GEN) \
+		-DCMAKE_BUILD_TYPE=Debug -DNFU_SANITIZE=ON -DCMAKE_C_COMPILER=clang
+	cmake --build $(ASAN) -j $(JOBS)
+	cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -j $(JOBS) -LE conformance
+
+fuzz: bootstrap
+	@test -f $(FUZZ)/CMakeCache.txt || cmake -S . -B $(FUZZ) $(GEN) \
+		-DCMAKE_BUILD_TYPE=Debug -DNFU_FUZZ=ON -DCMAKE_C_COMPILER=clang
+	cmake --build $(FUZZ) -j $(JOBS)
+	@for f in $(FUZZ)/tests/fuzz/fuzz_*; do \
+		[ -x $$f ] || continue; n=$$(basename $$f); \
+		mkdir -p $(FUZZ)/corpus/$$n; \
+		echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+			$(FUZZ)/corpus/$$n tests/fuzz/corpus/$$n 2>$(FUZZ)/$$n.log \
+			|| { tail -40 $(FUZZ)/$$n.log; exit 1; }; \
+	done
+
+conformance: all
+	cd $(BUILD) && ctest --output-on-failure -L conformance
+
+demo: all
+	@echo "make demo arrives with 'nfu replay' (issue 4); for now the embedding example:"
+	$(BUILD)/examples/embed
+
+clean:
+	rm -rf $(BUILD) $(ASAN) $(FUZZ)

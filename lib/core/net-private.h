@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * core/net-private.h - the inside of struct nfu_net and of the hook
+ * framework, for the library's own layers.
+ *
+ * Thread-safety: every field is touched only by the thread driving the
+ * stack (see nfu/net.h); there are no locks.
+ */
+#ifndef NFU_CORE_NET_PRIVATE_H
+#define NFU_CORE_NET_PRIVATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nfu/hook.h"
+#include "nfu/net.h"
+#include "nfu/pkt.h"
+
+#define NFU_MAX_HOOKS 8
+#define NFU_MAX_DEVS 256
+
+struct nfu_hook_entry {
+	nfu_hookfn *hook;
+	void *priv;
+	const struct nfu_hook_ops *ops; /* identity; NULL once unregistered */
+};
+
+/* An immutable, sorted array of hook entries.  'refs' counts the stack's
+ * pointer to it (while published), traversals under way and queued
+ * packets that will resume in it; it is freed when 'refs' reaches 0. */
+struct nfu_hook_entries {
+	unsigned int num;
+	unsigned int refs;
+	struct nfu_hook_entries *retired_next; /* on net->hooks_retired */
+	struct nfu_hook_entry e[];
+};
+
+struct nfu_queue_entry {
+	struct nfu_pkt *pkt;
+	struct nfu_hook_state state;
+	struct nfu_hook_entries *entries; /* holds a ref */
+	unsigned int index;               /* entry that queued */
+	uint32_t id;
+};
+
+/* A function run when the stack is freed (upper layers register theirs:
+ * the stack knows nothing of them). */
+struct nfu_net_exit {
+	void (*fn)(struct nfu_net *net, void *priv);
+	void *priv;
+	struct nfu_net_exit *next;
+};
+
+struct nfu_ipv4_net; /* lib/ipv4 */
+
+struct nfu_net {
+	struct nfu_hook_entries *hooks[NFU_PROTO_NUMPROTO][NFU_MAX_HOOKS];
+	struct nfu_hook_entries *hooks_retired; /* replaced, still referenced */
+	struct nfu_queue_handler qh[NFU_PROTO_NUMPROTO];
+	bool qh_set[NFU_PROTO_NUMPROTO];
+	uint32_t queue_id_next;
+
+	struct nfu_dev *devs[NFU_MAX_DEVS]; /* by ifindex; [0] unused */
+	unsigned int ndevs;                 /* highest ifindex in use */
+
+	struct nfu_net_ops ops;
+	uint64_t (*clock)(void *priv);
+	void *clock_priv;
+	uint64_t now;
+
+	struct nfu_stats stats;
+	uint64_t drops[NFU_DROP_MAX];
+	uint64_t pkt_id_next;
+
+	/* packet pool: free pooled buffers */
+	struct nfu_pkt *pool_free;
+	unsigned int pool_nfree;
+
+	struct nfu_ipv4_net *ipv4;
+	struct nfu_net_exit *exits;
+};
+
+/* Core life cycle (nfu_net_new in lib/ipv4 builds on these). */
+struct nfu_net *nfu_net_core_alloc(void);
+void nfu_net_core_free(struct nfu_net *net);
+int nfu_net_add_exit(struct nfu_net *net,
+		     void (*fn)(struct nfu_net *net, void *priv), void *priv);
+int nfu_dev_core_add(struct nfu_net *net, const char *name, bool loopback);
+
+/* Free 'pkt' for 'reason': counts it and tells ops.dropped. */
+void nfu_pkt_drop(struct nfu_pkt *pkt, enum nfu_drop_reason reason);
+
+/*
+ * The hook traversal: NF_HOOK().  Runs the hook's functions on 'pkt'; when
+ * they accept, calls 'okfn' and returns its result.  Returns 0 when the
+ * packet was stolen or queued, -EPERM when dropped.
+ */
+int nfu_hook_slow(struct nfu_pkt *pkt, struct nfu_hook_state *state,
+		  struct nfu_hook_entries *e, unsigned int i);
+
+static inline int nfu_nf_hook(struct nfu_net *net, uint8_t pf, uint8_t hook,
+			      struct nfu_pkt *pkt, struct nfu_dev *in,
+			      struct nfu_dev *out,
+			      int (*okfn)(struct nfu_net *, struct nfu_pkt *))
+{
+	struct nfu_hook_entries *e = net->hooks[pf][hook];
+	struct nfu_hook_state st;
+
+	if (!e)
+		return okfn(net, pkt);
+	st.hook = hook;
+	st.pf = pf;
+	st.in = in;
+	st.out = out;
+	st.net = net;
+	st.okfn = okfn;
+	return nfu_hook_slow(pkt, &st, e, 0);
+}
+
+/* Drop every queued packet (on unregistration). */
+void nfu_queue_hook_drop(struct nfu_net *net);
+
+#endif
