@@ -87,6 +87,9 @@ int nfu_net_add_exit(struct nfu_net *net,
 		     void (*fn)(struct nfu_net *net, void *priv), void *priv);
 int nfu_dev_core_add(struct nfu_net *net, const char *name, bool loopback);
 
+/* Frees the pool's free list (at stack teardown). */
+void nfu_net_pool_release(struct nfu_net *net);
+
 /* Free 'pkt' for 'reason': counts it and tells ops.dropped. */
 void nfu_pkt_drop(struct nfu_pkt *pkt, enum nfu_drop_reason reason);
 
@@ -116,6 +119,17 @@ static inline int nfu_nf_hook(struct nfu_net *net, uint8_t pf, uint8_t hook,
 	st.okfn = okfn;
 	return nfu_hook_slow(pkt, &st, e, 0);
 }
+
+/* Queue 'pkt' from entry 'index' of 'e' (the hook function that said
+ * 'verdict').  Returns 0 when queued, 1 when there is no one to take it
+ * and the bypass flag says go on, -errno when it was dropped. */
+int nfu_queue_enqueue(struct nfu_pkt *pkt, const struct nfu_hook_state *state,
+		      struct nfu_hook_entries *e, unsigned int index,
+		      unsigned int verdict);
+/* Continue the traversal of a queued packet with the handler's verdict. */
+void nfu_hook_resume(struct nfu_queue_entry *qe, unsigned int verdict);
+/* Forget all hooks (stack teardown). */
+void nfu_hook_release_all(struct nfu_net *net);
 
 /* Drop every queued packet (on unregistration). */
 void nfu_queue_hook_drop(struct nfu_net *net);
