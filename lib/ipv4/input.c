@@ -12,6 +12,7 @@
 
 #define ETH_HLEN 14
 #define ETH_P_IP 0x0800
+#define NET_IP_ALIGN 2
 
 static int deliver_in(struct nfu_net *net, struct nfu_pkt *pkt);
 
@@ -24,12 +25,16 @@ int nfu_rx(struct nfu_net *net, int ifindex, const void *frame, size_t len)
 	if (!dev)
 		return -ENODEV;
 	net->stats.rx++;
-	pkt = nfu_pkt_from_bytes(net, frame, len);
+	pkt = nfu_pkt_alloc(net, len + NET_IP_ALIGN);
 	if (!pkt) {
 		net->drops[NFU_DROP_NOMEM]++;
 		net->stats.dropped++;
 		return -ENOMEM;
 	}
+	/* as Linux's NET_IP_ALIGN: the IP header after the 14-byte
+	 * Ethernet header lands on a 4-byte boundary */
+	pkt->data += NET_IP_ALIGN;
+	memcpy(nfu_pkt_put(pkt, len), frame, len);
 	pkt->in = dev;
 	pkt->mac_off = (uint32_t)nfu_pkt_headroom(pkt);
 	if (len < ETH_HLEN || ((f[12] << 8) | f[13]) != ETH_P_IP) {
