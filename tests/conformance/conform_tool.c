@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * conform_tool.c - the parts of the conformance suite that do not need
+ * nfu: the kernel side's sender and result maker, and the comparison.
+ *
+ *   conform_tool show SCEN
+ *       Builds every frame of scenario directory SCEN and decodes it.
+ *   conform_tool devices SCEN
+ *       Prints "DEV HOST_MAC PEER_MAC" per device, in topology order.
+ *   conform_tool send SCEN PAUSE_MS DEV=NETNS:IFNAME…
+ *       Sends the frames in order, each from the peer interface IFNAME in
+ *       the named network namespace (/var/run/netns/NETNS) of its device,
+ *       PAUSE_MS milliseconds apart.  One process: the AF_PACKET sockets
+ *       are opened in each namespace (setns there and back), so that the
+ *       order of the frames is the order of the file.
+ *   conform_tool result SCEN OUT ORIGIN COUNTERS DEV=PCAP…
+ *       Writes the result (result.h) from the output of
+ *       'iptables-legacy -t mangle -L -v -x -n' in COUNTERS and the
+ *       captures made on each device's peer.
+ *   conform_tool compare SCEN A A_NAME B B_NAME [-v]
+ *       Compares two results; exit 0 when equal, 1 when not, 2 on error.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pcapfile.h"
+#include "pktdesc.h"
+#include "result.h"
+#include "scenario.h"
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: conform_tool show SCEN\n"
+		"       conform_tool devices SCEN\n"
+		"       conform_tool send SCEN PAUSE_MS DEV=NETNS:IFNAME...\n"
+		"       conform_tool result SCEN OUT ORIGIN COUNTERS DEV=PCAP...\n"
+		"       conform_tool compare SCEN A A_NAME B B_NAME [-v]\n");
+	return 2;
+}
+
+static int load(struct conf_scenario *sc, const char *dir)
+{
+	char err[1024];
+
+	if (conf_scenario_load(sc, dir, err, sizeof(err))) {
+		fprintf(stderr, "conform_tool: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void print_mac(const uint8_t *m)
+{
+	printf("%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+	       m[5]);
+}
+
+static int cmd_show(const struct conf_scenario *sc)
+{
+	char desc[1024];
+	unsigned int i;
+
+	for (i = 0; i < sc->nframes; i++) {
+		conf_describe(sc->frames[i].data, sc->frames[i].len, desc,
+			      sizeof(desc));
+		printf("%u (line %u) %s: %s\n", i + 1, sc->frames[i].line,
+		       sc->frames[i].dev, desc);
+	}
+	return 0;
+}
+
+static int cmd_devices(const struct conf_scenario *sc)
+{
+	unsigned int i;
+
+	for (i = 0; i < sc->ndevs; i++) {
+		printf("%s ", sc->devs[i].name);
+		print_mac(sc->devs[i].mac);
+		putchar(' ');
+		print_mac(sc->devs[i].peer_mac);
+		putchar('\n');
+	}
+	return 0;
+}
+
+/* A packet socket bound to 'ifname' in namespace 'netns'; -1 on error. */
+static int open_in_netns(int selfns, const char *netns, const char *ifname)
+{
+	struct sockaddr_ll sll;
+	char path[512];
+	int nsfd, s = -1, saved;
+
+	snprintf(path, sizeof(path), "/var/run/netns/%s", netns);
+	nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0) {
+		fprintf(stderr, "conform_tool: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (setns(nsfd, CLONE_NEWNET)) {
+		fprintf(stderr, "conform_tool: setns %s: %s\n", netns,
+			strerror(errno));
+		close(nsfd);
+		return -1;
+	}
+	close(nsfd);
+	/* Protocol 0: this socket only sends, it receives nothing. */
+	s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		fprintf(stderr, "conform_tool: socket: %s\n", strerror(errno));
+		goto back;
+	}
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_ifindex = (int)if_nametoindex(ifname);
+	if (!sll.sll_ifindex ||
+	    bind(s, (struct sockaddr *)&sll, sizeof(sll))) {
+		fprintf(stderr, "conform_tool: %s in %s: %s\n", ifname, netns,
+			strerror(errno));
+		close(s);
+		s = -1;
+	}
+back:
+	saved = errno;
+	if (setns(selfns, CLONE_NEWNET)) {
+		fprintf(stderr, "conform_tool: setns back: %s\n",
+			strerror(errno));
+		exit(2);
+	}
+	errno = saved;
+	return s;
+}
+
+static int cmd_send(const struct conf_scenario *sc, unsigned long pause_ms,
+		    char **maps, int nmaps)
+{
+	int socks[CONF_MAX_DEVS];
+	struct timespec ts;
+	unsigned int i;
+	int selfns, k, ret = 2;
+
+	for (i = 0; i < CONF_MAX_DEVS; i++)
+		socks[i] = -1;
+	selfns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (selfns < 0) {
+		perror("conform_tool: /proc/self/ns/net");
+		return 2;
+	}
+	for (k = 0; k < nmaps; k++) {
+		char dev[64], netns[256], ifname[64];
+		int d;
+
+		if (sscanf(maps[k], "%63[^=]=%255[^:]:%63s", dev, netns,
+			   ifname) != 3) {
+			fprintf(stderr, "conform_tool: expected DEV=NETNS:IFNAME,"
+				" not `%s'\n", maps[k]);
+			goto out;
+		}
+		d = conf_scenario_dev(sc, dev);
+		if (d < 0) {
+			fprintf(stderr, "conform_tool: no device `%s'\n", dev);
+			goto out;
+		}
+		socks[d] = open_in_netns(selfns, netns, ifname);
+		if (socks[d] < 0)
+			goto out;
+	}
+	ts.tv_sec = (time_t)(pause_ms / 1000);
+	ts.tv_nsec = (long)(pause_ms % 1000) * 1000000L;
+	for (i = 0; i < sc->nframes; i++) {
+		const struct conf_frame *f = &sc->frames[i];
+		int d = conf_scenario_dev(sc, f->dev);
+
+		if (i > 0)
+			nanosleep(&ts, NULL);
+		if (d < 0 || socks[d] < 0) {
+			fprintf(stderr, "conform_tool: no socket for `%s'\n",
+				f->dev);
+			goto out;
+		}
+		if (send(socks[d], f->data, f->len, 0) != (ssize_t)f->len) {
+			fprintf(stderr, "conform_tool: send (line %u): %s\n",
+				f->line, strerror(errno));
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	for (i = 0; i < CONF_MAX_DEVS; i++)
+		if (socks[i] >= 0)
+			close(socks[i]);
+	close(selfns);
+	return ret;
+}
+
+/* The packet count of each built-in chain's first rule. */
+static int read_counters(const char *path, struct conf_result *r)
+{
+	char line[1024];
+	int h = -1, i;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		fprintf(stderr, "conform_tool: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char name[64];
+		unsigned long long pkts;
+
+		if (sscanf(line, "Chain %63s", name) == 1) {
+			h = -1;
+			for (i = 0; i < CONF_NHOOKS; i++)
+				if (strcmp(name, conf_hook_names[i]) == 0)
+					h = i;
+			continue;
+		}
+		if (h >= 0 && !r->has_hooks[h] &&
+		    sscanf(line, " %llu", &pkts) == 1) {
+			r->hooks[h] = pkts;
+			r->has_hooks[h] = true;
+		}
+	}
+	fclose(f);
+	for (i = 0; i < CONF_NHOOKS; i++)
+		if (!r->has_hooks[i]) {
+			fprintf(stderr, "conform_tool: %s: no rule counter in"
+				" chain %s\n", path, conf_hook_names[i]);
+			return -1;
+		}
+	return 0;
+}
+
+struct add_ctx {
+	struct conf_result *r;
+	const char *dev;
+};
+
+static int add_frame(void *priv, const unsigned char *frame, size_t len)
+{
+	struct add_ctx *c = priv;
+
+	return conf_result_add(c->r, c->dev, frame, len);
+}
+
+static int cmd_result(const struct conf_scenario *sc, const char *out,
+		      const char *origin, const char *counters, char **maps,
+		      int nmaps)
+{
+	struct conf_result r;
+	unsigned int i;
+	int k, ret = 2, e;
+
+	conf_result_init(&r);
+	if (read_counters(counters, &r))
+		goto out;
+	/* In the order of the topology's devices, whatever the arguments. */
+	for (i = 0; i < sc->ndevs; i++)
+		for (k = 0; k < nmaps; k++) {
+			size_t n = strlen(sc->devs[i].name);
+			struct add_ctx c = { &r, sc->devs[i].name };
+
+			if (strncmp(maps[k], sc->devs[i].name, n) != 0 ||
+			    maps[k][n] != '=')
+				continue;
+			e = conf_pcap_read(maps[k] + n + 1, add_frame, &c);
+			if (e) {
+				fprintf(stderr, "conform_tool: %s: %s\n",
+					maps[k] + n + 1, strerror(-e));
+				goto out;
+			}
+		}
+	e = conf_result_write(&r, sc, origin, out);
+	if (e) {
+		fprintf(stderr, "conform_tool: %s: %s\n", out, strerror(-e));
+		goto out;
+	}
+	ret = 0;
+out:
+	conf_result_free(&r);
+	return ret;
+}
+
+static int cmd_compare(const struct conf_scenario *sc, const char *a,
+		       const char *aname, const char *b, const char *bname,
+		       bool verbose)
+{
+	struct conf_result ra, rb;
+	char err[1024];
+	unsigned int diffs;
+
+	if (conf_result_read(&ra, a, err, sizeof(err))) {
+		fprintf(stderr, "conform_tool: %s\n", err);
+		return 2;
+	}
+	if (conf_result_read(&rb, b, err, sizeof(err))) {
+		fprintf(stderr, "conform_tool: %s\n", err);
+		conf_result_free(&ra);
+		return 2;
+	}
+	diffs = conf_result_compare(&ra, aname, &rb, bname, sc, verbose,
+				    stdout);
+	conf_result_free(&ra);
+	conf_result_free(&rb);
+	return diffs ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct conf_scenario sc;
+	int ret;
+
+	if (argc < 3)
+		return usage();
+	if (load(&sc, argv[2]))
+		return 2;
+	if (strcmp(argv[1], "show") == 0 && argc == 3) {
+		ret = cmd_show(&sc);
+	} else if (strcmp(argv[1], "devices") == 0 && argc == 3) {
+		ret = cmd_devices(&sc);
+	} else if (strcmp(argv[1], "send") == 0 && argc >= 4) {
+		char *end;
+		unsigned long ms = strtoul(argv[3], &end, 10);
+
+		ret = *end || ms > 10000 ? usage()
+					 : cmd_send(&sc, ms, argv + 4, argc - 4);
+	} else if (strcmp(argv[1], "result") == 0 && argc >= 6) {
+		ret = cmd_result(&sc, argv[3], argv[4], argv[5], argv + 6,
+				 argc - 6);
+	} else if (strcmp(argv[1], "compare") == 0 &&
+		   (argc == 7 || (argc == 8 && strcmp(argv[7], "-v") == 0))) {
+		ret = cmd_compare(&sc, argv[3], argv[4], argv[5], argv[6],
+				  argc == 8);
+	} else {
+		ret = usage();
+	}
+	conf_scenario_free(&sc);
+	return ret;
+}

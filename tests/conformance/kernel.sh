@@ -1,0 +1,161 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# kernel.sh TOOL SCENARIO_DIR OUT - run a scenario through the Linux kernel.
+#
+# The host is a network namespace configured by the scenario's topology
+# (each line run as it is there); each of its devices is a veth whose other
+# end sits alone in a peer namespace (no address, IPv6 off, fixed MAC).
+# The mangle table counts each hook with one empty rule per chain; tcpdump
+# records what arrives at every peer; TOOL (conform_tool) sends the frames
+# from the peers.  The result (counters and frames) is written to OUT.
+#
+# Exits 77 when the kernel side cannot run here (not root, no 'ip netns',
+# no iptables-legacy or tcpdump), 1 on a failure, 0 otherwise.
+
+set -u
+
+PAUSE_MS=${NFU_CONFORM_PAUSE_MS:-20}
+
+tool=$1
+scen=$2
+out=$3
+
+skip() {
+	echo "kernel side skipped: $*" >&2
+	exit 77
+}
+
+[ "$(id -u)" = 0 ] || skip "not root"
+for c in ip iptables-legacy tcpdump sysctl; do
+	command -v $c >/dev/null 2>&1 || skip "no $c"
+done
+ip netns list >/dev/null 2>&1 || skip "no 'ip netns'"
+
+tag=nfuc$$
+host=$tag-h
+work=$(mktemp -d /tmp/nfu-conform.XXXXXX) || exit 1
+peers=""
+pids=""
+
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $pids; do
+		wait "$p" 2>/dev/null
+	done
+	for ns in $host $peers; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	[ -n "${NFU_CONFORM_KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+fail() {
+	echo "kernel side: $*" >&2
+	exit 1
+}
+
+hx() {
+	ip netns exec "$host" "$@"
+}
+
+"$tool" devices "$scen" >"$work/devices" || fail "bad scenario $scen"
+
+ip netns add "$host" || skip "cannot create a network namespace"
+# IPv6 off before any link comes up: no router solicitations, no MLD.
+hx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+	net.ipv6.conf.default.disable_ipv6=1 || fail "sysctl in $host"
+# A new namespace inherits the conf/all and conf/default values of the
+# initial one; nfu starts from Linux's built-in defaults, so set those.
+hx sysctl -qw net.ipv4.ip_forward=0 \
+	net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+	net.ipv4.conf.all.accept_local=0 net.ipv4.conf.default.accept_local=0 \
+	net.ipv4.conf.all.route_localnet=0 \
+	net.ipv4.conf.default.route_localnet=0 \
+	net.ipv4.conf.all.send_redirects=1 \
+	net.ipv4.conf.default.send_redirects=1 \
+	net.ipv4.conf.all.log_martians=0 \
+	net.ipv4.conf.default.log_martians=0 >/dev/null ||
+	fail "sysctl defaults in $host"
+hx ip link set lo up || fail "lo up"
+
+n=0
+maps=""
+pcaps=""
+while read -r dev hmac pmac; do
+	peer=$tag-p$n
+	ip netns add "$peer" || fail "netns $peer"
+	peers="$peers $peer"
+	ip netns exec "$peer" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 || fail "sysctl in $peer"
+	hx ip link add "$dev" address "$hmac" type veth \
+		peer name "p$n" address "$pmac" netns "$peer" ||
+		fail "veth $dev"
+	ip -n "$peer" link set "p$n" up || fail "p$n up"
+	maps="$maps $dev=$peer:p$n"
+	pcaps="$pcaps $dev=$work/$dev.pcap"
+	n=$((n + 1))
+done <"$work/devices"
+
+# The topology: 'ip link' lines first, with the devices down (a veth's MAC
+# cannot change while it is up), then every device up, then the rest in
+# order ('ip link add' is left out: the device is a veth already).
+grep -v '^[[:space:]]*#' "$scen/topology" | sed 's/#.*//' >"$work/topology"
+while read -r line; do
+	case "$line" in
+	"ip link set "* | "ip l set "* | "ip li set "* | "ip link s "*)
+		hx $line || fail "topology: $line" ;;
+	esac
+done <"$work/topology"
+while read -r dev hmac pmac; do
+	hx ip link set "$dev" up || fail "$dev up"
+done <"$work/devices"
+while read -r line; do
+	case "$line" in
+	"") ;;
+	"ip link set "* | "ip l set "* | "ip li set "* | "ip link s "*) ;;
+	"ip link add "* | "ip l add "* | "ip li add "* | "ip link a "*) ;;
+	*) hx $line >/dev/null || fail "topology: $line" ;;
+	esac
+done <"$work/topology"
+
+for chain in PREROUTING INPUT FORWARD OUTPUT POSTROUTING; do
+	hx iptables-legacy -t mangle -A $chain || fail "iptables-legacy $chain"
+done
+
+n=0
+while read -r dev hmac pmac; do
+	ip netns exec "$tag-p$n" tcpdump -i "p$n" -Q in -w "$work/$dev.pcap" \
+		-U -n -s 0 -Z root --immediate-mode 2>"$work/$dev.tcpdump" &
+	pids="$pids $!"
+	n=$((n + 1))
+done <"$work/devices"
+# Wait until every tcpdump captures.
+for dev in $(cut -d' ' -f1 "$work/devices"); do
+	i=0
+	until grep -q "listening on" "$work/$dev.tcpdump" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 500 ] || fail "tcpdump on $dev: $(cat "$work/$dev.tcpdump")"
+		sleep 0.01
+	done
+done
+
+"$tool" send "$scen" "$PAUSE_MS" $maps || fail "sending"
+sleep 0.3
+
+for p in $pids; do
+	kill -INT "$p" 2>/dev/null
+done
+for p in $pids; do
+	wait "$p" 2>/dev/null
+done
+pids=""
+
+hx iptables-legacy -t mangle -L -v -x -n >"$work/counters" ||
+	fail "iptables-legacy -L"
+"$tool" result "$scen" "$out" "Linux $(uname -r) in network namespaces" \
+	"$work/counters" $pcaps || fail "result"
+exit 0

@@ -1,0 +1,573 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * result.c - results as text, their comparison and a frame decoder
+ * (see result.h).
+ */
+#include "result.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pktdesc.h"
+
+const char *const conf_hook_names[CONF_NHOOKS] = {
+	"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING",
+};
+
+void conf_result_init(struct conf_result *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+void conf_result_free(struct conf_result *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->npkts; i++)
+		free(r->pkts[i].data);
+	free(r->pkts);
+	conf_result_init(r);
+}
+
+int conf_result_add(struct conf_result *r, const char *dev, const void *frame,
+		    size_t len)
+{
+	struct conf_pkt *p = realloc(r->pkts, (r->npkts + 1) * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	r->pkts = p;
+	p = &r->pkts[r->npkts];
+	snprintf(p->dev, sizeof(p->dev), "%s", dev);
+	p->data = malloc(len ? len : 1);
+	if (!p->data)
+		return -ENOMEM;
+	memcpy(p->data, frame, len);
+	p->len = len;
+	r->npkts++;
+	return 0;
+}
+
+/* A string being built. */
+struct sb {
+	char *buf;
+	size_t cap, len;
+};
+
+static void sbf(struct sb *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void sbf(struct sb *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->len >= b->cap)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->buf + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		b->len += (size_t)n;
+	if (b->len >= b->cap)
+		b->len = b->cap - 1;
+}
+
+static unsigned int be16(const unsigned char *p)
+{
+	return (unsigned int)(p[0] << 8 | p[1]);
+}
+
+static unsigned long be32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 |
+	       (unsigned long)p[2] << 8 | p[3];
+}
+
+static const char *addr(const unsigned char *p, char *buf)
+{
+	snprintf(buf, 16, "%u.%u.%u.%u", p[0], p[1], p[2], p[3]);
+	return buf;
+}
+
+static const char *icmp_name(unsigned int type)
+{
+	switch (type) {
+	case 0: return "echo-reply";
+	case 3: return "unreach";
+	case 4: return "source-quench";
+	case 5: return "redirect";
+	case 8: return "echo";
+	case 11: return "time-exceeded";
+	case 12: return "param-problem";
+	case 13: return "timestamp";
+	case 14: return "timestamp-reply";
+	default: return NULL;
+	}
+}
+
+static const char *unreach_name(unsigned int code)
+{
+	static const char *const names[] = {
+		"net", "host", "protocol", "port", "frag-needed", "srcroute",
+		"net-unknown", "host-unknown", "isolated", "net-prohibited",
+		"host-prohibited", "net-tos", "host-tos", "admin-prohibited",
+		"precedence-violation", "precedence-cutoff",
+	};
+
+	return code < sizeof(names) / sizeof(names[0]) ? names[code] : NULL;
+}
+
+static uint32_t pseudo(const unsigned char *ip, unsigned int proto,
+		       size_t len)
+{
+	return (uint32_t)(be16(ip + 12) + be16(ip + 14) + be16(ip + 16) +
+			  be16(ip + 18) + proto + len);
+}
+
+static void describe_ip(const unsigned char *ip, size_t len, struct sb *b,
+			bool quoted)
+{
+	char s[16], d[16];
+	unsigned int ihl, totlen, frag, proto;
+	const unsigned char *l4;
+	size_t l4len;
+	bool whole;
+
+	if (len < 20) {
+		sbf(b, "ip truncated to %zu bytes", len);
+		return;
+	}
+	if (ip[0] >> 4 != 4) {
+		sbf(b, "ip version %u, %zu bytes", ip[0] >> 4, len);
+		return;
+	}
+	ihl = (ip[0] & 15u) * 4;
+	totlen = be16(ip + 2);
+	frag = be16(ip + 6);
+	proto = ip[9];
+	addr(ip + 12, s);
+	addr(ip + 16, d);
+	l4 = ip + ihl;
+	l4len = totlen > ihl ? totlen - ihl : 0;
+	if (ihl + l4len > len)
+		l4len = len > ihl ? len - ihl : 0;
+	whole = !quoted && (frag & 0x3fff) == 0 && totlen <= len;
+
+	if (ihl < 20 || ihl > len) {
+		sbf(b, "ip %s > %s ihl=%u", s, d, ihl / 4);
+	} else if ((frag & 0x1fff) != 0) {
+		sbf(b, "ip %s > %s proto %u", s, d, proto);
+	} else if (proto == 6 && l4len >= 14) {
+		static const char letters[] = "FSRPAUEC";
+		char fl[9];
+		int i, k = 0;
+
+		for (i = 0; i < 8; i++)
+			if (l4[13] & (1u << i))
+				fl[k++] = letters[i];
+		if (!k)
+			fl[k++] = '.';
+		fl[k] = '\0';
+		sbf(b, "tcp %s:%u > %s:%u %s seq=%lu", s, be16(l4), d,
+		    be16(l4 + 2), fl, be32(l4 + 4));
+		if (l4[13] & 0x10)
+			sbf(b, " ack=%lu", be32(l4 + 8));
+		if (l4len >= 20) {
+			unsigned int doff = (l4[12] >> 4) * 4u;
+
+			sbf(b, " win=%u", be16(l4 + 14));
+			if (doff >= 20 && doff <= l4len && l4len > doff)
+				sbf(b, " len=%zu", l4len - doff);
+		}
+		if (whole && l4len >= 20 && pktdesc_csum(l4, l4len,
+				pseudo(ip, 6, l4len)) != 0)
+			sbf(b, " l4csum=bad");
+	} else if (proto == 17 && l4len >= 4) {
+		sbf(b, "udp %s:%u > %s:%u", s, be16(l4), d, be16(l4 + 2));
+		if (l4len >= 8) {
+			sbf(b, " len=%u", be16(l4 + 4) - 8);
+			if (whole && be16(l4 + 6) != 0 &&
+			    pktdesc_csum(l4, l4len, pseudo(ip, 17, l4len)) != 0)
+				sbf(b, " l4csum=bad");
+		}
+	} else if (proto == 1 && l4len >= 2) {
+		const char *n = icmp_name(l4[0]);
+
+		if (n)
+			sbf(b, "icmp %s > %s %s", s, d, n);
+		else
+			sbf(b, "icmp %s > %s type=%u", s, d, l4[0]);
+		if (l4[0] == 3 && unreach_name(l4[1]))
+			sbf(b, " %s", unreach_name(l4[1]));
+		else if (l4[1] || l4[0] == 11)
+			sbf(b, " code=%u", l4[1]);
+		if (l4len >= 8) {
+			if (l4[0] == 0 || l4[0] == 8)
+				sbf(b, " id=%u seq=%u len=%zu", be16(l4 + 4),
+				    be16(l4 + 6), l4len - 8);
+			if (l4[0] == 3 && l4[1] == 4)
+				sbf(b, " mtu=%u", be16(l4 + 6));
+			if (l4[0] == 12)
+				sbf(b, " ptr=%u", l4[4]);
+		}
+		if (whole && pktdesc_csum(l4, l4len, 0) != 0)
+			sbf(b, " l4csum=bad");
+		if (!quoted && l4len > 8 &&
+		    (l4[0] == 3 || l4[0] == 4 || l4[0] == 5 || l4[0] == 11 ||
+		     l4[0] == 12)) {
+			sbf(b, " quoting %zu bytes {", l4len - 8);
+			describe_ip(l4 + 8, l4len - 8, b, true);
+			sbf(b, "}");
+		}
+	} else {
+		sbf(b, "ip %s > %s proto %u", s, d, proto);
+	}
+
+	sbf(b, " | ttl=%u ipid=%u", ip[8], be16(ip + 4));
+	if (ip[1])
+		sbf(b, " tos=0x%02x", ip[1]);
+	if (frag & 0x4000)
+		sbf(b, " df");
+	if (frag & 0x2000)
+		sbf(b, " mf");
+	if (frag & 0x1fff)
+		sbf(b, " fragoff=%u", (frag & 0x1fff) * 8);
+	if (ihl != 20)
+		sbf(b, " ihl=%u", ihl / 4);
+	sbf(b, " totlen=%u", totlen);
+	if (ihl >= 20 && ihl <= len && pktdesc_csum(ip, ihl, 0) != 0)
+		sbf(b, " ipcsum=bad");
+}
+
+void conf_describe(const unsigned char *frame, size_t len, char *buf,
+		   size_t cap)
+{
+	struct sb b = { buf, cap, 0 };
+
+	if (!cap)
+		return;
+	buf[0] = '\0';
+	if (len < 14) {
+		sbf(&b, "runt frame of %zu bytes", len);
+		return;
+	}
+	if (be16(frame + 12) != 0x0800) {
+		sbf(&b, "ethertype 0x%04x, %zu bytes", be16(frame + 12), len);
+		return;
+	}
+	describe_ip(frame + 14, len - 14, &b, false);
+	if (len - 14 > 20 && be16(frame + 16) < len - 14)
+		sbf(&b, " +%zu bytes after the IP packet",
+		    len - 14 - be16(frame + 16));
+}
+
+int conf_result_write(const struct conf_result *r,
+		      const struct conf_scenario *sc, const char *origin,
+		      const char *path)
+{
+	char desc[1024];
+	unsigned int i, n = 0, h;
+	size_t k;
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	fprintf(f, "# nfu conformance result of scenario %s\n", sc->name);
+	fprintf(f, "# from: %s\n", origin);
+	fprintf(f, "# hook counters (packets seen by the mangle table's chains)\n");
+	for (h = 0; h < CONF_NHOOKS; h++)
+		fprintf(f, "hook %s %llu\n", conf_hook_names[h],
+			(unsigned long long)r->hooks[h]);
+	fprintf(f, "# frames that left each interface, in order\n");
+	for (i = 0; i < r->npkts; i++) {
+		const struct conf_pkt *p = &r->pkts[i];
+
+		conf_describe(p->data, p->len, desc, sizeof(desc));
+		fprintf(f, "# %s #%u: %s\n", p->dev, ++n, desc);
+		fprintf(f, "pkt %s ", p->dev);
+		for (k = 0; k < p->len; k++)
+			fprintf(f, "%02x", p->data[k]);
+		fputc('\n', f);
+	}
+	if (fclose(f))
+		return -errno;
+	return 0;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int conf_result_read(struct conf_result *r, const char *path, char *err,
+		     size_t errlen)
+{
+	static char line[300000];
+	static unsigned char frame[150000];
+	unsigned int lineno = 0, h;
+	FILE *f = fopen(path, "r");
+	int ret = 0;
+
+	conf_result_init(r);
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return ret;
+	}
+	while (!ret && fgets(line, sizeof(line), f)) {
+		char name[32], dev[CONF_IFNAMSIZ];
+		unsigned long long v;
+		int off = 0;
+
+		lineno++;
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (sscanf(line, "hook %31s %llu", name, &v) == 2) {
+			for (h = 0; h < CONF_NHOOKS; h++)
+				if (strcmp(name, conf_hook_names[h]) == 0)
+					break;
+			if (h == CONF_NHOOKS) {
+				ret = -EINVAL;
+				break;
+			}
+			r->hooks[h] = v;
+			r->has_hooks[h] = true;
+		} else if (sscanf(line, "pkt %15s %n", dev, &off) == 1 && off) {
+			const char *p = line + off;
+			size_t n = 0;
+
+			while (hexval(p[0]) >= 0 && hexval(p[1]) >= 0 &&
+			       n < sizeof(frame)) {
+				frame[n++] = (unsigned char)(hexval(p[0]) << 4 |
+							     hexval(p[1]));
+				p += 2;
+			}
+			if (*p != '\n' && *p != '\0') {
+				ret = -EINVAL;
+				break;
+			}
+			ret = conf_result_add(r, dev, frame, n);
+		} else {
+			ret = -EINVAL;
+		}
+	}
+	fclose(f);
+	if (ret == -EINVAL)
+		snprintf(err, errlen, "%s:%u: not a result line", path, lineno);
+	for (h = 0; !ret && h < CONF_NHOOKS; h++)
+		if (!r->has_hooks[h]) {
+			snprintf(err, errlen, "%s: no counter for %s", path,
+				 conf_hook_names[h]);
+			ret = -EINVAL;
+		}
+	if (ret)
+		conf_result_free(r);
+	return ret;
+}
+
+/* The copy of a frame that is compared: see "Comparing" in result.h. */
+static unsigned char *normalise(const struct conf_pkt *p,
+				const struct conf_scenario *sc)
+{
+	unsigned char *c = malloc(p->len ? p->len : 1);
+	unsigned char *ip;
+	uint32_t src;
+	size_t ihl;
+
+	if (!c)
+		return NULL;
+	memcpy(c, p->data, p->len);
+	if (p->len < 34 || be16(c + 12) != 0x0800 || c[14] >> 4 != 4)
+		return c;
+	ip = c + 14;
+	ihl = (ip[0] & 15u) * 4;
+	if (ihl < 20 || 14 + ihl > p->len)
+		return c;
+	memcpy(&src, ip + 12, 4);
+	if (!conf_scenario_is_local(sc, src))
+		return c;
+	if (pktdesc_csum(ip, ihl, 0) == 0) {
+		uint16_t cs;
+
+		ip[4] = ip[5] = 0;
+		ip[10] = ip[11] = 0;
+		cs = pktdesc_csum(ip, ihl, 0);
+		ip[10] = (unsigned char)(cs >> 8);
+		ip[11] = (unsigned char)cs;
+	} else {
+		ip[4] = ip[5] = 0;
+	}
+	return c;
+}
+
+static void hexdiff(const unsigned char *a, size_t alen, const char *aname,
+		    const unsigned char *b, size_t blen, const char *bname,
+		    FILE *out)
+{
+	size_t max = alen > blen ? alen : blen, row, i;
+	int w = (int)(strlen(aname) > strlen(bname) ? strlen(aname)
+						    : strlen(bname));
+
+	fprintf(out, "      bytes that differ (after normalising), marked ^^:\n");
+	for (row = 0; row < max; row += 16) {
+		bool differs = false;
+
+		for (i = row; i < row + 16 && i < max; i++)
+			if (i >= alen || i >= blen || a[i] != b[i])
+				differs = true;
+		if (!differs)
+			continue;
+		fprintf(out, "      %04zx %-*s", row, w, aname);
+		for (i = row; i < row + 16 && i < max; i++)
+			if (i < alen)
+				fprintf(out, " %02x", a[i]);
+			else
+				fprintf(out, "   ");
+		fprintf(out, "\n      %4s %-*s", "", w, bname);
+		for (i = row; i < row + 16 && i < max; i++)
+			if (i < blen)
+				fprintf(out, " %02x", b[i]);
+			else
+				fprintf(out, "   ");
+		fprintf(out, "\n      %4s %-*s", "", w, "");
+		for (i = row; i < row + 16 && i < max; i++)
+			fprintf(out, "%s", i >= alen || i >= blen || a[i] != b[i]
+					 ? " ^^" : "   ");
+		fprintf(out, "\n");
+	}
+}
+
+/* The frames of 'r' that left by 'dev', in order. */
+static unsigned int by_dev(const struct conf_result *r, const char *dev,
+			   const struct conf_pkt **list)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < r->npkts; i++)
+		if (strcmp(r->pkts[i].dev, dev) == 0)
+			list[n++] = &r->pkts[i];
+	return n;
+}
+
+static unsigned int compare_dev(const struct conf_result *a,
+				const char *aname,
+				const struct conf_result *b,
+				const char *bname,
+				const struct conf_scenario *sc,
+				const char *dev, bool verbose, FILE *out)
+{
+	const struct conf_pkt **la, **lb;
+	unsigned int na, nb, i, diffs = 0;
+	char desc[1024];
+	int w = (int)(strlen(aname) > strlen(bname) ? strlen(aname)
+						    : strlen(bname));
+
+	la = calloc(a->npkts + 1, sizeof(*la));
+	lb = calloc(b->npkts + 1, sizeof(*lb));
+	if (!la || !lb) {
+		free(la);
+		free(lb);
+		fprintf(out, "  out of memory\n");
+		return 1;
+	}
+	na = by_dev(a, dev, la);
+	nb = by_dev(b, dev, lb);
+	if (na != nb) {
+		fprintf(out, "  %s: %s sent %u frame(s), %s %u\n", dev, aname, na,
+			bname, nb);
+		diffs++;
+	} else if (verbose) {
+		fprintf(out, "  %s: %u frame(s) on both\n", dev, na);
+	}
+	for (i = 0; i < na || i < nb; i++) {
+		unsigned char *ca = i < na ? normalise(la[i], sc) : NULL;
+		unsigned char *cb = i < nb ? normalise(lb[i], sc) : NULL;
+		bool same = ca && cb && la[i]->len == lb[i]->len &&
+			    memcmp(ca, cb, la[i]->len) == 0;
+
+		if (same) {
+			if (verbose) {
+				conf_describe(la[i]->data, la[i]->len, desc,
+					      sizeof(desc));
+				fprintf(out, "    %s #%u same: %s\n", dev, i + 1,
+					desc);
+			}
+		} else {
+			diffs++;
+			fprintf(out, "    %s #%u DIFFERS\n", dev, i + 1);
+			if (ca)
+				conf_describe(la[i]->data, la[i]->len, desc,
+					      sizeof(desc));
+			fprintf(out, "      %-*s %s\n", w, aname,
+				ca ? desc : "(nothing)");
+			if (cb)
+				conf_describe(lb[i]->data, lb[i]->len, desc,
+					      sizeof(desc));
+			fprintf(out, "      %-*s %s\n", w, bname,
+				cb ? desc : "(nothing)");
+			if (ca && cb)
+				hexdiff(ca, la[i]->len, aname, cb, lb[i]->len,
+					bname, out);
+		}
+		free(ca);
+		free(cb);
+	}
+	free(la);
+	free(lb);
+	return diffs;
+}
+
+unsigned int conf_result_compare(const struct conf_result *a,
+				 const char *aname,
+				 const struct conf_result *b,
+				 const char *bname,
+				 const struct conf_scenario *sc, bool verbose,
+				 FILE *out)
+{
+	const char *devs[CONF_MAX_DEVS * 4];
+	unsigned int ndevs = 0, i, j, h, diffs = 0, hdiffs = 0;
+	const struct conf_result *rs[2] = { a, b };
+	int w = (int)(strlen(aname) > 6 ? strlen(aname) : 6);
+
+	for (h = 0; h < CONF_NHOOKS; h++)
+		if (a->hooks[h] != b->hooks[h])
+			hdiffs++;
+	if (hdiffs || verbose) {
+		fprintf(out, "  hook counters%s:\n", hdiffs ? " DIFFER" : "");
+		fprintf(out, "    %-12s %*s %s\n", "hook", w, aname, bname);
+		for (h = 0; h < CONF_NHOOKS; h++)
+			fprintf(out, "    %-12s %*llu %llu%s\n",
+				conf_hook_names[h], w,
+				(unsigned long long)a->hooks[h],
+				(unsigned long long)b->hooks[h],
+				a->hooks[h] != b->hooks[h] ? "   <--" : "");
+	}
+	diffs += hdiffs;
+
+	for (i = 0; i < sc->ndevs; i++)
+		devs[ndevs++] = sc->devs[i].name;
+	for (j = 0; j < 2; j++)
+		for (i = 0; i < rs[j]->npkts; i++) {
+			unsigned int k;
+
+			for (k = 0; k < ndevs; k++)
+				if (strcmp(devs[k], rs[j]->pkts[i].dev) == 0)
+					break;
+			if (k == ndevs && ndevs < CONF_MAX_DEVS * 4)
+				devs[ndevs++] = rs[j]->pkts[i].dev;
+		}
+	for (i = 0; i < ndevs; i++)
+		diffs += compare_dev(a, aname, b, bname, sc, devs[i], verbose,
+				     out);
+	return diffs;
+}

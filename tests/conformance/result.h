@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * result.h - what a scenario did: the five hook counters and the frames
+ * that left each interface; written as text, read back, compared.
+ *
+ * What?
+ *   Both sides produce a result: the kernel side from the mangle table's
+ *   counters and tcpdump's captures on the peers, nfu_conform from its
+ *   counting hooks and its xmit callback.  The text form is also the golden
+ *   file (scenarios/NAME/expected/result):
+ *
+ *     # comments, among them a decoded line before each frame
+ *     hook PREROUTING 1           one line per hook, Linux's chain names
+ *     pkt f0 0200000000ff01…      one line per frame, in the order sent
+ *
+ * Comparing
+ *   The counters must be equal, and per device the sequences of frames,
+ *   byte for byte, after normalising what Linux randomises: in a packet
+ *   the host made itself (its IPv4 source is one of the host's addresses:
+ *   echo replies, ICMP errors, resets), the IP ID, and so the header
+ *   checksum, which is recomputed when it was right.  Forwarded packets
+ *   are compared as they are.
+ *
+ * Thread-safety: none needed.
+ */
+#ifndef NFU_CONF_RESULT_H
+#define NFU_CONF_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "scenario.h"
+
+#define CONF_NHOOKS 5
+
+struct conf_pkt {
+	char dev[CONF_IFNAMSIZ];
+	unsigned char *data;
+	size_t len;
+};
+
+struct conf_result {
+	uint64_t hooks[CONF_NHOOKS]; /* by enum nfu_inet_hook */
+	bool has_hooks[CONF_NHOOKS];
+	struct conf_pkt *pkts;
+	unsigned int npkts;
+};
+
+/* "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING". */
+extern const char *const conf_hook_names[CONF_NHOOKS];
+
+void conf_result_init(struct conf_result *r);
+void conf_result_free(struct conf_result *r);
+/* Appends a copy of a frame that left by 'dev'; 0 or -ENOMEM. */
+int conf_result_add(struct conf_result *r, const char *dev, const void *frame,
+		    size_t len);
+
+/* Writes 'r' as text to 'path'; 'origin' goes in a comment.  0 or -errno. */
+int conf_result_write(const struct conf_result *r,
+		      const struct conf_scenario *sc, const char *origin,
+		      const char *path);
+/* Reads the text form; 0, or a negative errno with a message in 'err'. */
+int conf_result_read(struct conf_result *r, const char *path, char *err,
+		     size_t errlen);
+
+/* Compares 'a' (called 'aname' in the report) with 'b', printing a
+ * readable report of every difference to 'out' ('verbose': also what is
+ * equal).  Returns the number of differences. */
+unsigned int conf_result_compare(const struct conf_result *a,
+				 const char *aname,
+				 const struct conf_result *b,
+				 const char *bname,
+				 const struct conf_scenario *sc, bool verbose,
+				 FILE *out);
+
+/* One line decoding an Ethernet frame: "10.9.0.2 > 10.9.0.1 icmp
+ * echo-reply id=1 seq=1 ttl=64 …". */
+void conf_describe(const unsigned char *frame, size_t len, char *buf,
+		   size_t cap);
+
+#endif

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_pktdesc.c - the conformance suite's packet builder, checked on its
+ * own: both sides trust its bytes, so they are checked against values
+ * computed elsewhere (RFC 1071's example, a checksum from Linux's echo
+ * reply) and field by field.
+ */
+#include <stdlib.h>
+
+#include "harness.h"
+#include "pktdesc.h"
+#include "result.h"
+#include "scenario.h"
+
+static unsigned char buf[PKTDESC_MAX_FRAME];
+static size_t len;
+static char err[512];
+
+static const struct pktdesc_env env = {
+	{ 0x02, 0, 0, 0, 0, 0x01 }, { 0x02, 0, 0, 0, 0xff, 0x01 }, 7,
+};
+
+static int build(const char *line)
+{
+	err[0] = '\0';
+	return pktdesc_build(line, &env, buf, sizeof(buf), &len, err,
+			     sizeof(err));
+}
+
+static unsigned int be16(const unsigned char *p)
+{
+	return (unsigned int)(p[0] << 8 | p[1]);
+}
+
+static void test_csum_rfc1071(void)
+{
+	static const unsigned char b[] = { 0x00, 0x01, 0xf2, 0x03,
+					   0xf4, 0xf5, 0xf6, 0xf7 };
+
+	CHECK_INT(pktdesc_csum(b, sizeof(b), 0), 0x220d);
+}
+
+static void test_echo(void)
+{
+	unsigned char *ip = buf + 14;
+
+	REQUIRE(build("f0 icmp 10.9.0.1 > 10.9.0.2 echo id=1 seq=1 len=56")
+		== 0);
+	CHECK_INT(len, 14 + 20 + 8 + 56);
+	CHECK_MEM(buf, env.host_mac, 6);
+	CHECK_MEM(buf + 6, env.peer_mac, 6);
+	CHECK_INT(be16(buf + 12), 0x0800);
+	CHECK_INT(ip[0], 0x45);
+	CHECK_INT(be16(ip + 2), 84);
+	CHECK_INT(be16(ip + 4), 7); /* the packet's number */
+	CHECK_INT(ip[8], 64);
+	CHECK_INT(ip[9], 1);
+	CHECK_INT(pktdesc_csum(ip, 20, 0), 0);
+	/* Linux answered this request with checksum 0x08eb: type 0 instead
+	 * of 8, so the request's is 0x08eb - 0x0800. */
+	CHECK_INT(be16(ip + 22), 0x00eb);
+	CHECK_INT(ip[28 + 55], 55);
+}
+
+static void test_tcp(void)
+{
+	unsigned char *ip = buf + 14, *th = ip + 20;
+	unsigned char ph[12];
+	uint32_t sum = 0;
+	size_t i;
+
+	REQUIRE(build("f0 tcp 10.9.0.1:40000 > 10.9.0.2:80 SA seq=5 ack=9 "
+		      "ipid=0x1234 df tos=0x10 ttl=3") == 0);
+	CHECK_INT(len, 54);
+	CHECK_INT(be16(ip + 4), 0x1234);
+	CHECK_INT(be16(ip + 6), 0x4000);
+	CHECK_INT(ip[1], 0x10);
+	CHECK_INT(ip[8], 3);
+	CHECK_INT(be16(th), 40000);
+	CHECK_INT(be16(th + 2), 80);
+	CHECK_INT(th[7], 5);
+	CHECK_INT(th[11], 9);
+	CHECK_INT(th[12], 0x50);
+	CHECK_INT(th[13], 0x12);
+	memcpy(ph, ip + 12, 8);
+	ph[8] = 0;
+	ph[9] = 6;
+	ph[10] = 0;
+	ph[11] = 20;
+	for (i = 0; i < 12; i += 2)
+		sum += (uint32_t)(ph[i] << 8 | ph[i + 1]);
+	CHECK_INT(pktdesc_csum(th, 20, sum), 0);
+	REQUIRE(build("f0 tcp 10.9.0.1:1 > 10.9.0.2:2 S l4csum=bad") == 0);
+	CHECK(pktdesc_csum(th, 20, sum) != 0);
+}
+
+static void test_broken_ip(void)
+{
+	unsigned char *ip = buf + 14;
+
+	REQUIRE(build("f0 udp 10.9.0.1:1 > 10.9.0.2:2 len=10 ipcsum=bad") == 0);
+	CHECK(pktdesc_csum(ip, 20, 0) != 0);
+	CHECK_INT(be16(ip + 24), 18);
+	REQUIRE(build("f0 udp 10.9.0.1:1 > 10.9.0.2:2 ihl=4 ver=6 totlen=9")
+		== 0);
+	CHECK_INT(ip[0], 0x64);
+	CHECK_INT(be16(ip + 2), 9);
+	CHECK_INT(pktdesc_csum(ip, 20, 0), 0);
+	REQUIRE(build("f0 udp 10.9.0.1:1 > 10.9.0.2:2 len=10 trunc=25 pad=6")
+		== 0);
+	CHECK_INT(len, 14 + 25 + 6);
+	CHECK_INT(be16(ip + 2), 38);
+	REQUIRE(build("f0 ip 10.9.0.1 > 10.9.0.2 proto=99 data=01.02:03") == 0);
+	CHECK_INT(len, 14 + 23);
+	CHECK_INT(ip[9], 99);
+	CHECK_INT(ip[22], 3);
+	REQUIRE(build("f0 udp 10.9.0.1:1 > 10.9.0.2:2 ipopt=940400") == 0);
+	CHECK_INT(ip[0], 0x46);
+	CHECK_INT(pktdesc_csum(ip, 24, 0), 0);
+}
+
+static void test_fragments(void)
+{
+	unsigned char *ip = buf + 14;
+	uint16_t first_csum;
+
+	REQUIRE(build("f0 icmp 10.9.0.1 > 10.9.0.2 echo len=100 frag=0:64")
+		== 0);
+	CHECK_INT(be16(ip + 2), 84);
+	CHECK_INT(be16(ip + 6), 0x2000);
+	first_csum = (uint16_t)be16(ip + 22);
+	REQUIRE(build("f0 icmp 10.9.0.1 > 10.9.0.2 echo len=100") == 0);
+	CHECK_INT(be16(ip + 22), first_csum);
+	REQUIRE(build("f0 icmp 10.9.0.1 > 10.9.0.2 echo len=100 frag=64:64")
+		== 0);
+	CHECK_INT(be16(ip + 2), 20 + 44);
+	CHECK_INT(be16(ip + 6), 8);
+	CHECK_INT(ip[20], 64 - 8); /* the payload's byte 56 */
+}
+
+static void test_quote(void)
+{
+	unsigned char *ip = buf + 14, *q = ip + 28;
+
+	REQUIRE(build("f0 icmp 10.9.0.2 > 10.9.0.1 unreach code=4 mtu=1000 -- "
+		      "udp 10.9.0.1:5 > 10.8.0.1:6 len=100 ttl=1") == 0);
+	CHECK_INT(be16(ip + 2), 20 + 8 + 28);
+	CHECK_INT(ip[20], 3);
+	CHECK_INT(ip[21], 4);
+	CHECK_INT(be16(ip + 26), 1000);
+	CHECK_INT(q[0], 0x45);
+	CHECK_INT(be16(q + 2), 128);
+	CHECK_INT(q[8], 1);
+	CHECK_INT(pktdesc_csum(ip + 20, 36, 0), 0);
+}
+
+static void test_link(void)
+{
+	REQUIRE(build("f0 udp 10.9.0.1:1 > 255.255.255.255:2 ethdst=bcast "
+		      "ethsrc=02:aa:bb:cc:dd:ee") == 0);
+	CHECK_MEM(buf, "\xff\xff\xff\xff\xff\xff", 6);
+	CHECK_MEM(buf + 6, "\x02\xaa\xbb\xcc\xdd\xee", 6);
+	REQUIRE(build("f0 raw 0200000000010200000000ff08060001") == 0);
+	CHECK_INT(len, 16);
+	CHECK_INT(be16(buf + 12), 0x0806);
+}
+
+static void test_errors(void)
+{
+	CHECK(build("f0 tcp 10.9.0.1:1 > 10.9.0.2:2 S foo=1") != 0);
+	CHECK_STR(err, "unknown option `foo=1'");
+	CHECK(build("f0 udp 10.9.0.1:1 > 10.9.0.2:2 ack=1") != 0);
+	CHECK_STR(err, "option `ack=1' does not apply here");
+	CHECK(build("f0 tcp 10.9.0.1 > 10.9.0.2:2 S") != 0);
+	CHECK_STR(err, "bad ADDR:PORT `10.9.0.1'");
+	CHECK(build("f0 tcp 10.9.0.1:1 > 10.9.0.2:2 Z") != 0);
+	CHECK(build("f0 ip 10.9.0.1 > 10.9.0.2") != 0);
+	CHECK_STR(err, "kind `ip' needs proto=N");
+	CHECK(build("f0 udp 10.9.0.1:1 > 10.9.0.2:2 -- udp 1.1.1.1:1 > "
+		    "2.2.2.2:2") != 0);
+	CHECK(build("f0 raw 0102") != 0);
+}
+
+/* The echo scenario loads, and its frames decode as written. */
+static void test_scenario(void)
+{
+	struct conf_scenario sc;
+	char desc[1024];
+
+	REQUIRE(conf_scenario_load(&sc, "scenarios/echo", err,
+				   sizeof(err)) == 0);
+	CHECK_INT(sc.ndevs, 1);
+	CHECK_STR(sc.devs[0].name, "f0");
+	CHECK_INT(sc.naddrs, 1);
+	REQUIRE(sc.nframes >= 1);
+	conf_describe(sc.frames[0].data, sc.frames[0].len, desc, sizeof(desc));
+	CHECK_STR(desc, "icmp 10.9.0.1 > 10.9.0.2 echo id=1 seq=1 len=56 | "
+		  "ttl=64 ipid=1 totlen=84");
+	conf_scenario_free(&sc);
+}
+
+int main(void)
+{
+	RUN(test_csum_rfc1071);
+	RUN(test_echo);
+	RUN(test_tcp);
+	RUN(test_broken_ip);
+	RUN(test_fragments);
+	RUN(test_quote);
+	RUN(test_link);
+	RUN(test_errors);
+	RUN(test_scenario);
+	return harness_done();
+}

@@ -1,0 +1,40 @@
+# The conformance suite: each scenario through Linux in network namespaces
+# and through nfu, compared (see run.sh).  One CTest test per scenario,
+# labelled 'conformance'; skipped (77) when neither the kernel side nor a
+# golden file is available.
+
+set(NFU_CONF_DIR ${CMAKE_CURRENT_SOURCE_DIR})
+
+add_library(nfu_conform_common STATIC
+  ${NFU_CONF_DIR}/pktdesc.c
+  ${NFU_CONF_DIR}/scenario.c
+  ${NFU_CONF_DIR}/pcapfile.c
+  ${NFU_CONF_DIR}/result.c)
+target_include_directories(nfu_conform_common PUBLIC ${NFU_CONF_DIR})
+
+add_executable(conform_tool ${NFU_CONF_DIR}/conform_tool.c)
+target_link_libraries(conform_tool nfu_conform_common)
+
+add_executable(nfu_conform ${NFU_CONF_DIR}/nfu_conform.c)
+target_link_libraries(nfu_conform nfu_conform_common nfu)
+
+add_executable(test_pktdesc ${NFU_CONF_DIR}/test_pktdesc.c)
+target_include_directories(test_pktdesc PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit)
+target_link_libraries(test_pktdesc nfu_conform_common)
+add_test(NAME conformance/pktdesc COMMAND test_pktdesc
+  WORKING_DIRECTORY ${NFU_CONF_DIR})
+set_tests_properties(conformance/pktdesc PROPERTIES LABELS conformance
+  TIMEOUT 60 SKIP_RETURN_CODE 77)
+
+file(GLOB NFU_CONF_SCENARIOS LIST_DIRECTORIES true CONFIGURE_DEPENDS
+  ${NFU_CONF_DIR}/scenarios/*)
+foreach(dir ${NFU_CONF_SCENARIOS})
+  if(IS_DIRECTORY ${dir} AND EXISTS ${dir}/packets)
+    get_filename_component(name ${dir} NAME)
+    add_test(NAME conformance/${name}
+      COMMAND sh ${NFU_CONF_DIR}/run.sh --tool $<TARGET_FILE:conform_tool>
+        --nfu $<TARGET_FILE:nfu_conform> ${dir})
+    set_tests_properties(conformance/${name} PROPERTIES LABELS conformance
+      TIMEOUT 60 SKIP_RETURN_CODE 77)
+  endif()
+endforeach()
