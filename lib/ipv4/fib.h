@@ -52,7 +52,8 @@ const struct nfu_route *nfu_fib_lookup(const struct nfu_fib *fib,
 				       nfu_fib_usable_fn *usable, void *priv);
 
 /* Calls 'fn' on every route, prefixes in ascending (dst, plen) order; stops
- * and returns fn's value when it is non-zero. */
+ * and returns fn's value when it is non-zero.  'fn' must not insert or
+ * delete: collect first, change after. */
 int nfu_fib_walk(const struct nfu_fib *fib,
 		 int (*fn)(void *priv, const struct nfu_route *rt), void *priv);
 
