@@ -47,6 +47,9 @@ int nfu_ip_forward(struct nfu_net *net, struct nfu_pkt *pkt)
 		memcpy(&now, &iph->ttl, 2);
 		nfu_csum_replace2(&iph->check, old, now);
 	}
+	/* after the decrement, as Linux: the redirect quotes the new TTL */
+	if (pkt->do_redirect)
+		nfu_ip_send_redirect(net, pkt);
 	return nfu_nf_hook(net, NFU_PROTO_IPV4, NFU_INET_FORWARD, pkt, pkt->in,
 			   pkt->out, forward_finish);
 }

@@ -274,6 +274,34 @@ void nfu_icmp_send(struct nfu_net *net, const struct nfu_pkt *skb_in,
 	icmp_push(net, &h, nh, len, saddr, iph->saddr, tos, skb_in->mark);
 }
 
+void nfu_ip_send_redirect(struct nfu_net *net, const struct nfu_pkt *pkt)
+{
+	/* ip_rt_redirect_silence, _number and _load of Linux */
+	const uint64_t silence = (NS_PER_S / 50) << 10, load = NS_PER_S / 50;
+	const uint32_t number = 9;
+	struct nfu_peer *p = nfu_peer_get(net, nfu_ip_hdr(pkt)->saddr);
+	uint64_t now = nfu_net_now(net);
+
+	if (!p) {
+		nfu_icmp_send(net, pkt, NFU_ICMP_REDIRECT, 1, pkt->nexthop);
+		return;
+	}
+	if (now > p->rate_last + silence) {
+		p->rate_tokens = 0;
+		p->n_redirects = 0;
+	}
+	if (p->n_redirects >= number) {
+		p->rate_last = now;
+		return;
+	}
+	if (p->n_redirects == 0 ||
+	    now > p->rate_last + (load << p->n_redirects)) {
+		nfu_icmp_send(net, pkt, NFU_ICMP_REDIRECT, 1, pkt->nexthop);
+		p->rate_last = now;
+		p->n_redirects++;
+	}
+}
+
 /* fib_compute_spec_dst(): the source of a reply to 'pkt'. */
 static uint32_t reply_source(struct nfu_net *net, const struct nfu_pkt *pkt)
 {

@@ -138,6 +138,7 @@ struct nfu_neigh {
 /* The per-destination rate limiter state of Linux's inet_peer. */
 struct nfu_peer {
 	uint32_t addr;
+	uint32_t n_redirects;
 	uint64_t rate_tokens; /* ns */
 	uint64_t rate_last;   /* ns */
 	struct nfu_peer *next;
@@ -185,6 +186,7 @@ int nfu_devconf_rpfilter(const struct nfu_net *net, int ifindex);
 bool nfu_devconf_forward(const struct nfu_net *net, int ifindex);
 bool nfu_devconf_accept_local(const struct nfu_net *net, int ifindex);
 bool nfu_devconf_route_localnet(const struct nfu_net *net, int ifindex);
+bool nfu_devconf_tx_redirects(const struct nfu_net *net, int ifindex);
 
 /* addr.c */
 const struct nfu_ifaddr *nfu_ifaddr_list(const struct nfu_net *net,
@@ -237,6 +239,9 @@ void nfu_icmp_send(struct nfu_net *net, const struct nfu_pkt *skb_in,
 		   uint8_t type, uint8_t code, uint32_t info);
 /* Linux's ip_error() rate limit, shared with icmp's per-peer bucket. */
 bool nfu_ip_error_allow(struct nfu_net *net, uint32_t saddr);
+/* ip_rt_send_redirect(): a host redirect to the sender of 'pkt', with
+ * Linux's exponential back-off per sender. */
+void nfu_ip_send_redirect(struct nfu_net *net, const struct nfu_pkt *pkt);
 /* Handles an ICMP message delivered locally (echo → reply); frees it. */
 int nfu_icmp_rcv(struct nfu_net *net, struct nfu_pkt *pkt);
 struct nfu_peer *nfu_peer_get(struct nfu_net *net, uint32_t addr);

@@ -142,12 +142,11 @@ int nfu_ip_route_output(struct nfu_net *net, uint32_t daddr, uint32_t saddr,
 static int validate_source(struct nfu_net *net, uint32_t saddr, int ifindex,
 			   int oif)
 {
-	const struct nfu_ipv4_net *in = nfu_ipv4(net);
 	int rpf = nfu_devconf_rpfilter(net, ifindex);
 	const struct nfu_route *rt;
 	bool no_addr;
 
-	if (!rpf && (ifindex != oif || !in->conf[ifindex].send_redirects)) {
+	if (!rpf && (ifindex != oif || !nfu_devconf_tx_redirects(net, ifindex))) {
 		if (nfu_devconf_accept_local(net, ifindex))
 			return 0;
 		if (nfu_addr_is_local(net, saddr))
@@ -165,9 +164,11 @@ static int validate_source(struct nfu_net *net, uint32_t saddr, int ifindex,
 	    (rt->type != NFU_RTN_LOCAL ||
 	     !nfu_devconf_accept_local(net, ifindex)))
 		return -EINVAL;
+	/* 1 when the source is directly connected there: Linux compares the
+	 * next hop's scope, which is host for a route without gateway */
 	if (rt->ifindex == ifindex ||
 	    (rt->type == NFU_RTN_LOCAL && ifindex == 1))
-		return rt->scope >= NFU_RT_SCOPE_HOST;
+		return rt->type == NFU_RTN_UNICAST && !rt->gateway;
 	if (no_addr)
 		return rpf ? -EXDEV : 0;
 	if (rpf == 1)
@@ -253,6 +254,11 @@ int nfu_ip_route_input(struct nfu_net *net, struct nfu_pkt *pkt,
 	err = validate_source(net, saddr, ifindex, rt->ifindex);
 	if (err < 0)
 		goto martian_source_rpf_err;
+	/* __mkroute_input(): forwarding back out of the device it came in
+	 * by, to a sender on that link, earns the sender a redirect
+	 * (shared_media is on by default, so the link test is enough) */
+	pkt->do_redirect = rt->ifindex == ifindex && err == 1 &&
+			   nfu_devconf_tx_redirects(net, ifindex);
 	pkt->rt_type = NFU_RTN_UNICAST;
 	pkt->out = nfu_dev_by_index(net, rt->ifindex);
 	pkt->nexthop = rt->gateway ? rt->gateway : daddr;

@@ -146,3 +146,10 @@ bool nfu_devconf_route_localnet(const struct nfu_net *net, int ifindex)
 
 	return in->conf_all.route_localnet || in->conf[ifindex].route_localnet;
 }
+
+bool nfu_devconf_tx_redirects(const struct nfu_net *net, int ifindex)
+{
+	const struct nfu_ipv4_net *in = nfu_ipv4(net);
+
+	return in->conf_all.send_redirects || in->conf[ifindex].send_redirects;
+}
