@@ -34,22 +34,36 @@ static bool icmp_is_error(uint8_t type)
 struct nfu_peer *nfu_peer_get(struct nfu_net *net, uint32_t addr)
 {
 	struct nfu_ipv4_net *in = nfu_ipv4(net);
-	unsigned int b = (__builtin_bswap32(addr) * 2654435761u) >> 24;
-	struct nfu_peer *p;
+	unsigned int b = ((__builtin_bswap32(addr) * 2654435761u) >> 16) %
+			 NFU_PEER_BUCKETS;
+	struct nfu_peer *p, *oldest = NULL;
 
-	for (p = in->peers[b % NFU_PEER_BUCKETS]; p; p = p->next)
+	for (p = in->peers[b]; p; p = p->next) {
 		if (p->addr == addr)
 			return p;
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return NULL; /* Linux too sends without a peer */
+		if (!oldest || p->rate_last < oldest->rate_last)
+			oldest = p;
+	}
+	/* Bounded memory, whatever the sources: past NFU_PEER_MAX the
+	 * least recently used peer of the bucket is reused (Linux's
+	 * inet_peer garbage-collects old entries past a threshold too). */
+	if (in->npeers >= NFU_PEER_MAX && oldest) {
+		p = oldest;
+		struct nfu_peer *next = p->next;
+		memset(p, 0, sizeof(*p));
+		p->next = next;
+	} else {
+		p = calloc(1, sizeof(*p));
+		if (!p)
+			return NULL; /* Linux too sends without a peer */
+		p->next = in->peers[b];
+		in->peers[b] = p;
+		in->npeers++;
+	}
 	p->addr = addr;
 	/* inet_getpeer(): "chosen enough high so that the first calculation
 	 * of tokens is at its maximum" */
 	p->rate_last = nfu_net_now(net) - 60 * NS_PER_S;
-	p->next = in->peers[b % NFU_PEER_BUCKETS];
-	in->peers[b % NFU_PEER_BUCKETS] = p;
-	in->npeers++;
 	return p;
 }
 

@@ -144,7 +144,8 @@ struct nfu_peer {
 	struct nfu_peer *next;
 };
 
-#define NFU_PEER_BUCKETS 256
+#define NFU_PEER_BUCKETS 1024
+#define NFU_PEER_MAX 16384
 
 struct nfu_ipv4_net {
 	struct nfu_fib *fib;
