@@ -183,6 +183,14 @@ static int cmd_send(const struct conf_scenario *sc, unsigned long pause_ms,
 
 		if (i > 0)
 			nanosleep(&ts, NULL);
+		if (f->sleep_ms) {
+			struct timespec extra = {
+				(time_t)(f->sleep_ms / 1000),
+				(long)(f->sleep_ms % 1000) * 1000000L,
+			};
+
+			nanosleep(&extra, NULL);
+		}
 		if (d < 0 || socks[d] < 0) {
 			fprintf(stderr, "conform_tool: no socket for `%s'\n",
 				f->dev);

@@ -78,7 +78,9 @@ hx sysctl -qw net.ipv4.ip_forward=0 \
 	net.ipv4.conf.all.send_redirects=1 \
 	net.ipv4.conf.default.send_redirects=1 \
 	net.ipv4.conf.all.log_martians=0 \
-	net.ipv4.conf.default.log_martians=0 >/dev/null ||
+	net.ipv4.conf.default.log_martians=0 \
+	net.ipv4.conf.all.accept_source_route=0 \
+	net.ipv4.conf.default.accept_source_route=1 >/dev/null ||
 	fail "sysctl defaults in $host"
 hx ip link set lo up || fail "lo up"
 
@@ -100,14 +102,21 @@ while read -r dev hmac pmac; do
 	n=$((n + 1))
 done <"$work/devices"
 
-# The topology: 'ip link' lines first, with the devices down (a veth's MAC
-# cannot change while it is up), then every device up, then the rest in
-# order ('ip link add' is left out: the device is a veth already).
+# The topology.  A veth's MAC cannot change while it is up: the lines that
+# set one run first, with the devices down; then every device goes up and
+# the other lines run in order ('ip link add' left out: the device is a
+# veth already), so a later 'ip link set DEV down' takes effect.
 grep -v '^[[:space:]]*#' "$scen/topology" | sed 's/#.*//' >"$work/topology"
+is_link_set() {
+	case "$1" in
+	"ip link set "* | "ip l set "* | "ip li set "* | "ip link s "*) return 0 ;;
+	esac
+	return 1
+}
 while read -r line; do
-	case "$line" in
-	"ip link set "* | "ip l set "* | "ip li set "* | "ip link s "*)
-		hx $line || fail "topology: $line" ;;
+	case " $line " in
+	*" address "*) is_link_set "$line" &&
+		{ hx $line || fail "topology: $line"; } ;;
 	esac
 done <"$work/topology"
 while read -r dev hmac pmac; do
@@ -115,11 +124,13 @@ while read -r dev hmac pmac; do
 done <"$work/devices"
 while read -r line; do
 	case "$line" in
-	"") ;;
-	"ip link set "* | "ip l set "* | "ip li set "* | "ip link s "*) ;;
-	"ip link add "* | "ip l add "* | "ip li add "* | "ip link a "*) ;;
-	*) hx $line >/dev/null || fail "topology: $line" ;;
+	"") continue ;;
+	"ip link add "* | "ip l add "* | "ip li add "* | "ip link a "*) continue ;;
 	esac
+	case " $line " in
+	*" address "*) is_link_set "$line" && continue ;;
+	esac
+	hx $line >/dev/null || fail "topology: $line"
 done <"$work/topology"
 
 for chain in PREROUTING INPUT FORWARD OUTPUT POSTROUTING; do

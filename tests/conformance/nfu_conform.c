@@ -166,6 +166,7 @@ int main(int argc, char **argv)
 		}
 		if (i > 0)
 			now += pause_ms * 1000000u;
+		now += (uint64_t)f->sleep_ms * 1000000u;
 		nfu_net_set_time(c.net, now);
 		c.frame = i + 1;
 		r = nfu_rx(c.net, dev->ifindex, f->data, f->len);

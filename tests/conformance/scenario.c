@@ -214,6 +214,8 @@ static int add_frame(struct conf_scenario *sc, const char *line,
 	fr = &sc->frames[sc->nframes++];
 	snprintf(fr->dev, sizeof(fr->dev), "%s", dev);
 	fr->line = lineno;
+	fr->sleep_ms = sc->pending_sleep_ms;
+	sc->pending_sleep_ms = 0;
 	fr->data = buf;
 	fr->len = len;
 	return 0;
@@ -247,6 +249,17 @@ static int load_packets(struct conf_scenario *sc, char *err, size_t errlen)
 			if (d < 0 || pktdesc_parse_mac(w[2], sc->devs[d].peer_mac))
 				r = fail(err, errlen, "%s:%u: expected `peer DEV"
 					 " MAC'", path, lineno);
+			continue;
+		}
+		if (strcmp(w[0], "sleep") == 0) {
+			char *end = NULL;
+			unsigned long ms = n == 2 ? strtoul(w[1], &end, 10) : 0;
+
+			if (n != 2 || *end || ms > 60000)
+				r = fail(err, errlen, "%s:%u: expected `sleep MS'"
+					 " (at most 60000)", path, lineno);
+			else
+				sc->pending_sleep_ms += (unsigned int)ms;
 			continue;
 		}
 		r = add_frame(sc, line, lineno, path, err, errlen);

@@ -11,7 +11,9 @@
  *               from the peer on the other end of the line's device.
  *   The packets file may also say 'peer DEV MAC' to give the peer of DEV
  *   another MAC than the default 02:00:00:00:ff:NN (NN: DEV's number in
- *   order of first appearance in the topology, from 01).
+ *   order of first appearance in the topology, from 01), and 'sleep MS'
+ *   to wait MS milliseconds more before the next frame (both sides: the
+ *   kernel side sleeps, nfu's clock advances).
  *
  *   What both sides need of the topology is read here, with just enough
  *   of iproute2's syntax: the devices in order of first appearance (lo
@@ -43,6 +45,7 @@ struct conf_dev {
 struct conf_frame {
 	char dev[CONF_IFNAMSIZ];
 	unsigned int line;      /* in the packets file */
+	unsigned int sleep_ms;  /* extra wait before it ('sleep MS' lines) */
 	unsigned char *data;
 	size_t len;
 };
@@ -56,6 +59,7 @@ struct conf_scenario {
 	unsigned int naddrs;
 	struct conf_frame *frames;
 	unsigned int nframes;
+	unsigned int pending_sleep_ms; /* while loading */
 };
 
 /* Reads 'dir'/topology and 'dir'/packets and builds every frame.  Returns
