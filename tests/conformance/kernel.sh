@@ -29,10 +29,17 @@ skip() {
 }
 
 [ "$(id -u)" = 0 ] || skip "not root"
-for c in ip iptables-legacy tcpdump sysctl; do
+for c in ip iptables-legacy tcpdump sysctl timeout; do
 	command -v $c >/dev/null 2>&1 || skip "no $c"
 done
 ip netns list >/dev/null 2>&1 || skip "no 'ip netns'"
+
+# Namespaces left by an earlier run that was killed (its PID is gone).
+for ns in $(ip netns list 2>/dev/null | sed -n 's/^\(nfuc[0-9][0-9]*-[hp][0-9]*\).*/\1/p'); do
+	pid=${ns#nfuc}
+	pid=${pid%%-*}
+	kill -0 "$pid" 2>/dev/null || ip netns del "$ns" 2>/dev/null
+done
 
 tag=nfuc$$
 host=$tag-h
@@ -142,7 +149,8 @@ done
 
 n=0
 while read -r dev hmac pmac; do
-	ip netns exec "$tag-p$n" tcpdump -i "p$n" -Q in -w "$work/$dev.pcap" \
+	# 'timeout': no tcpdump outlives a run that was killed.
+	timeout -s INT 120 ip netns exec "$tag-p$n" tcpdump -i "p$n" -Q in -w "$work/$dev.pcap" \
 		-U -n -s 0 -Z root --immediate-mode 2>"$work/$dev.tcpdump" &
 	pids="$pids $!"
 	n=$((n + 1))
