@@ -15,6 +15,8 @@
 #   --golden        do not run the kernel: compare nfu with the golden files
 #   --require-kernel  skip (77) rather than fall back on the golden file
 #   -v              show what is equal too
+# NFU_CONFORM_KEEP=1 keeps the results, nfu's captures (DEV.pcap) and, from
+# kernel.sh, the kernel side's.
 #
 # A scenario where nfu is known to differ from Linux has a file
 # SCENARIO/known-difference saying how; its mismatch is shown and counted
@@ -50,7 +52,11 @@ done
 [ $# -gt 0 ] || set -- "$here"/scenarios/*/
 
 work=$(mktemp -d /tmp/nfu-conform-run.XXXXXX) || exit 2
-trap 'rm -rf "$work"' EXIT
+if [ -n "${NFU_CONFORM_KEEP:-}" ]; then
+	echo "keeping results and nfu's captures in $work"
+else
+	trap 'rm -rf "$work"' EXIT
+fi
 trap 'exit 1' INT TERM HUP
 
 passed=0
@@ -116,7 +122,9 @@ for scen in "$@"; do
 		continue
 	fi
 
-	if ! "$nfu" "$scen" "$nres" >"$work/$name.trace" 2>&1; then
+	mkdir -p "$work/$name.pcap"
+	if ! "$nfu" "$scen" "$nres" --pcap-dir "$work/$name.pcap" \
+		>"$work/$name.trace" 2>&1; then
 		cat "$work/$name.trace"
 		echo "--- $name: FAILED (nfu_conform)"
 		failed=$((failed + 1))
