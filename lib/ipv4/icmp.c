@@ -169,8 +169,10 @@ static bool icmp_allow(struct nfu_net *net, uint8_t type, uint8_t code,
 	}
 	if (!apply)
 		return true;
-	if (out_ifindex == 1) /* no rate limit on loopback */
+	if (out_ifindex == 1) { /* no per-peer limit on loopback */
+		in->icmp_global_credit--;
 		return true;
+	}
 	if (!peer_xrlim_allow(net, nfu_peer_get(net, daddr),
 			      (uint64_t)in->icmp_ratelimit * NS_PER_MS))
 		return false;

@@ -192,13 +192,22 @@ static int check_options(struct nfu_net *net, const struct nfu_pkt *pkt)
 		case 0x83: /* LSRR */
 		case 0x89: /* SSRR */
 		case 0x07: /* record route */
-			if (len < 3 || o[i + 2] < 4)
+			/* ip_options_compile(): a short option points at its
+			 * length, a bad pointer at the pointer */
+			if (len < 3)
+				return (int)i + 1;
+			if (o[i + 2] < 4)
 				return (int)i + 2;
-			if (type != 0x07)
+			if (type != 0x07) {
+				if (srr) /* a second source route */
+					return (int)i;
 				srr = true;
+			}
 			break;
 		case 0x44: /* timestamp */
-			if (len < 4 || o[i + 2] < 5)
+			if (len < 4)
+				return (int)i + 1;
+			if (o[i + 2] < 5)
 				return (int)i + 2;
 			break;
 		default:

@@ -94,9 +94,12 @@ static inline bool nfu_ipv4_is_lbcast(uint32_t a)
 {
 	return a == 0xffffffffu;
 }
+/* Linux's ipv4_is_zeronet() is 0.0.0.0 alone since 5.x: the rest of
+ * 0.0.0.0/8 is ordinary unicast (observed on 6.18: an echo to 0.1.2.3
+ * gets ICMP net unreachable, not a martian drop). */
 static inline bool nfu_ipv4_is_zeronet(uint32_t a)
 {
-	return (__builtin_bswap32(a) & 0xff000000u) == 0;
+	return a == 0;
 }
 static inline bool nfu_ipv4_is_loopback(uint32_t a)
 {

@@ -14,7 +14,10 @@ static int route_usable(void *priv, const struct nfu_route *rt)
 	const struct nfu_net *net = priv;
 	const struct nfu_dev *d;
 
-	if (!rt->ifindex)
+	/* Local routes survive their device going down: their next hop has
+	 * scope nowhere, which fib_sync_down_dev() leaves alive (observed:
+	 * Linux still answers an echo to the address of a down device). */
+	if (!rt->ifindex || rt->type == NFU_RTN_LOCAL)
 		return 1;
 	d = nfu_dev_by_index(net, rt->ifindex);
 	return d && d->up;
@@ -155,7 +158,9 @@ static int validate_source(struct nfu_net *net, uint32_t saddr, int ifindex,
 	}
 	no_addr = nfu_ifaddr_list(net, ifindex) == NULL;
 	rt = nfu_fib_lookup_net(net, saddr);
-	if (!rt) {
+	/* an unreachable, prohibit or blackhole route is a failed lookup
+	 * to Linux: the last resort decides */
+	if (!rt || type_error(rt->type)) {
 		if (rpf)
 			return -EXDEV;
 		return 0;

@@ -7,9 +7,9 @@
  * the reverse path filter (fib_validate_source) with rp_filter 0, 1, 2 and
  * the max(conf.all, conf.DEV) rule.  The scene is ipv4_scene.h.
  *
- * Tests marked "nfu differs from Linux here" assert what Linux 6.18 did in
- * the same scene (0.0.0.0/8 addresses other than 0.0.0.0, a route back
- * that is unreachable); they fail until the library follows Linux.
+ * Where Linux's behaviour is surprising (0.0.0.0/8 addresses other than
+ * 0.0.0.0 are unicast; a route back that is unreachable is a failed
+ * lookup), the tests say what Linux 6.18 did in the same scene.
  */
 #include "ipv4_scene.h"
 
@@ -243,8 +243,8 @@ static void test_zeronet_src_not_martian(void)
 	REQUIRE(scene_up("sysctl -w net.ipv4.ip_forward=1\n"));
 	n = build_udp(b, A4(0, 1, 2, 3), IP_B, 40000, 9, 16);
 	CHECK_INT(scene_rx(E0, b, n), 0);
-	/* nfu differs from Linux here: nfu drops 0.1.2.3 as a martian
-	 * source (it tests 0.0.0.0/8, Linux only 0.0.0.0 since 5.3). */
+	/* Linux 6.18: only 0.0.0.0 is a martian source since 5.3, 0.1.2.3
+	 * is forwarded */
 	CHECK_STR(sc.trace, "PFS");
 	CHECK_INT(drops_of(NFU_DROP_MARTIAN_SOURCE), 0);
 	CHECK_INT(sc.nout, 1);
@@ -262,7 +262,6 @@ static void test_zeronet_src_not_martian(void)
 	REQUIRE(scene_up("ip route add default via 10.0.1.2\n"));
 	n = build_udp(b, A4(0, 1, 2, 3), IP_E0, 40000, 9, 16);
 	CHECK_INT(scene_rx(E0, b, n), 0);
-	/* nfu differs from Linux here (as above) */
 	CHECK_STR(sc.trace, "PIOS");
 	REQUIRE(sc.nout == 1);
 	check_icmp_error(0, E1, MAC_B, IP_E0, A4(0, 1, 2, 3), 3, 3, 0, 0xc0,
@@ -347,8 +346,7 @@ static void test_zeronet_dst_routed(void)
 			 "ip route add default via 10.0.1.2\n"));
 	n = build_udp(b, IP_A, A4(0, 1, 2, 3), 40000, 9, 16);
 	CHECK_INT(scene_rx(E0, b, n), 0);
-	/* nfu differs from Linux here: nfu drops 0.1.2.3 as a martian
-	 * destination (it tests 0.0.0.0/8, Linux only 0.0.0.0). */
+	/* Linux 6.18: only 0.0.0.0 is a martian destination */
 	CHECK_STR(sc.trace, "PFS");
 	CHECK_INT(drops_of(NFU_DROP_MARTIAN_DEST), 0);
 	CHECK_INT(sc.nout, 1);
@@ -360,7 +358,6 @@ static void test_zeronet_dst_routed(void)
 
 	REQUIRE(scene_up("sysctl -w net.ipv4.ip_forward=1\n"));
 	CHECK_INT(scene_rx(E0, b, n), 0);
-	/* nfu differs from Linux here (as above) */
 	CHECK_STR(sc.trace, "POS");
 	REQUIRE(sc.nout == 1);
 	check_icmp_error(0, E0, MAC_A, IP_E0, IP_A, 3, 0, 0, 0xc0, b, n);
@@ -514,9 +511,8 @@ static void test_rpf_max_rule(void)
  */
 static void test_rpf_unreachable_route_back(void)
 {
-	/* nfu differs from Linux here: nfu calls the source martian
-	 * (NFU_DROP_MARTIAN_SOURCE) when the route back is unreachable,
-	 * prohibit or blackhole; Linux counts an rp_filter drop. */
+	/* an unreachable, prohibit or blackhole route back counts as an
+	 * rp_filter drop, not a martian source */
 	expect_rpf("ip route add unreachable 172.16.0.0/16\n"
 		   "sysctl -w net.ipv4.conf.e0.rp_filter=2\n",
 		   A4(172, 16, 0, 1), false);
@@ -543,9 +539,8 @@ static void test_rpf_off_unreachable_route_back_same_device(void)
 			 " dev e0\n"));
 	n = build_udp(b, A4(172, 16, 0, 1), A4(10, 0, 0, 20), 40000, 9, 16);
 	CHECK_INT(scene_rx(E0, b, n), 0);
-	/* nfu differs from Linux here: nfu drops it as a martian source
-	 * (validate_source() returns -EINVAL for an unreachable route back
-	 * where Linux's fib_lookup() fails and "last_resort" returns 0). */
+	/* Linux's fib_lookup() fails on the unreachable route back and
+	 * "last_resort" accepts with rp_filter off */
 	CHECK_STR(sc.trace, "PFS");
 	CHECK_INT(drops_of(NFU_DROP_MARTIAN_SOURCE), 0);
 	CHECK_INT(sc.nout, 1);
