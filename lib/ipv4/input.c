@@ -226,9 +226,10 @@ static int ip_rcv_finish(struct nfu_net *net, struct nfu_pkt *pkt)
 	enum nfu_drop_reason reason = NFU_DROP_NONE;
 	int rt_err, err;
 
-	/* A packet looped back through lo keeps the route it was sent by,
-	 * as Linux keeps its skb_dst: no martian checks, no second lookup. */
-	if (pkt->in->loopback && pkt->local_out)
+	/* A packet looped back (through lo, or a broadcast's copy) keeps the
+	 * route it was sent by, as Linux keeps its skb_dst: no martian
+	 * checks, no second lookup. */
+	if (pkt->rt_kept)
 		err = 0, rt_err = 0, pkt->out = NULL;
 	else
 		err = nfu_ip_route_input(net, pkt, &reason, &rt_err);

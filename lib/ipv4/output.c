@@ -44,6 +44,7 @@ static int neigh_output(struct nfu_net *net, struct nfu_pkt *pkt)
 		pkt->in = dev;
 		pkt->out = NULL;
 		pkt->pkt_type = NFU_PACKET_HOST;
+		pkt->rt_kept = 1;
 		net->stats.tx++;
 		nfu_ip_backlog_add(net, pkt);
 		return 0;
@@ -101,8 +102,30 @@ static int finish_output(struct nfu_net *net, struct nfu_pkt *pkt)
 	return neigh_output(net, pkt);
 }
 
+/* dev_loopback_xmit(): the local copy of a broadcast comes back in by the
+ * device it was sent on. */
+static int loop_copy(struct nfu_net *net, struct nfu_pkt *pkt)
+{
+	pkt->in = pkt->out;
+	pkt->out = NULL;
+	pkt->pkt_type = NFU_PACKET_LOOPBACK;
+	pkt->rt_kept = 1;
+	nfu_ip_backlog_add(net, pkt);
+	return 0;
+}
+
 int nfu_ip_output(struct nfu_net *net, struct nfu_pkt *pkt)
 {
+	/* ip_mc_output(): a broadcast the host sends is also delivered to
+	 * the host itself: a copy passes POST_ROUTING first and loops back */
+	if (pkt->local_out && pkt->rt_type == NFU_RTN_BROADCAST &&
+	    !pkt->out->loopback) {
+		struct nfu_pkt *copy = nfu_pkt_copy(pkt);
+
+		if (copy)
+			nfu_nf_hook(net, NFU_PROTO_IPV4, NFU_INET_POST_ROUTING,
+				    copy, NULL, copy->out, loop_copy);
+	}
 	return nfu_nf_hook(net, NFU_PROTO_IPV4, NFU_INET_POST_ROUTING, pkt, NULL,
 			   pkt->out, finish_output);
 }
