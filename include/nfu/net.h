@@ -88,10 +88,13 @@ struct nfu_route {
 
 struct nfu_net_ops {
 	/* A frame leaves by 'dev'.  'frame' is the Ethernet frame, 'pkt' the
-	 * packet it carries (its 'data' at the IPv4 header), both valid only
-	 * during the call.  When no neighbour entry gives the next hop's
-	 * address, the destination MAC is 00:00:00:00:00:00 (and the stack
-	 * counts it as neigh_unresolved); nfu does not resolve by ARP. */
+	 * packet it carries (its network header at the IPv4 header, or at
+	 * the ARP header of an ARP reply), both valid only during the call.
+	 * The next hop's MAC comes from the neighbour table: 'ip neigh'
+	 * entries, and senders of ARP requests for the host's addresses,
+	 * learnt as Linux learns them.  When none is known, the destination
+	 * MAC is 00:00:00:00:00:00 (counted as neigh_unresolved): nfu sends
+	 * no ARP requests. */
 	void (*xmit)(void *priv, struct nfu_dev *dev, const unsigned char *frame,
 		     size_t len, const struct nfu_pkt *pkt);
 	/* 'pkt' reached the local host after LOCAL_IN.  Return 1 to take it

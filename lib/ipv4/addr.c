@@ -152,31 +152,58 @@ uint32_t nfu_inet_select_addr(const struct nfu_net *net, int ifindex,
 	return 0;
 }
 
-int nfu_neigh_add(struct nfu_net *net, int ifindex, uint32_t addr,
-		  const uint8_t mac[6])
-{
-	struct nfu_ipv4_net *in = nfu_ipv4(net);
-	struct nfu_neigh *n;
+/* Linux's neighbour table grows to gc_thresh3 (1024) by default; nfu keeps
+ * at most this many learnt entries. */
+#define NEIGH_LEARNT_MAX 4096
 
-	if (!nfu_dev_by_index(net, ifindex))
-		return -ENODEV;
-	if (nfu_ipv4_is_multicast(addr) || addr == 0)
-		return -EINVAL;
+static int neigh_update(struct nfu_ipv4_net *in, int ifindex, uint32_t addr,
+			const uint8_t mac[6], bool permanent)
+{
+	struct nfu_neigh *n;
+	unsigned int learnt = 0;
+
 	for (n = in->neigh; n; n = n->next) {
 		if (n->ifindex == ifindex && n->addr == addr) {
-			memcpy(n->mac, mac, 6); /* as 'ip neigh replace' */
+			/* 'ip neigh replace'; learning never overrides a
+			 * permanent entry */
+			if (permanent || !n->permanent) {
+				memcpy(n->mac, mac, 6);
+				n->permanent = n->permanent || permanent;
+			}
 			return 0;
 		}
+		learnt += !n->permanent;
 	}
+	if (!permanent && learnt >= NEIGH_LEARNT_MAX)
+		return -ENOSPC;
 	n = calloc(1, sizeof(*n));
 	if (!n)
 		return -ENOMEM;
 	n->ifindex = ifindex;
 	n->addr = addr;
+	n->permanent = permanent;
 	memcpy(n->mac, mac, 6);
 	n->next = in->neigh;
 	in->neigh = n;
 	return 0;
+}
+
+int nfu_neigh_add(struct nfu_net *net, int ifindex, uint32_t addr,
+		  const uint8_t mac[6])
+{
+	struct nfu_ipv4_net *in = nfu_ipv4(net);
+
+	if (!nfu_dev_by_index(net, ifindex))
+		return -ENODEV;
+	if (nfu_ipv4_is_multicast(addr) || addr == 0)
+		return -EINVAL;
+	return neigh_update(in, ifindex, addr, mac, true);
+}
+
+int nfu_neigh_learn(struct nfu_net *net, int ifindex, uint32_t addr,
+		    const uint8_t mac[6])
+{
+	return neigh_update(nfu_ipv4(net), ifindex, addr, mac, false);
 }
 
 int nfu_neigh_lookup(const struct nfu_net *net, int ifindex, uint32_t addr,

@@ -12,6 +12,7 @@
 
 #define ETH_HLEN 14
 #define ETH_P_IP 0x0800
+#define ETH_P_ARP 0x0806
 #define NET_IP_ALIGN 2
 
 static int deliver_in(struct nfu_net *net, struct nfu_pkt *pkt);
@@ -37,7 +38,7 @@ int nfu_rx(struct nfu_net *net, int ifindex, const void *frame, size_t len)
 	memcpy(nfu_pkt_put(pkt, len), frame, len);
 	pkt->in = dev;
 	pkt->mac_off = (uint32_t)nfu_pkt_headroom(pkt);
-	if (len < ETH_HLEN || ((f[12] << 8) | f[13]) != ETH_P_IP) {
+	if (len < ETH_HLEN) {
 		nfu_pkt_drop(pkt, NFU_DROP_NOT_IPV4);
 		return 0;
 	}
@@ -51,6 +52,18 @@ int nfu_rx(struct nfu_net *net, int ifindex, const void *frame, size_t len)
 	else
 		pkt->pkt_type = NFU_PACKET_HOST;
 	nfu_pkt_pull(pkt, ETH_HLEN);
+	if (((f[12] << 8) | f[13]) == ETH_P_ARP) {
+		nfu_pkt_reset_network_header(pkt);
+		if (!dev->up)
+			nfu_pkt_drop(pkt, NFU_DROP_DEV_DOWN);
+		else
+			nfu_arp_rcv(net, pkt);
+		return 0;
+	}
+	if (((f[12] << 8) | f[13]) != ETH_P_IP) {
+		nfu_pkt_drop(pkt, NFU_DROP_NOT_IPV4);
+		return 0;
+	}
 	return deliver_in(net, pkt);
 }
 

@@ -135,6 +135,7 @@ struct nfu_neigh {
 	int ifindex;
 	uint32_t addr;
 	uint8_t mac[6];
+	bool permanent;  /* 'ip neigh add': never replaced by learning */
 	struct nfu_neigh *next;
 };
 
@@ -250,6 +251,13 @@ void nfu_ip_send_redirect(struct nfu_net *net, const struct nfu_pkt *pkt);
 int nfu_icmp_rcv(struct nfu_net *net, struct nfu_pkt *pkt);
 struct nfu_peer *nfu_peer_get(struct nfu_net *net, uint32_t addr);
 void nfu_peers_free(struct nfu_ipv4_net *in);
+
+/* arp.c: ARP requests for the host's addresses are answered, the
+ * requester learnt (neigh_event_ns), as Linux with arp_ignore=0. */
+int nfu_arp_rcv(struct nfu_net *net, struct nfu_pkt *pkt);
+/* A learnt neighbour: added, or updated unless permanent. */
+int nfu_neigh_learn(struct nfu_net *net, int ifindex, uint32_t addr,
+		    const uint8_t mac[6]);
 
 /* responder.c: TCP reset and UDP port unreachable of a host with no
  * listening socket. */
