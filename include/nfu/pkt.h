@@ -44,6 +44,16 @@ enum nfu_pkt_type {
 /* Headroom reserved in front of every packet (link header, encapsulation). */
 #define NFU_PKT_HEADROOM 128u
 
+/* IP options of a received packet, as ip_options_compile() found them
+ * (Linux's IPCB(skb)->opt): offsets from the IP header, 0 when absent. */
+struct nfu_ip_opt {
+	uint8_t optlen;
+	uint8_t rr, ts, srr;
+	uint8_t rr_needaddr : 1;
+	uint8_t ts_needaddr : 1;
+	uint8_t ts_needtime : 1;
+};
+
 struct nfu_pkt {
 	unsigned char *head;        /* start of the buffer */
 	unsigned char *data;        /* start of the packet */
@@ -65,6 +75,7 @@ struct nfu_pkt {
 	uint8_t rt_type;            /* route type (nfu/net.h NFU_RTN_*) */
 	uint8_t tos;                /* TOS for routing of local output */
 	uint16_t frag_max_size;     /* largest fragment seen (defrag) */
+	struct nfu_ip_opt ipopt;    /* options, once compiled on input */
 	void *ct;                   /* the connection, once tracked */
 	uint32_t ctinfo;
 	uint64_t tstamp;            /* nanoseconds, the stack's clock */

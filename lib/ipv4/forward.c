@@ -10,6 +10,8 @@
 
 static int forward_finish(struct nfu_net *net, struct nfu_pkt *pkt)
 {
+	if (pkt->ipopt.optlen)
+		nfu_ip_forward_options(net, pkt);
 	net->stats.forwarded++;
 	return nfu_ip_output(net, pkt);
 }

@@ -181,26 +181,31 @@ static bool icmp_allow(struct nfu_net *net, uint8_t type, uint8_t code,
 }
 
 /* Builds and sends an ICMP message: header 'h', then 'len' bytes of
- * 'data', from 'saddr' (0: the route's choice) to 'daddr'. */
+ * 'data', from 'saddr' (0: the route's choice) to 'daddr', with the IP
+ * options 'opt' (reflected from the packet answered). */
 static void icmp_push(struct nfu_net *net, const struct nfu_icmphdr *h,
 		      const void *data, size_t len, uint32_t saddr,
-		      uint32_t daddr, uint8_t tos, uint32_t mark)
+		      uint32_t daddr, uint8_t tos, uint32_t mark,
+		      const unsigned char *opts, const struct nfu_ip_opt *opt)
 {
-	struct nfu_pkt *pkt = nfu_pkt_alloc(net, 20 + sizeof(*h) + len);
+	size_t hl = 20 + opt->optlen;
+	struct nfu_pkt *pkt = nfu_pkt_alloc(net, hl + sizeof(*h) + len);
 	struct nfu_iphdr *iph;
 	struct nfu_icmphdr *ic;
 
 	if (!pkt)
 		return;
-	iph = (struct nfu_iphdr *)nfu_pkt_put(pkt, 20);
+	iph = (struct nfu_iphdr *)nfu_pkt_put(pkt, hl);
 	memset(iph, 0, 20);
-	iph->ver_ihl = 0x45;
+	iph->ver_ihl = (uint8_t)(0x40 | (hl / 4));
 	iph->tos = tos;
 	iph->id = nfu_ip_select_id(net);
 	iph->ttl = (uint8_t)nfu_ipv4(net)->ip_default_ttl;
 	iph->protocol = NFU_IPPROTO_ICMP;
 	iph->saddr = saddr;
 	iph->daddr = daddr;
+	memcpy((unsigned char *)iph + 20, opts, opt->optlen);
+	nfu_ip_options_build(net, (unsigned char *)iph, opt);
 	ic = (struct nfu_icmphdr *)nfu_pkt_put(pkt, sizeof(*h));
 	*ic = *h;
 	ic->checksum = 0;
@@ -220,8 +225,10 @@ void nfu_icmp_send(struct nfu_net *net, const struct nfu_pkt *skb_in,
 	size_t have = (size_t)(skb_in->data + skb_in->len - nh);
 	struct nfu_rt_result rt;
 	struct nfu_icmphdr h;
+	struct nfu_ip_opt dopt;
+	unsigned char opts[40];
 	uint32_t saddr;
-	size_t room, len;
+	size_t room, len, optlen;
 	uint8_t tos;
 
 	if (have < 20)
@@ -266,6 +273,9 @@ void nfu_icmp_send(struct nfu_net *net, const struct nfu_pkt *skb_in,
 	}
 	tos = icmp_is_error(type) ? (uint8_t)((iph->tos & 0x1e) | 0xc0)
 				  : iph->tos;
+	optlen = nfu_ip_options_echo(net, skb_in, opts, &dopt);
+	if (optlen == (size_t)-1)
+		return;
 	/* "return as much as we can without exceeding 576 bytes" */
 	room = 576;
 	{
@@ -273,7 +283,7 @@ void nfu_icmp_send(struct nfu_net *net, const struct nfu_pkt *skb_in,
 		if (d && d->mtu < room)
 			room = d->mtu;
 	}
-	room -= 20 + sizeof(struct nfu_icmphdr);
+	room -= 20 + optlen + sizeof(struct nfu_icmphdr);
 	if (room <= 20)
 		return;
 	len = have;
@@ -287,7 +297,8 @@ void nfu_icmp_send(struct nfu_net *net, const struct nfu_pkt *skb_in,
 		saddr = rt.prefsrc;
 	if (!saddr)
 		saddr = __builtin_bswap32(NFU_IP(192, 0, 0, 8)); /* INADDR_DUMMY */
-	icmp_push(net, &h, nh, len, saddr, iph->saddr, tos, skb_in->mark);
+	icmp_push(net, &h, nh, len, saddr, iph->saddr, tos, skb_in->mark, opts,
+		  &dopt);
 }
 
 void nfu_ip_send_redirect(struct nfu_net *net, const struct nfu_pkt *pkt)
@@ -347,6 +358,8 @@ int nfu_icmp_rcv(struct nfu_net *net, struct nfu_pkt *pkt)
 	const unsigned char *ic = nfu_pkt_transport_header(pkt);
 	size_t len = (size_t)(pkt->data + pkt->len - ic);
 	struct nfu_icmphdr h;
+	struct nfu_ip_opt dopt;
+	unsigned char opts[40];
 	bool bcast;
 
 	if (len < sizeof(h)) {
@@ -383,11 +396,12 @@ int nfu_icmp_rcv(struct nfu_net *net, struct nfu_pkt *pkt)
 			return 0;
 		}
 		h.type = NFU_ICMP_ECHOREPLY;
-		if (icmp_allow(net, h.type, h.code, iph->saddr,
+		if (nfu_ip_options_echo(net, pkt, opts, &dopt) != (size_t)-1 &&
+		    icmp_allow(net, h.type, h.code, iph->saddr,
 			       pkt->in && pkt->in->loopback, 0))
 			icmp_push(net, &h, ic + sizeof(h), len - sizeof(h),
 				  reply_source(net, pkt), iph->saddr, iph->tos,
-				  pkt->mark);
+				  pkt->mark, opts, &dopt);
 		nfu_pkt_free(pkt);
 		return 0;
 	}
@@ -402,11 +416,12 @@ int nfu_icmp_rcv(struct nfu_net *net, struct nfu_pkt *pkt)
 		times[1] = times[2] = ms_since_midnight(net);
 		h.type = NFU_ICMP_TIMESTAMPREPLY;
 		h.code = 0;
-		if (icmp_allow(net, h.type, h.code, iph->saddr,
+		if (nfu_ip_options_echo(net, pkt, opts, &dopt) != (size_t)-1 &&
+		    icmp_allow(net, h.type, h.code, iph->saddr,
 			       pkt->in && pkt->in->loopback, 0))
 			icmp_push(net, &h, times, sizeof(times),
 				  reply_source(net, pkt), iph->saddr, iph->tos,
-				  pkt->mark);
+				  pkt->mark, opts, &dopt);
 		nfu_pkt_free(pkt);
 		return 0;
 	}

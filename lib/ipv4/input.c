@@ -176,64 +176,6 @@ out:
 	return 0;
 }
 
-/* IP options as ip_options_compile() sees them on input: returns 0, or
- * the offset of the bad byte (for ICMP parameter problem) as a positive
- * value, or -1 for a source-routed packet (dropped silently when
- * accept_source_route is 0). */
-static int check_options(struct nfu_net *net, const struct nfu_pkt *pkt)
-{
-	const unsigned char *o = nfu_pkt_network_header(pkt);
-	unsigned int hlen = nfu_ip_hlen((const struct nfu_iphdr *)o);
-	unsigned int i = 20;
-	bool srr = false;
-
-	while (i < hlen) {
-		unsigned int type = o[i], len;
-
-		if (type == 0) /* end of list */
-			break;
-		if (type == 1) { /* no-op */
-			i++;
-			continue;
-		}
-		if (i + 1 >= hlen)
-			return (int)i;
-		len = o[i + 1];
-		if (len < 2 || i + len > hlen)
-			return (int)i;
-		switch (type) {
-		case 0x83: /* LSRR */
-		case 0x89: /* SSRR */
-		case 0x07: /* record route */
-			/* ip_options_compile(): a short option points at its
-			 * length, a bad pointer at the pointer */
-			if (len < 3)
-				return (int)i + 1;
-			if (o[i + 2] < 4)
-				return (int)i + 2;
-			if (type != 0x07) {
-				if (srr) /* a second source route */
-					return (int)i;
-				srr = true;
-			}
-			break;
-		case 0x44: /* timestamp */
-			if (len < 4)
-				return (int)i + 1;
-			if (o[i + 2] < 5)
-				return (int)i + 2;
-			break;
-		default:
-			break;
-		}
-		i += len;
-	}
-	if (srr && !nfu_ipv4(net)->conf[pkt->in->ifindex].accept_source_route &&
-	    !nfu_ipv4(net)->conf_all.accept_source_route)
-		return -1;
-	return 0;
-}
-
 static int ip_rcv_finish(struct nfu_net *net, struct nfu_pkt *pkt)
 {
 	enum nfu_drop_reason reason = NFU_DROP_NONE;
@@ -250,15 +192,20 @@ static int ip_rcv_finish(struct nfu_net *net, struct nfu_pkt *pkt)
 		nfu_pkt_drop(pkt, reason);
 		return 0;
 	}
+	/* ip_rcv_options(), after routing as in Linux */
 	if (nfu_ip_hlen(nfu_ip_hdr(pkt)) > 20) {
-		int bad = check_options(net, pkt);
+		int bad = nfu_ip_options_compile(net, pkt);
+		struct nfu_ipv4_net *in = nfu_ipv4(net);
+
 		if (bad > 0) {
 			nfu_icmp_send(net, pkt, NFU_ICMP_PARAMETERPROB, 0,
 				      __builtin_bswap32((uint32_t)bad << 24));
 			nfu_pkt_drop(pkt, NFU_DROP_IP_OPTIONS);
 			return 0;
 		}
-		if (bad < 0) {
+		if (pkt->ipopt.srr && pkt->in &&
+		    !in->conf_all.accept_source_route &&
+		    !in->conf[pkt->in->ifindex].accept_source_route) {
 			nfu_pkt_drop(pkt, NFU_DROP_IP_OPTIONS);
 			return 0;
 		}

@@ -252,6 +252,20 @@ int nfu_icmp_rcv(struct nfu_net *net, struct nfu_pkt *pkt);
 struct nfu_peer *nfu_peer_get(struct nfu_net *net, uint32_t addr);
 void nfu_peers_free(struct nfu_ipv4_net *in);
 
+/* options.c: IP options.  _compile returns 0, or the offset of the bad
+ * byte for a parameter problem; it fills pkt->ipopt and writes what the
+ * host owes into the options. */
+int nfu_ip_options_compile(struct nfu_net *net, struct nfu_pkt *pkt);
+void nfu_ip_forward_options(struct nfu_net *net, struct nfu_pkt *pkt);
+/* The options an answer to 'pkt' carries, into 'out' (40 bytes at most);
+ * returns their length (a multiple of 4), or (size_t)-1 when Linux would
+ * not answer at all. */
+size_t nfu_ip_options_echo(struct nfu_net *net, const struct nfu_pkt *pkt,
+			   unsigned char *out, struct nfu_ip_opt *dopt);
+/* ip_options_build(): the host's entries in an answer's options. */
+void nfu_ip_options_build(struct nfu_net *net, unsigned char *iph,
+			  const struct nfu_ip_opt *opt);
+
 /* arp.c: ARP requests for the host's addresses are answered, the
  * requester learnt (neigh_event_ns), as Linux with arp_ignore=0. */
 int nfu_arp_rcv(struct nfu_net *net, struct nfu_pkt *pkt);

@@ -36,6 +36,9 @@ int nfu_tcp_v4_rcv(struct nfu_net *net, struct nfu_pkt *pkt)
 	struct nfu_iphdr *rip;
 	unsigned char *rth;
 	uint16_t csum;
+	struct nfu_ip_opt dopt;
+	unsigned char opts[40];
+	size_t optlen;
 
 	if (pkt->pkt_type != NFU_PACKET_HOST || len < 20) {
 		nfu_pkt_drop(pkt, NFU_DROP_L4_TOO_SHORT);
@@ -68,12 +71,17 @@ int nfu_tcp_v4_rcv(struct nfu_net *net, struct nfu_pkt *pkt)
 		rack = __builtin_bswap32(__builtin_bswap32(seq) + l);
 		rflags = TH_RST | TH_ACK;
 	}
-	r = nfu_pkt_alloc(net, 40);
+	/* ip_send_unicast_reply() reflects the options too */
+	optlen = nfu_ip_options_echo(net, pkt, opts, &dopt);
+	if (optlen == (size_t)-1)
+		goto out;
+	r = nfu_pkt_alloc(net, 40 + optlen);
 	if (!r)
 		goto out;
-	rip = (struct nfu_iphdr *)nfu_pkt_put(r, 20);
+	rip = (struct nfu_iphdr *)nfu_pkt_put(r, 20 + optlen);
 	memset(rip, 0, 20);
-	rip->ver_ihl = 0x45;
+	rip->ver_ihl = (uint8_t)(0x40 | ((20 + optlen) / 4));
+	memcpy((unsigned char *)rip + 20, opts, optlen);
 	rip->tos = iph->tos & (uint8_t)~3u; /* ECN bits cleared */
 	rip->frag_off = __builtin_bswap16(NFU_IP_DF);
 	rip->id = 0; /* DF and no connected socket: Linux sends ID 0 */
@@ -81,6 +89,7 @@ int nfu_tcp_v4_rcv(struct nfu_net *net, struct nfu_pkt *pkt)
 	rip->protocol = NFU_IPPROTO_TCP;
 	rip->saddr = iph->daddr;
 	rip->daddr = iph->saddr;
+	nfu_ip_options_build(net, (unsigned char *)rip, &dopt);
 	rth = nfu_pkt_put(r, 20);
 	memset(rth, 0, 20);
 	memcpy(rth, th + 2, 2);
