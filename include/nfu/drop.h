@@ -43,7 +43,14 @@ extern "C" {
 	X(ICMP_IGNORED, "icmp_ignored")      /* echo_ignore_* sysctls */     \
 	X(L4_TOO_SHORT, "l4_too_short")      /* truncated L4 header */       \
 	X(L4_CSUM, "l4_csum")                /* bad L4 checksum */           \
-	X(FRAGMENT, "fragment")              /* fragment delivered locally */\
+	X(FRAG_DUP, "frag_dup")              /* fragment already held */     \
+	X(FRAG_OVERLAP, "frag_overlap")      /* overlap: datagram dropped */ \
+	X(FRAG_INVALID, "frag_invalid")      /* inconsistent end or empty */ \
+	X(FRAG_ECN, "frag_ecn")              /* not-ECT mixed with ECT/CE */ \
+	X(FRAG_TOO_BIG, "frag_too_big")      /* reassembled > 65535 bytes */ \
+	X(FRAG_TIMEOUT, "frag_timeout")      /* ipfrag_time elapsed */       \
+	X(FRAG_TOO_FAR, "frag_too_far")      /* ipfrag_max_dist exceeded */  \
+	X(FRAG_MEM, "frag_mem")              /* ipfrag_high_thresh reached */\
 	X(NOMEM, "nomem")                    /* no buffer for the packet */  \
 	X(NO_NEIGH, "no_neighbour")          /* next hop not resolved */     \
 	X(UNHANDLED_PROTO, "unhandled_protocol")

@@ -119,6 +119,13 @@ struct nfu_stats {
 	uint64_t neigh_unresolved; /* frames sent with no neighbour entry */
 	uint64_t dropped;          /* all reasons */
 	uint64_t queued;           /* handed to a queue handler */
+	/* reassembly, as Linux's Ip ReasmReqds, ReasmOKs, ReasmFails,
+	 * ReasmTimeout and IpExt ReasmOverlaps count */
+	uint64_t reasm_reqds;      /* fragments given to reassembly */
+	uint64_t reasm_oks;        /* datagrams reassembled */
+	uint64_t reasm_fails;      /* failures (Linux's way of counting) */
+	uint64_t reasm_timeout;    /* queues expired */
+	uint64_t reasm_overlaps;   /* queues dropped for an overlap */
 };
 
 /* A new stack with only the loopback device "lo" (ifindex 1, 127.0.0.1/8,

@@ -23,6 +23,7 @@ int nfu_rx(struct nfu_net *net, int ifindex, const void *frame, size_t len)
 	const unsigned char *f = frame;
 	struct nfu_pkt *pkt;
 
+	nfu_ip_defrag_expire(net); /* the reassembly timers that ran out */
 	if (!dev)
 		return -ENODEV;
 	net->stats.rx++;
@@ -72,6 +73,7 @@ int nfu_rx_ip(struct nfu_net *net, int ifindex, const void *ip, size_t len)
 	struct nfu_dev *dev = nfu_dev_by_index(net, ifindex);
 	struct nfu_pkt *pkt;
 
+	nfu_ip_defrag_expire(net);
 	if (!dev)
 		return -ENODEV;
 	net->stats.rx++;

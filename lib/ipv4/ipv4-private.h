@@ -179,6 +179,14 @@ struct nfu_ipv4_net {
 	/* packets looped back through lo, handled after the current one */
 	struct nfu_pkt *backlog, **backlog_tail;
 	bool in_backlog;
+
+	/* defrag.c: reassembly queues (NULL until the first fragment) and
+	 * net.ipv4.ipfrag_* */
+	struct nfu_ipfrag *frag;
+	int ipfrag_time;          /* s */
+	int ipfrag_max_dist;
+	long ipfrag_high_thresh;  /* bytes */
+	long ipfrag_low_thresh;
 };
 
 static inline struct nfu_ipv4_net *nfu_ipv4(const struct nfu_net *net)
@@ -272,6 +280,49 @@ int nfu_arp_rcv(struct nfu_net *net, struct nfu_pkt *pkt);
 /* A learnt neighbour: added, or updated unless permanent. */
 int nfu_neigh_learn(struct nfu_net *net, int ifindex, uint32_t addr,
 		    const uint8_t mac[6]);
+
+/*
+ * ---- defrag.c: IPv4 reassembly, Linux's ip_defrag() ----
+ *
+ * nfu_ip_defrag() takes a packet whose header says it is a fragment
+ * ('data' at its IPv4 header, or past it: the network header is used) and
+ * returns 0 with *pkt replaced by the whole datagram once it is complete
+ * (a new packet: the fragments are freed), -EINPROGRESS when the fragment
+ * was queued (taken), or a negative errno when it was dropped (freed with
+ * a drop reason, the rest of its datagram perhaps with it).  A packet that
+ * is not a fragment is left alone (0).  'user' keeps reassemblies apart as
+ * in Linux: NFU_IP_DEFRAG_LOCAL_DELIVER before LOCAL_IN, conntrack's
+ * NFU_IP_DEFRAG_CONNTRACK_IN/OUT + zone at priority -400.
+ */
+enum nfu_ip_defrag_user { /* Linux's enum ip_defrag_users */
+	NFU_IP_DEFRAG_LOCAL_DELIVER = 0,
+	NFU_IP_DEFRAG_CALL_RA_CHAIN,
+	NFU_IP_DEFRAG_CONNTRACK_IN,
+	NFU_IP_DEFRAG_CONNTRACK_IN_END = NFU_IP_DEFRAG_CONNTRACK_IN + 65535,
+	NFU_IP_DEFRAG_CONNTRACK_OUT,
+	NFU_IP_DEFRAG_CONNTRACK_OUT_END = NFU_IP_DEFRAG_CONNTRACK_OUT + 65535,
+	NFU_IP_DEFRAG_CONNTRACK_BRIDGE_IN,
+	NFU_IP_DEFRAG_CONNTRACK_BRIDGE_IN_END =
+		NFU_IP_DEFRAG_CONNTRACK_BRIDGE_IN + 65535,
+	NFU_IP_DEFRAG_VS_IN,
+	NFU_IP_DEFRAG_VS_OUT,
+	NFU_IP_DEFRAG_VS_FWD,
+	NFU_IP_DEFRAG_AF_PACKET,
+	NFU_IP_DEFRAG_MACVLAN,
+};
+int nfu_ip_defrag(struct nfu_net *net, struct nfu_pkt **pkt, uint32_t user);
+/* Drops the queues whose ipfrag_time has run out by nfu_net_now(), oldest
+ * first, with an ICMP time exceeded sent at each one's deadline where
+ * Linux sends one.  Called as each packet enters the stack. */
+void nfu_ip_defrag_expire(struct nfu_net *net);
+/* The sysctls' defaults (at stack creation). */
+void nfu_ip_defrag_init(struct nfu_ipv4_net *in);
+/* Frees every queue (at stack teardown). */
+void nfu_ip_defrag_exit(struct nfu_net *net);
+/* Bytes held (the figure compared with ipfrag_high_thresh), queues. */
+size_t nfu_ip_defrag_mem(const struct nfu_net *net);
+unsigned int nfu_ip_defrag_queues(const struct nfu_net *net);
+/* ---- end of defrag.c ---- */
 
 /* responder.c: TCP reset and UDP port unreachable of a host with no
  * listening socket. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Local delivery (ip_local_deliver): LOCAL_IN, then the embedding
- * application or the built-in host, which answers as a Linux host with no
- * listening sockets.
+ * Local delivery (ip_local_deliver): reassembly of fragments (defrag.c),
+ * LOCAL_IN, then the embedding application or the built-in host, which
+ * answers as a Linux host with no listening sockets.
  */
 #include "ipv4/ipv4-private.h"
 
@@ -39,12 +39,11 @@ int nfu_ip_local_deliver(struct nfu_net *net, struct nfu_pkt *pkt)
 {
 	const struct nfu_iphdr *iph = nfu_ip_hdr(pkt);
 
-	/* Linux reassembles here, before LOCAL_IN (ip_defrag with
-	 * IP_DEFRAG_LOCAL_DELIVER).  nfu's reassembly arrives with
-	 * connection tracking; until then a fragment stops here. */
+	/* As Linux, fragments are reassembled here, before LOCAL_IN:
+	 * PRE_ROUTING saw each fragment, LOCAL_IN sees the datagram. */
 	if (iph->frag_off & __builtin_bswap16(NFU_IP_MF | NFU_IP_OFFSET)) {
-		nfu_pkt_drop(pkt, NFU_DROP_FRAGMENT);
-		return 0;
+		if (nfu_ip_defrag(net, &pkt, NFU_IP_DEFRAG_LOCAL_DELIVER))
+			return 0;
 	}
 	return nfu_nf_hook(net, NFU_PROTO_IPV4, NFU_INET_LOCAL_IN, pkt, pkt->in,
 			   NULL, local_deliver_finish);

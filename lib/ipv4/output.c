@@ -178,6 +178,7 @@ int nfu_send_ip(struct nfu_net *net, const void *ip, size_t len)
 	unsigned int hlen;
 	int err;
 
+	nfu_ip_defrag_expire(net); /* the reassembly timers that ran out */
 	if (len < 20 || (b[0] >> 4) != 4)
 		return -EINVAL;
 	hlen = (b[0] & 0x0fu) * 4u;

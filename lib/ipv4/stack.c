@@ -14,7 +14,7 @@ static void ipv4_exit(struct nfu_net *net, void *priv)
 {
 	struct nfu_ipv4_net *in = priv;
 
-	(void)net;
+	nfu_ip_defrag_exit(net);
 	while (in->backlog) {
 		struct nfu_pkt *p = in->backlog;
 		in->backlog = p->next;
@@ -74,6 +74,7 @@ struct nfu_net *nfu_net_new(void)
 	in->icmp_msgs_burst = 50;
 	in->icmp_global_credit = 50;
 	in->ip_id_next = 1;
+	nfu_ip_defrag_init(in);
 	net->ipv4 = in;
 	if (nfu_net_add_exit(net, ipv4_exit, in) < 0) {
 		nfu_fib_free(in->fib);

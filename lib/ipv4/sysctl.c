@@ -35,6 +35,32 @@ static const struct sysctl_int ipv4_ints[] = {
 	IPV4_INT("icmp_msgs_burst", icmp_msgs_burst, 0, INT_MAX),
 	IPV4_INT("icmp_errors_use_inbound_ifaddr",
 		 icmp_errors_use_inbound_ifaddr, 0, 1),
+	/* proc_dointvec_jiffies: seconds, at most INT_MAX / HZ either way
+	 * (HZ 250, as the reference kernel) */
+	IPV4_INT("ipfrag_time", ipfrag_time, -(INT_MAX / 250), INT_MAX / 250),
+	IPV4_INT("ipfrag_max_dist", ipfrag_max_dist, 0, INT_MAX),
+};
+
+/* Linux's unsigned long sysctls (proc_doulongvec_minmax) whose bounds are
+ * other sysctls: ipfrag_high_thresh may not go below ipfrag_low_thresh,
+ * nor ipfrag_low_thresh above ipfrag_high_thresh.  Linux takes values up
+ * to ULONG_MAX and compares them as longs; nfu stops at LONG_MAX, so that
+ * nfu_sysctl_get can return every value. */
+struct sysctl_long {
+	const char *name;
+	size_t off;
+	size_t min_off, max_off; /* NO_BOUND: none */
+};
+
+#define NO_BOUND ((size_t)-1)
+#define IPV4_LONG(n, field, lo, hi)                                          \
+	{ n, offsetof(struct nfu_ipv4_net, field), lo, hi }
+
+static const struct sysctl_long ipv4_longs[] = {
+	IPV4_LONG("ipfrag_high_thresh", ipfrag_high_thresh,
+		  offsetof(struct nfu_ipv4_net, ipfrag_low_thresh), NO_BOUND),
+	IPV4_LONG("ipfrag_low_thresh", ipfrag_low_thresh, NO_BOUND,
+		  offsetof(struct nfu_ipv4_net, ipfrag_high_thresh)),
 };
 
 #define CONF_INT(n, field) { n, offsetof(struct nfu_devconf, field), INT_MIN, INT_MAX }
@@ -143,6 +169,61 @@ static void normalise(const char *name, char *out, size_t len)
 	out[i] = 0;
 }
 
+/* proc_doulongvec_minmax's syntax: no sign, decimal. */
+static int parse_ulong(const char *s, long *out)
+{
+	unsigned long long v;
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || v > LONG_MAX)
+		return -EINVAL;
+	while (*end == ' ' || *end == '\t' || *end == '\n')
+		end++;
+	if (*end)
+		return -EINVAL;
+	*out = (long)v;
+	return 0;
+}
+
+static const struct sysctl_long *find_long(const char *raw)
+{
+	char name[256];
+
+	normalise(raw, name, sizeof(name));
+	if (strncmp(name, "net.ipv4.", 9))
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(ipv4_longs); i++)
+		if (!strcmp(ipv4_longs[i].name, name + 9))
+			return &ipv4_longs[i];
+	return NULL;
+}
+
+static long *long_at(const struct nfu_net *net, size_t off)
+{
+	return (long *)((char *)nfu_ipv4(net) + off);
+}
+
+static int set_long(struct nfu_net *net, const struct sysctl_long *d,
+		    const char *value)
+{
+	long v;
+	int err = parse_ulong(value, &v);
+
+	if (err)
+		return err;
+	if ((d->min_off != NO_BOUND && v < *long_at(net, d->min_off)) ||
+	    (d->max_off != NO_BOUND && v > *long_at(net, d->max_off)))
+		return -EINVAL;
+	*long_at(net, d->off) = v;
+	return 0;
+}
+
 static int lookup(struct nfu_net *net, const char *raw, int **slot,
 		  const struct sysctl_int **desc, int *kind)
 {
@@ -187,11 +268,15 @@ static int lookup(struct nfu_net *net, const char *raw, int **slot,
 
 int nfu_sysctl_set(struct nfu_net *net, const char *name, const char *value)
 {
+	const struct sysctl_long *l;
 	const struct sysctl_int *d;
 	int *slot, kind, v, err;
 
 	if (!name || !value)
 		return -EINVAL;
+	l = find_long(name);
+	if (l)
+		return set_long(net, l, value);
 	err = lookup(net, name, &slot, &d, &kind);
 	if (err)
 		return err;
@@ -207,11 +292,17 @@ int nfu_sysctl_set(struct nfu_net *net, const char *name, const char *value)
 
 int nfu_sysctl_get(const struct nfu_net *net, const char *name, long *value)
 {
+	const struct sysctl_long *l;
 	const struct sysctl_int *d;
 	int *slot, kind, err;
 
 	if (!name || !value)
 		return -EINVAL;
+	l = find_long(name);
+	if (l) {
+		*value = *long_at(net, l->off);
+		return 0;
+	}
 	err = lookup((struct nfu_net *)net, name, &slot, &d, &kind);
 	if (err)
 		return err;
