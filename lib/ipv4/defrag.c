@@ -52,11 +52,8 @@
  *   bisection, as Linux's rb-tree of runs; the fragments of a run are
  *   chained by pkt->next, with 'data' at their payload (the header stays
  *   in the buffer, at network_off).  Memory is counted as Linux counts
- *   truesize: the buffer of every fragment held plus each queue.  nfu's
- *   buffers are pool blocks of about 9.5 KB whatever the fragment's size
- *   (Linux's truesize for a 1500-byte frame is 2 to 3 KB), so the
- *   thresholds hold fewer fragments than on Linux; no fragment is copied
- *   to save room, as none is in Linux.
+ *   truesize: every fragment held (at the size Linux's buffer for it
+ *   would have, not nfu's larger pool block) plus each queue.
  *
  * Thread-safety
  *   The stack's thread only.
@@ -182,10 +179,16 @@ static unsigned int src_hash(const struct nfu_ipfrag *f, uint32_t saddr)
 	return (unsigned int)mix64(f->seed + saddr) & (FRAG_BUCKETS - 1);
 }
 
-/* What a fragment costs while held: its whole buffer, as skb->truesize. */
+/* What a fragment costs while held, as Linux's SKB_TRUESIZE() of a
+ * linear buffer holding it: the data (headroom included) in 64-byte
+ * units, plus the sk_buff and its shared info (256 + 320 bytes on x86-64).
+ * nfu's pool blocks are larger than that, but the thresholds are Linux's
+ * and should admit as many fragments as on Linux. */
 static size_t truesize(const struct nfu_pkt *pkt)
 {
-	return sizeof(*pkt) + pkt->size;
+	size_t data = (nfu_pkt_headroom(pkt) + pkt->len + 63) & ~(size_t)63;
+
+	return data + 256 + 320;
 }
 
 static struct nfu_ipfrag *table_get(struct nfu_net *net)
