@@ -143,6 +143,10 @@ void nfu_net_set_time(struct nfu_net *net, uint64_t ns);
 void nfu_net_set_clock(struct nfu_net *net, uint64_t (*clock)(void *priv),
 		       void *priv);
 uint64_t nfu_net_now(const struct nfu_net *net);
+/* Runs what is due at the stack's current time (reassembly timeouts and
+ * their ICMP errors).  nfu_rx*() and nfu_send_ip() do it first; call it
+ * when time passes with no traffic, e.g. at the end of a replay. */
+void nfu_net_run_timers(struct nfu_net *net);
 
 void nfu_net_get_stats(const struct nfu_net *net, struct nfu_stats *st);
 uint64_t nfu_net_drop_count(const struct nfu_net *net,

@@ -154,3 +154,9 @@ bool nfu_devconf_tx_redirects(const struct nfu_net *net, int ifindex)
 
 	return in->conf_all.send_redirects || in->conf[ifindex].send_redirects;
 }
+
+void nfu_net_run_timers(struct nfu_net *net)
+{
+	nfu_ip_defrag_expire(net);
+	nfu_ip_backlog_run(net);
+}

@@ -739,6 +739,22 @@ static void test_timeout_with_first(void)
 	scene_down();
 }
 
+/* With no traffic, the public nfu_net_run_timers() expires the queue. */
+static void test_run_timers_public(void)
+{
+	REQUIRE(up(NULL));
+	dg_echo(0x131, 192);
+	set_time(1 * S);
+	rx_frag(0, 64);
+	set_time(31 * S);
+	nfu_net_run_timers(sc.net);
+	CHECK_INT(sc.nout, 1);
+	if (sc.nout == 1)
+		CHECK_INT(out_ip(0)[20], 11);
+	CHECK_INT(nfu_ip_defrag_queues(sc.net), 0);
+	scene_down();
+}
+
 /* The error leaves at the deadline even when the stack notices later (the
  * next packet comes 15 s after it), and the clock is left where it was. */
 static void test_timeout_sent_at_deadline(void)
@@ -1491,6 +1507,7 @@ int main(void)
 	RUN(test_df_and_max_size);
 	RUN(test_device_and_time_of_last);
 	RUN(test_timeout_with_first);
+	RUN(test_run_timers_public);
 	RUN(test_timeout_sent_at_deadline);
 	RUN(test_timeout_without_first);
 	RUN(test_timeout_quote_trimmed);
