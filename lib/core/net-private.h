@@ -77,6 +77,7 @@ struct nfu_net {
 	unsigned int pool_nfree;
 
 	struct nfu_ipv4_net *ipv4;
+	void *xt;                 /* lib/xtables: tables in force, or NULL */
 	struct nfu_net_exit *exits;
 };
 

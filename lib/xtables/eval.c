@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The evaluator: Linux's ipt_do_table() over a compiled table.  Rules are
+ * tried in order from the hook's entry; a rule whose IP part and matches
+ * all match counts the packet and applies its target: a standard verdict
+ * ends the traversal, RETURN pops the jump stack (or, in a built-in chain,
+ * falls to its policy), a jump pushes the next entry, a goto does not, an
+ * extension target continues (NFU_XT_CONTINUE) or decides.  A match may
+ * hotdrop the packet.
+ *
+ * The jump stack belongs to the compiled table.  A target that sends a
+ * packet of its own (REJECT) can make the same table run again, nested, on
+ * the same stack, as in Linux with its per-CPU jump stack; it is safe
+ * because such a target ends the outer traversal with its verdict.
+ */
+#include <string.h>
+
+#include "ipv4/ipv4-private.h"
+#include "xtables/xt-compiled.h"
+
+/* ifname_compare_aligned() with iptables' '+' wildcard. */
+static bool iface_match(const char *want, uint8_t len, bool plus,
+			const struct nfu_dev *dev)
+{
+	const char *have = dev ? dev->name : "";
+
+	if (!want[0] && !plus)
+		return true;
+	if (strncmp(have, want, len))
+		return false;
+	return plus || have[len] == '\0';
+}
+
+/* ip_packet_match() */
+static bool ip_match(const struct nfu_xt_ip *ip, const struct nfu_iphdr *iph,
+		     const struct nfu_dev *in, const struct nfu_dev *out,
+		     bool isfrag)
+{
+	uint8_t inv = ip->invflags;
+
+	if (((iph->saddr & ip->smsk) != ip->src) != !!(inv & NFU_IPT_INV_SRCIP))
+		return false;
+	if (((iph->daddr & ip->dmsk) != ip->dst) != !!(inv & NFU_IPT_INV_DSTIP))
+		return false;
+	if (!iface_match(ip->iniface, ip->iniface_len, ip->iniface_plus, in) !=
+	    !!(inv & NFU_IPT_INV_VIA_IN))
+		return false;
+	if (!iface_match(ip->outiface, ip->outiface_len, ip->outiface_plus,
+			 out) != !!(inv & NFU_IPT_INV_VIA_OUT))
+		return false;
+	if (ip->proto &&
+	    (iph->protocol != ip->proto) != !!(inv & NFU_IPT_INV_PROTO))
+		return false;
+	if ((ip->flags & NFU_IPT_F_FRAG) && !isfrag != !!(inv & NFU_IPT_INV_FRAG))
+		return false;
+	return true;
+}
+
+static unsigned int std_verdict(uint8_t v)
+{
+	switch (v) {
+	case NFU_XT_STD_ACCEPT:
+		return NFU_ACCEPT;
+	case NFU_XT_STD_DROP:
+		return NFU_DROP;
+	case NFU_XT_STD_QUEUE:
+		return NFU_VERDICT_QUEUE(0, 0);
+	default:
+		return NFU_XT_CONTINUE;
+	}
+}
+
+unsigned int nfu_xt_do_table(struct nfu_pkt *pkt,
+			     const struct nfu_hook_state *state,
+			     struct nfu_xt_compiled *ct)
+{
+	const struct nfu_iphdr *iph = nfu_ip_hdr(pkt);
+	struct nfu_xt_par par = {
+		.net = state->net,
+		.in = state->in,
+		.out = state->out,
+		.hooknum = state->hook,
+		.table = ct->def->name,
+	};
+	unsigned int i, sp = 0, verdict = NFU_DROP;
+	bool isfrag;
+
+	if (!(ct->has_hook & NFU_XT_HOOK(state->hook)))
+		return NFU_ACCEPT;
+	par.fragoff = __builtin_bswap16(iph->frag_off) & NFU_IP_OFFSET;
+	par.thoff = nfu_ip_hlen(iph);
+	isfrag = par.fragoff != 0;
+	i = ct->hook_entry[state->hook];
+
+	for (;;) {
+		struct nfu_xt_centry *e = &ct->e[i];
+		const struct nfu_xt_rule *r = e->rule;
+
+		if (r) {
+			unsigned int m;
+
+			if (!ip_match(&r->ip, iph, state->in, state->out, isfrag))
+				goto next;
+			for (m = 0; m < r->nmatches; m++)
+				if (!r->matches[m].ops->match(pkt, &par,
+							      r->matches[m].data))
+					break;
+			if (par.hotdrop)
+				return NFU_DROP;
+			if (m < r->nmatches)
+				goto next;
+		}
+		(*e->pcnt)++;
+		*e->bcnt += pkt->len;
+
+		switch (e->kind) {
+		case NFU_XT_T_VERDICT:
+			if (e->verdict == NFU_XT_STD_RETURN) {
+				if (sp == 0) /* from a built-in chain: policy */
+					i = ct->underflow[state->hook];
+				else
+					i = ct->stack[--sp];
+				continue;
+			}
+			if (e->verdict == 0) /* no target: counting only */
+				goto next;
+			return std_verdict(e->verdict);
+		case NFU_XT_T_JUMP:
+			if (sp >= ct->stacksize)
+				return NFU_DROP; /* cannot happen: no loops */
+			ct->stack[sp++] = i + 1;
+			i = e->jump;
+			continue;
+		case NFU_XT_T_GOTO:
+			i = e->jump;
+			continue;
+		default:
+			verdict = r->target->target(pkt, &par, r->tdata);
+			if (par.hotdrop)
+				return NFU_DROP;
+			/* a target may have changed the packet */
+			iph = nfu_ip_hdr(pkt);
+			if (verdict != NFU_XT_CONTINUE)
+				return verdict;
+			break;
+		}
+next:
+		i++;
+	}
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The extension registry: static const lists of every match and target
+ * nfu knows, one line each (STYLE: no constructors).  To add an extension:
+ * write lib/ext/xt_NAME.c (or ipt_NAME.c) defining its ops, and add one
+ * line below.
+ */
+#include <string.h>
+
+#include "xtables/xt-private.h"
+
+/* ---- matches (one line each, keep the blocks: several people add) ---- */
+/* block M1 */
+/* block M2 */
+
+static const struct nfu_xt_match_ops *const matches[] = {
+	/* block M1 */
+	/* block M2 */
+	NULL
+};
+
+/* ---- targets ---- */
+/* block T */
+
+static const struct nfu_xt_target_ops *const targets[] = {
+	/* block T */
+	NULL
+};
+
+const struct nfu_xt_match_ops *nfu_xt_find_match(const char *name)
+{
+	const struct nfu_xt_match_ops *best = NULL;
+
+	for (unsigned int i = 0; matches[i]; i++)
+		if (!strcmp(matches[i]->name, name) &&
+		    (!best || matches[i]->revision > best->revision))
+			best = matches[i];
+	return best;
+}
+
+const struct nfu_xt_target_ops *nfu_xt_find_target(const char *name)
+{
+	const struct nfu_xt_target_ops *best = NULL;
+
+	for (unsigned int i = 0; targets[i]; i++)
+		if (!strcmp(targets[i]->name, name) &&
+		    (!best || targets[i]->revision > best->revision))
+			best = targets[i];
+	return best;
+}
