@@ -107,6 +107,8 @@ enum {
 	NFU_XTOPT_ARG = 0x01,     /* takes an argument */
 	NFU_XTOPT_INVERT = 0x02,  /* may be preceded by '!' */
 	NFU_XTOPT_MULTI = 0x04,   /* may be given more than once */
+	NFU_XTOPT_ARG2 = 0x08,    /* takes a second argument, the next word
+				     (tcp's --tcp-flags MASK COMP) */
 };
 struct nfu_xt_option {
 	const char *name;
@@ -121,6 +123,11 @@ struct nfu_xt_parse_ctx {
 	const char *option;          /* the option as written, "--dport" */
 	struct nfu_error *err;       /* fill with nfu_xt_error() */
 	const char *prog;            /* "iptables" or "iptables-restore" */
+	/* For NFU_XTOPT_ARG2 options: the word after 'arg', or NULL when
+	 * there is none or it starts with '-' or '!' (iptables then says
+	 * "--tcp-flags requires two args."); the caller consumes it when
+	 * not NULL. */
+	const char *arg2;
 };
 
 /* Fill ctx->err with iptables' wording and return -EINVAL.  iptables
