@@ -71,6 +71,7 @@ struct nfu_pkt {
 	struct nfu_dev *in;         /* device it arrived on */
 	struct nfu_dev *out;        /* device it leaves by, once routed */
 	uint32_t mark;              /* nfmark */
+	uint32_t priority;          /* skb->priority (CLASSIFY) */
 	uint32_t nexthop;           /* next hop, network order, once routed */
 	uint8_t rt_type;            /* route type (nfu/net.h NFU_RTN_*) */
 	uint8_t tos;                /* TOS for routing of local output */
