@@ -11,10 +11,14 @@
 
 /* ---- matches (one line each, keep the blocks: several people add) ---- */
 /* block M1 */
+extern const struct nfu_xt_match_ops nfu_xt_tcp;
+extern const struct nfu_xt_match_ops nfu_xt_udp;
 /* block M2 */
 
 static const struct nfu_xt_match_ops *const matches[] = {
 	/* block M1 */
+	&nfu_xt_tcp,
+	&nfu_xt_udp,
 	/* block M2 */
 	NULL
 };
