@@ -25,9 +25,21 @@ static const struct nfu_xt_match_ops *const matches[] = {
 
 /* ---- targets ---- */
 /* block T */
+extern const struct nfu_xt_target_ops nfu_xt_LOG;
+extern const struct nfu_xt_target_ops nfu_xt_REJECT;
+extern const struct nfu_xt_target_ops nfu_xt_MARK;
+extern const struct nfu_xt_target_ops nfu_xt_DSCP;
+extern const struct nfu_xt_target_ops nfu_xt_TOS;
+extern const struct nfu_xt_target_ops nfu_xt_CLASSIFY;
 
 static const struct nfu_xt_target_ops *const targets[] = {
 	/* block T */
+	&nfu_xt_LOG,
+	&nfu_xt_REJECT,
+	&nfu_xt_MARK,
+	&nfu_xt_DSCP,
+	&nfu_xt_TOS,
+	&nfu_xt_CLASSIFY,
 	NULL
 };
 

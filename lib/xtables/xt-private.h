@@ -279,6 +279,11 @@ struct nfu_xt_table {
 	const struct nfu_xt_table_def *def;
 	unsigned int nchains, cap;
 	struct nfu_xt_chain **chains;  /* built-ins first, in hook order */
+	/* 0: never used; else its rank in the order tables were first used
+	 * (1, 2, …).  Linux makes a table in a namespace at its first use
+	 * and iptables-save lists them newest first; set by
+	 * nfu_xt_table_use() (lang.h), copied by clone. */
+	unsigned int used;
 };
 
 #define NFU_XT_NTABLES 5
