@@ -14,12 +14,24 @@
 extern const struct nfu_xt_match_ops nfu_xt_tcp;
 extern const struct nfu_xt_match_ops nfu_xt_udp;
 /* block M2 */
+extern const struct nfu_xt_match_ops nfu_xt_state;
+extern const struct nfu_xt_match_ops nfu_xt_conntrack;
+extern const struct nfu_xt_match_ops nfu_xt_limit;
+extern const struct nfu_xt_match_ops nfu_xt_addrtype;
+extern const struct nfu_xt_match_ops nfu_xt_tos;
+extern const struct nfu_xt_match_ops nfu_xt_dscp;
 
 static const struct nfu_xt_match_ops *const matches[] = {
 	/* block M1 */
 	&nfu_xt_tcp,
 	&nfu_xt_udp,
 	/* block M2 */
+	&nfu_xt_state,
+	&nfu_xt_conntrack,
+	&nfu_xt_limit,
+	&nfu_xt_addrtype,
+	&nfu_xt_tos,
+	&nfu_xt_dscp,
 	NULL
 };
 

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ext/xt_conntrack.h - the data of the conntrack match, shared with the
+ * state match.
+ *
+ * What?
+ *   iptables 1.8 sends '-m state --state S' to the kernel as conntrack
+ *   revision 3 with the STATE and STATE_ALIAS flags (and prints it back
+ *   as '-m state'), so both matches keep this one layout, Linux's
+ *   xt_conntrack_mtinfo3 with IPv4 addresses, and will share one match
+ *   function once connection tracking exists (issue 5).
+ *
+ * Thread-safety
+ *   Written at parse time, read-only afterwards.
+ */
+#ifndef NFU_EXT_XT_CONNTRACK_H
+#define NFU_EXT_XT_CONNTRACK_H
+
+#include <stdint.h>
+
+#include "xtables/xt-private.h"
+
+/* Linux's XT_CONNTRACK_STATE_BIT(ctinfo) = 1 << (ctinfo + 1), ctinfo
+ * being IP_CT_ESTABLISHED 0, IP_CT_RELATED 1, IP_CT_NEW 2; INVALID is
+ * bit 0, UNTRACKED 1 << (IP_CT_NUMBER + 1) with IP_CT_NUMBER = 5. */
+enum {
+	NFU_XT_CT_STATE_INVALID = 1u << 0,
+	NFU_XT_CT_STATE_ESTABLISHED = 1u << 1,
+	NFU_XT_CT_STATE_RELATED = 1u << 2,
+	NFU_XT_CT_STATE_NEW = 1u << 3,
+	NFU_XT_CT_STATE_SNAT = 1u << 8,
+	NFU_XT_CT_STATE_DNAT = 1u << 9,
+	NFU_XT_CT_STATE_UNTRACKED = 1u << 6,
+};
+
+/* Linux's IPS_* status bits that --ctstatus names. */
+enum {
+	NFU_IPS_EXPECTED = 1u << 0,
+	NFU_IPS_SEEN_REPLY = 1u << 1,
+	NFU_IPS_ASSURED = 1u << 2,
+	NFU_IPS_CONFIRMED = 1u << 3,
+};
+
+/* match_flags and invert_flags: Linux's XT_CONNTRACK_* values. */
+enum {
+	NFU_XT_CT_STATE = 1u << 0,
+	NFU_XT_CT_PROTO = 1u << 1,
+	NFU_XT_CT_ORIGSRC = 1u << 2,
+	NFU_XT_CT_ORIGDST = 1u << 3,
+	NFU_XT_CT_REPLSRC = 1u << 4,
+	NFU_XT_CT_REPLDST = 1u << 5,
+	NFU_XT_CT_STATUS = 1u << 6,
+	NFU_XT_CT_EXPIRES = 1u << 7,
+	NFU_XT_CT_ORIGSRC_PORT = 1u << 8,
+	NFU_XT_CT_ORIGDST_PORT = 1u << 9,
+	NFU_XT_CT_REPLSRC_PORT = 1u << 10,
+	NFU_XT_CT_REPLDST_PORT = 1u << 11,
+	NFU_XT_CT_DIRECTION = 1u << 12, /* inverted: REPLY */
+	NFU_XT_CT_STATE_ALIAS = 1u << 13, /* written as -m state */
+};
+
+/* Addresses and masks in network order, ports in host order, expiry in
+ * seconds (as revision 3). */
+struct nfu_xt_conntrack_info {
+	uint32_t origsrc_addr, origsrc_mask;
+	uint32_t origdst_addr, origdst_mask;
+	uint32_t replsrc_addr, replsrc_mask;
+	uint32_t repldst_addr, repldst_mask;
+	uint32_t expires_min, expires_max;
+	uint16_t l4proto;
+	uint16_t origsrc_port, origsrc_port_high;
+	uint16_t origdst_port, origdst_port_high;
+	uint16_t replsrc_port, replsrc_port_high;
+	uint16_t repldst_port, repldst_port_high;
+	uint16_t match_flags, invert_flags;
+	uint16_t state_mask, status_mask;
+};
+
+/* xt_conntrack.c: iptables' conntrack_dump(), the text of every option
+ * set in 'info', each with a leading space; 'pfx' is "--" for save, ""
+ * for listing ('numeric' false: address 0 is "anywhere").  With
+ * NFU_XT_CT_STATE_ALIAS the states are written as the state match's. */
+void nfu_xt_ct_dump(const struct nfu_xt_conntrack_info *info,
+		    const char *pfx, bool numeric, struct nfu_strbuf *sb);
+/* The bit of the state named by the 'len' first bytes of 's' (a prefix
+ * of the name, any case, as iptables' strncasecmp); 0 when none.
+ * 'nat' admits SNAT and DNAT (--ctstate; --state does not). */
+unsigned int nfu_xt_ct_state_bit(const char *s, size_t len, bool nat);
+/* Per packet, both matches: false until connection tracking (issue 5). */
+bool nfu_xt_conntrack_mt(const struct nfu_pkt *pkt, struct nfu_xt_par *par,
+			 void *data);
+
+#endif
