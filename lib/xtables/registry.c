@@ -13,6 +13,15 @@
 /* block M1 */
 extern const struct nfu_xt_match_ops nfu_xt_tcp;
 extern const struct nfu_xt_match_ops nfu_xt_udp;
+extern const struct nfu_xt_match_ops nfu_xt_icmp;
+extern const struct nfu_xt_match_ops nfu_xt_multiport;
+extern const struct nfu_xt_match_ops nfu_xt_iprange;
+extern const struct nfu_xt_match_ops nfu_xt_length;
+extern const struct nfu_xt_match_ops nfu_xt_ttl;
+extern const struct nfu_xt_match_ops nfu_xt_comment;
+extern const struct nfu_xt_match_ops nfu_xt_mark;
+extern const struct nfu_xt_match_ops nfu_xt_mac;
+extern const struct nfu_xt_match_ops nfu_xt_pkttype;
 /* block M2 */
 extern const struct nfu_xt_match_ops nfu_xt_state;
 extern const struct nfu_xt_match_ops nfu_xt_conntrack;
@@ -25,6 +34,15 @@ static const struct nfu_xt_match_ops *const matches[] = {
 	/* block M1 */
 	&nfu_xt_tcp,
 	&nfu_xt_udp,
+	&nfu_xt_icmp,
+	&nfu_xt_multiport,
+	&nfu_xt_iprange,
+	&nfu_xt_length,
+	&nfu_xt_ttl,
+	&nfu_xt_comment,
+	&nfu_xt_mark,
+	&nfu_xt_mac,
+	&nfu_xt_pkttype,
 	/* block M2 */
 	&nfu_xt_state,
 	&nfu_xt_conntrack,
