@@ -544,7 +544,7 @@ static int add_command(struct pstate *ps, unsigned int newcmd,
 	if (invert)
 		return perr(ps, "unexpected ! flag");
 	if (cmd->command & ~othercmds)
-		return perr(ps, "Cannot use -%c with -%c\n", cmd2char(newcmd),
+		return perr(ps, "Cannot use -%c with -%c", cmd2char(newcmd),
 			    cmd2char(cmd->command & ~othercmds));
 	cmd->command |= newcmd;
 	return 0;
@@ -591,10 +591,10 @@ static int parse_chain_name(struct pstate *ps, const char *name)
 		return perr(ps, "chain name `%s' too long (must be under %u chars)",
 			    name, NFU_XT_CHAIN_MAXNAMELEN);
 	if (name[0] == '-' || name[0] == '!')
-		return perr(ps, "chain name not allowed to start with `%c'\n",
+		return perr(ps, "chain name not allowed to start with `%c'",
 			    name[0]);
 	if (is_std_target(name) || nfu_xt_find_target(name))
-		return perr(ps, "chain name may not clash with target name\n");
+		return perr(ps, "chain name may not clash with target name");
 	for (const char *p = name; *p; p++)
 		if (isspace((unsigned char)*p))
 			return perr(ps, "Invalid chain name `%s'", name);
@@ -910,7 +910,7 @@ static int generic_opt_check(struct pstate *ps)
 				legal = -1;
 		}
 		if (legal == -1)
-			return perr(ps, "Illegal option `-%c' with this command\n",
+			return perr(ps, "Illegal option `-%c' with this command",
 				    optflags[i]);
 	}
 	return 0;
@@ -1187,7 +1187,7 @@ static int set_target(struct pstate *ps)
 	}
 	if (ps->goto_set) {
 		if (!table_has_chain(ps, j))
-			return perr(ps, "goto '%s' is not a chain\n", j);
+			return perr(ps, "goto '%s' is not a chain", j);
 		r->tkind = NFU_XT_T_GOTO;
 		snprintf(r->chain, sizeof(r->chain), "%s", j);
 		r->ip.flags |= NFU_IPT_F_GOTO;

@@ -90,7 +90,7 @@ static int add_argv(struct rstate *st, const char *what, size_t len)
 	char *s;
 
 	if (st->argc + 1 >= MAX_ARGC)
-		return rerr(st, "Parser cannot handle more arguments\n");
+		return rerr(st, "Parser cannot handle more arguments");
 	s = strndup(what, len);
 	if (!s)
 		return -ENOMEM;
@@ -100,8 +100,9 @@ static int add_argv(struct rstate *st, const char *what, size_t len)
 }
 
 /* add_param_to_argv(): words split on blanks; inside double quotes
- * blanks are kept and a backslash takes the next character as it is;
- * quotes may start or end in the middle of a word. */
+ * blanks are kept and a backslash takes the next character as it is; an
+ * opening quote may come in the middle of a word, a closing one ends it
+ * (e"th"1 is two words, "eth" and "1"). */
 static int tokenize(struct rstate *st, const char *p, const char *end)
 {
 	char param[MAX_PARAM];
@@ -119,7 +120,13 @@ static int tokenize(struct rstate *st, const char *p, const char *end)
 				escaped = true;
 				continue;
 			} else if (c == '"') {
+				/* a closing quote ends the word, even an
+				 * empty one ("" is an empty argument) */
 				quote_open = false;
+				rc = add_argv(st, param, len);
+				if (rc)
+					return rc;
+				len = 0;
 				continue;
 			}
 		} else if (c == '"') {
@@ -171,7 +178,7 @@ static int open_table(struct rstate *st, const char *p, const char *end,
 	size_t len;
 
 	if (!next_token(&p, end, " \t\n", &tok, &len))
-		return rerr(st, PROG ": line %u table name invalid\n", st->line);
+		return rerr(st, PROG ": line %u table name invalid", st->line);
 	snprintf(st->curtable, sizeof(st->curtable), "%.*s",
 		 (int)(len < 31 ? len : 31), tok);
 	if (st->only_table && strcmp(st->only_table, st->curtable)) {
@@ -180,7 +187,7 @@ static int open_table(struct rstate *st, const char *p, const char *end,
 	}
 	st->t = len < 31 ? nfu_xt_ruleset_table(st->rs, st->curtable) : NULL;
 	if (!st->t)
-		return rerr(st, PROG ": unable to initialize table '%s'\n",
+		return rerr(st, PROG ": unable to initialize table '%s'",
 			    st->curtable);
 	nfu_xt_table_use(st->rs, st->t);
 	if (!(st->flags & NFU_XT_RESTORE_NOFLUSH)) {
@@ -220,7 +227,7 @@ static int chain_line(struct rstate *st, const char *p, const char *end)
 	int rc;
 
 	if (!next_token(&p, end, " \t\n", &tok, &len))
-		return rerr(st, PROG ": line %u chain name invalid\n", st->line);
+		return rerr(st, PROG ": line %u chain name invalid", st->line);
 	if (len >= NFU_XT_CHAIN_MAXNAMELEN)
 		return rerr(st, "Invalid chain name `%.*s' (%u chars max)",
 			    (int)len, tok, NFU_XT_CHAIN_MAXNAMELEN - 1);
@@ -241,12 +248,12 @@ static int chain_line(struct rstate *st, const char *p, const char *end)
 			if (rc == -ENOMEM)
 				return rc;
 			if (rc)
-				return rerr(st, "error creating chain '%s':%s\n",
+				return rerr(st, "error creating chain '%s':%s",
 					    chain, strerror(-rc));
 		}
 	}
 	if (!next_token(&p, end, " \t\n", &tok, &len))
-		return rerr(st, PROG ": line %u policy invalid\n", st->line);
+		return rerr(st, PROG ": line %u policy invalid", st->line);
 	snprintf(policy, sizeof(policy), "%.*s", (int)(len < 63 ? len : 63), tok);
 	if (!strcmp(policy, "-"))
 		return 0;
@@ -255,12 +262,12 @@ static int chain_line(struct rstate *st, const char *p, const char *end)
 		char ctrs[128];
 
 		if (!next_token(&p, end, " \t\n", &tok, &len))
-			return rerr(st, "invalid policy counters for chain '%s'\n",
+			return rerr(st, "invalid policy counters for chain '%s'",
 				    chain);
 		snprintf(ctrs, sizeof(ctrs), "%.*s",
 			 (int)(len < 127 ? len : 127), tok);
 		if (sscanf(ctrs, "[%llu:%llu]", &a, &b) != 2)
-			return rerr(st, "invalid policy counters for chain '%s'\n",
+			return rerr(st, "invalid policy counters for chain '%s'",
 				    chain);
 		pcnt = a;
 		bcnt = b;
@@ -308,15 +315,15 @@ static int command_line(struct rstate *st, const char *p, const char *end)
 		size_t len, blen;
 
 		if (!close) {
-			rc = rerr(st, "Bad line %u: need ]\n", st->line);
+			rc = rerr(st, "Bad line %u: need ]", st->line);
 			goto out;
 		}
 		if (!next_token(&q, end, ":", &tok, &len)) {
-			rc = rerr(st, "Bad line %u: need :\n", st->line);
+			rc = rerr(st, "Bad line %u: need :", st->line);
 			goto out;
 		}
 		if (!next_token(&q, end, "]", &btok, &blen)) {
-			rc = rerr(st, "Bad line %u: need ]\n", st->line);
+			rc = rerr(st, "Bad line %u: need ]", st->line);
 			goto out;
 		}
 		/* strtok wrote NULs at the ':' and ']' it stopped at: the
