@@ -684,6 +684,33 @@ static void check_reply_ip(const unsigned char *f, size_t n, uint8_t proto,
 	CHECK(l4_ok(ip, ip + 20, l4len, proto));
 }
 
+/* What Linux 6.18 sent for the same three segments (REJECT --reject-with
+ * tcp-reset in INPUT of a namespace, captured on the veth peer).  The TCP
+ * checksum is left out of the comparison: veth passes the packet with
+ * CHECKSUM_PARTIAL, so the captured field holds the pseudo-header sum
+ * only (0x142f each time); check_reply_ip() verifies nfu's in full. */
+static const char *const kernel_rst[3] = {
+	"02000000000102000000000208004500002800004000400626bc0a0900020a090001"
+	"00509c4000000000000003e950140000142f0000",
+	"02000000000102000000000208004500002800004000400626bc0a0900020a090001"
+	"00509c40000000000000000650140000142f0000",
+	"02000000000102000000000208004500002800004000400626bc0a0900020a090001"
+	"00509c40556677880000000050040000142f0000",
+};
+
+static void check_kernel_frame(const struct capture *c, const char *hex)
+{
+	unsigned char want[64];
+	size_t n = unhex(hex, want, sizeof(want));
+
+	CHECK_INT(c->len[0], n);
+	if (c->len[0] == n) {
+		CHECK_MEM(c->frames[0], want, 14 + 20 + 16);
+		CHECK_MEM(c->frames[0] + 14 + 20 + 18, want + 14 + 20 + 18,
+			  n - (14 + 20 + 18));
+	}
+}
+
 static void test_reject_tcp_reset(void)
 {
 	struct reject_env e;
@@ -710,6 +737,7 @@ static void test_reject_tcp_reset(void)
 	CHECK_INT(th[12], 0x50);
 	CHECK_INT(th[13], 0x14); /* RST ACK */
 	CHECK_INT((th[14] << 8) | th[15], 0);
+	check_kernel_frame(e.c, kernel_rst[0]);
 
 	/* data with FIN, no ACK: seq + len + 1 */
 	n = build(f, 6, t, tcp_seg(t, 0x01, 0xfffffffe, 0, 7), 0x4000, true);
@@ -718,6 +746,7 @@ static void test_reject_tcp_reset(void)
 	th = e.c->frames[0] + 14 + 20;
 	CHECK_INT(rd32(th + 8), 6); /* wraps */
 	CHECK_INT(th[13], 0x14);
+	check_kernel_frame(e.c, kernel_rst[1]);
 
 	/* with ACK: the reset takes the acknowledged number, no ACK */
 	n = build(f, 6, t, tcp_seg(t, 0x18, 5, 0x55667788, 5), 0x4000, true);
@@ -728,6 +757,7 @@ static void test_reject_tcp_reset(void)
 	CHECK_INT(rd32(th + 4), 0x55667788);
 	CHECK_INT(rd32(th + 8), 0);
 	CHECK_INT(th[13], 0x04);
+	check_kernel_frame(e.c, kernel_rst[2]);
 
 	/* never a reset for a reset, nor with a bad checksum */
 	n = build(f, 6, t, tcp_seg(t, 0x04, 5, 0, 0), 0x4000, true);
