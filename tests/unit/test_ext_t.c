@@ -314,7 +314,6 @@ static void *target_data(const char *name, const char *args)
 	struct nfu_xt_ip ip = { .proto = 6 };
 	struct nfu_error err = { 0 };
 	struct nfu_xt_parse_ctx ctx = { .ip = &ip, .err = &err };
-	unsigned int seen = 0;
 	void *data;
 	int argc;
 
@@ -333,7 +332,6 @@ static void *target_data(const char *name, const char *args)
 		for (const struct nfu_xt_option *o = ops->options; o->name; o++) {
 			if (strcmp(argv[i] + 2, o->name))
 				continue;
-			seen |= 1u << o->id;
 			ops->parse(&ctx, o->id,
 				   (o->flags & NFU_XTOPT_ARG) ? argv[++i] : NULL,
 				   false, data);
