@@ -1,0 +1,387 @@
+#!/bin/sh
+# tests/tools/tools.sh NFU - the nfu command: iptables, iptables-save,
+# iptables-restore on a --state file.  Every scenario runs through nfu and,
+# when root and `ip netns' are available, through iptables-legacy in a
+# throwaway network namespace: outputs, messages and exit codes must be
+# the kernel's.  Without a namespace they are compared with the expected
+# text below (taken from iptables 1.8.9 legacy on Linux 6.18).
+# Usage: tools.sh path/to/nfu
+# Ends with "N passed, N failed"; exits 1 when something failed.
+
+NFU=${1:?usage: tools.sh path/to/nfu}
+T=$(mktemp -d "${TMPDIR:-/tmp}/nfutool.XXXXXX") || exit 1
+NS=nfutool-$$
+NSR=nfutool-$$-r
+KERNEL=0
+pass=0
+fail=0
+
+cleanup() {
+	if [ "$KERNEL" = 1 ]; then
+		ip netns del "$NS" 2>/dev/null
+		ip netns del "$NSR" 2>/dev/null
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+ko() { fail=$((fail + 1)); echo "FAIL - $1"; }
+
+# same NAME EXPECTED_FILE ACTUAL_FILE
+same() {
+	if cmp -s "$2" "$3"; then ok "$1"; else
+		ko "$1"; diff -u "$2" "$3" | sed 's/^/    /'
+	fi
+}
+# is NAME EXPECTED ACTUAL
+is() {
+	if [ "$2" = "$3" ]; then ok "$1"; else ko "$1: expected '$2', got '$3'"; fi
+}
+# has NAME FILE TEXT: FILE holds the fixed string TEXT
+has() {
+	if grep -qF -- "$3" "$2"; then ok "$1"; else
+		ko "$1: no '$3' in:"; sed 's/^/    /' "$2"
+	fi
+}
+nocomment() { grep -v '^#' "$1" > "$2"; }
+inode() { ls -i "$1" 2>/dev/null | cut -d' ' -f1; }
+
+# NFU_TOOLS_NO_KERNEL=1 checks the stored expectations only.
+if [ -z "$NFU_TOOLS_NO_KERNEL" ] && [ "$(id -u)" = 0 ] && command -v ip >/dev/null 2>&1 &&
+   command -v iptables-legacy >/dev/null 2>&1 &&
+   ip netns add "$NS" 2>/dev/null; then
+	if ip netns add "$NSR" 2>/dev/null; then
+		KERNEL=1
+	else
+		ip netns del "$NS"
+	fi
+fi
+if [ "$KERNEL" = 1 ]; then
+	echo "# comparing with iptables-legacy in network namespaces"
+else
+	echo "# no namespaces: comparing with the stored expectations"
+fi
+kipt() { ip netns exec "$NS" iptables-legacy "$@"; }
+
+F=$T/rules.v4
+
+# ---- iptables command lines: exit codes and messages ----------------------
+# Each line: expected exit code, then the arguments (eval'd).  The messages
+# of all of them, in order, are compared at the end.
+cat > "$T/commands" <<'END'
+0 -N web
+0 -A INPUT -p tcp --dport 80 -j web
+0 -A INPUT -s 10.1.2.3/8 -i eth0 -j web
+0 -I INPUT 1 -i lo -j ACCEPT
+0 -A web -m state --state NEW,ESTABLISHED -j ACCEPT
+0 -A web ! -d 192.168.0.0/16 -p udp --sport 53 -j DROP
+0 -A FORWARD -o eth1+ -j DROP
+0 -P FORWARD DROP
+0 -t nat -A POSTROUTING -o eth0 -j ACCEPT
+0 -N tmp
+0 -E tmp tmp2
+0 -X tmp2
+0 -R web 2 -p udp --dport 53 -j RETURN
+0 -C INPUT -i lo -j ACCEPT
+0 -D INPUT -i lo -j ACCEPT
+1 -C INPUT -i lo -j ACCEPT
+0 -A OUTPUT -j ACCEPT -c 5 100
+1 -A nosuch -j ACCEPT
+1 -D INPUT -j DROP
+2 --bogus
+2 -A INPUT -p tcp --dport 80 --dport 81 -j ACCEPT
+2 -A INPUT -j nosuchchain
+1 -N web
+1 -S nosuch
+1 -A web -p tcp -j web
+3 -t foo -S
+END
+: > "$T/nfu.err"
+: > "$T/k.err"
+while read -r rc args; do
+	eval "set -- $args"
+	echo "== $args" >> "$T/nfu.err"
+	"$NFU" iptables --state "$F" "$@" > /dev/null 2> "$T/one.err"
+	got=$?
+	# nfu's own explanation follows iptables' text: compared apart
+	grep -v '^nfu iptables: ' "$T/one.err" >> "$T/nfu.err"
+	is "iptables $args: exit $rc" "$rc" "$got"
+	if [ "$KERNEL" = 1 ]; then
+		echo "== $args" >> "$T/k.err"
+		kipt "$@" > /dev/null 2>> "$T/k.err"
+		is "iptables $args: exit as Linux" "$?" "$got"
+	fi
+done < "$T/commands"
+
+cat > "$T/expect.err" <<'END'
+== -N web
+== -A INPUT -p tcp --dport 80 -j web
+== -A INPUT -s 10.1.2.3/8 -i eth0 -j web
+== -I INPUT 1 -i lo -j ACCEPT
+== -A web -m state --state NEW,ESTABLISHED -j ACCEPT
+== -A web ! -d 192.168.0.0/16 -p udp --sport 53 -j DROP
+== -A FORWARD -o eth1+ -j DROP
+== -P FORWARD DROP
+== -t nat -A POSTROUTING -o eth0 -j ACCEPT
+== -N tmp
+== -E tmp tmp2
+== -X tmp2
+== -R web 2 -p udp --dport 53 -j RETURN
+== -C INPUT -i lo -j ACCEPT
+== -D INPUT -i lo -j ACCEPT
+== -C INPUT -i lo -j ACCEPT
+iptables: Bad rule (does a matching rule exist in that chain?).
+== -A OUTPUT -j ACCEPT -c 5 100
+== -A nosuch -j ACCEPT
+iptables: No chain/target/match by that name.
+== -D INPUT -j DROP
+iptables: Bad rule (does a matching rule exist in that chain?).
+== --bogus
+iptables v1.8.9 (legacy): unknown option "--bogus"
+Try `iptables -h' or 'iptables --help' for more information.
+== -A INPUT -p tcp --dport 80 --dport 81 -j ACCEPT
+iptables v1.8.9 (legacy): Only one `--destination-port' allowed
+Try `iptables -h' or 'iptables --help' for more information.
+== -A INPUT -j nosuchchain
+iptables v1.8.9 (legacy): Couldn't load target `nosuchchain':No such file or directory
+
+Try `iptables -h' or 'iptables --help' for more information.
+== -N web
+iptables: Chain already exists.
+== -S nosuch
+iptables: No chain/target/match by that name.
+== -A web -p tcp -j web
+iptables: Too many levels of symbolic links.
+== -t foo -S
+iptables v1.8.9 (legacy): can't initialize iptables table `foo': Table does not exist (do you need to insmod?)
+Perhaps iptables or your kernel needs to be upgraded.
+END
+same "iptables messages as expected" "$T/expect.err" "$T/nfu.err"
+[ "$KERNEL" = 1 ] && same "iptables messages as Linux's" "$T/k.err" "$T/nfu.err"
+
+# ---- iptables-save and -S of the result ----------------------------------
+cat > "$T/expect.save" <<'END'
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+[0:0] -A POSTROUTING -o eth0 -j ACCEPT
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:web - [0:0]
+[0:0] -A INPUT -p tcp -m tcp --dport 80 -j web
+[0:0] -A INPUT -s 10.0.0.0/8 -i eth0 -j web
+[0:0] -A FORWARD -o eth1+ -j DROP
+[5:100] -A OUTPUT -j ACCEPT
+[0:0] -A web -m state --state NEW,ESTABLISHED -j ACCEPT
+[0:0] -A web -p udp -m udp --dport 53 -j RETURN
+COMMIT
+END
+"$NFU" iptables-save --state "$F" -c > "$T/save.c"
+is "iptables-save -c: exit 0" 0 $?
+nocomment "$T/save.c" "$T/nfu.save"
+same "iptables-save -c as expected" "$T/expect.save" "$T/nfu.save"
+has "iptables-save: # Generated by line" "$T/save.c" "# Generated by nfu iptables-save v"
+has "iptables-save: # Completed on line" "$T/save.c" "# Completed on "
+if [ "$KERNEL" = 1 ]; then
+	ip netns exec "$NS" iptables-legacy-save -c > "$T/k.save.c"
+	nocomment "$T/k.save.c" "$T/k.save"
+	same "iptables-save -c as Linux's" "$T/k.save" "$T/nfu.save"
+	# only the two comment lines differ, and only in name and date
+	sed 's/^# Generated by .* on .*/# Generated/; s/^# Completed on .*/# Completed/' \
+		"$T/k.save.c" > "$T/k.cmt"
+	sed 's/^# Generated by .* on .*/# Generated/; s/^# Completed on .*/# Completed/' \
+		"$T/save.c" > "$T/nfu.cmt"
+	same "iptables-save: comment lines where Linux has them" "$T/k.cmt" "$T/nfu.cmt"
+	for args in "" "-t nat" "-t filter" "-t raw"; do
+		# shellcheck disable=SC2086
+		"$NFU" iptables-save --state "$F" $args | grep -v '^#' > "$T/n1"
+		# shellcheck disable=SC2086
+		ip netns exec "$NS" iptables-legacy-save $args | grep -v '^#' > "$T/k1"
+		same "iptables-save $args as Linux's" "$T/k1" "$T/n1"
+	done
+	for args in "-S" "-S -v" "-t nat -S" "-S web" "-S INPUT 2" "-v -S FORWARD"; do
+		# shellcheck disable=SC2086
+		"$NFU" iptables --state "$F" $args > "$T/n1" 2>&1
+		# shellcheck disable=SC2086
+		kipt $args > "$T/k1" 2>&1
+		same "iptables $args as Linux's" "$T/k1" "$T/n1"
+	done
+fi
+cat > "$T/expect.S" <<'END'
+-P INPUT ACCEPT -c 0 0
+-P FORWARD DROP -c 0 0
+-P OUTPUT ACCEPT -c 0 0
+-N web
+-A INPUT -p tcp -m tcp --dport 80 -c 0 0 -j web
+-A INPUT -s 10.0.0.0/8 -i eth0 -c 0 0 -j web
+-A FORWARD -o eth1+ -c 0 0 -j DROP
+-A OUTPUT -c 5 100 -j ACCEPT
+-A web -m state --state NEW,ESTABLISHED -c 0 0 -j ACCEPT
+-A web -p udp -m udp --dport 53 -c 0 0 -j RETURN
+END
+"$NFU" iptables --state "$F" -S -v > "$T/n1"
+same "iptables -S -v as expected" "$T/expect.S" "$T/n1"
+
+# ---- the state file ------------------------------------------------------
+cp "$F" "$T/before"
+ino=$(inode "$F")
+"$NFU" iptables --state "$F" -A nosuch -j ACCEPT 2> /dev/null
+same "a failed command leaves the file alone" "$T/before" "$F"
+"$NFU" iptables --state "$F" -A web -p tcp -j web 2> "$T/err"
+has "a loop is refused with its reason" "$T/err" \
+	"nfu iptables: the kernel would refuse this ruleset: chain \`web' jumps to itself"
+same "a refused commit leaves the file alone" "$T/before" "$F"
+"$NFU" iptables --state "$F" -C INPUT -s 10.0.0.0/8 -i eth0 -j web
+"$NFU" iptables --state "$F" -S > /dev/null
+"$NFU" iptables --state "--state=$F" -S > /dev/null 2>&1
+is "-C and -S do not rewrite the file" "$ino" "$(inode "$F")"
+NFU_STATE=$F "$NFU" iptables -S > "$T/n1"
+"$NFU" iptables --state "$F" -S > "$T/n2"
+same "NFU_STATE names the file" "$T/n2" "$T/n1"
+"$NFU" iptables "--state=$F" -S > "$T/n1"
+same "--state=FILE" "$T/n2" "$T/n1"
+"$NFU" iptables --state "$F" -Z OUTPUT
+is "-Z: exit 0" 0 $?
+"$NFU" iptables-save -c --state "$F" | grep -F -- '-A OUTPUT' > "$T/n1"
+echo "[0:0] -A OUTPUT -j ACCEPT" > "$T/n2"
+same "-Z zeroes the counters in the file" "$T/n2" "$T/n1"
+(unset NFU_STATE; "$NFU" iptables -S) > /dev/null 2> "$T/err"
+is "no --state and no NFU_STATE: exit 1" 1 $?
+has "no --state: says why" "$T/err" "--state FILE"
+"$NFU" iptables --state "$F" -L > /dev/null 2> "$T/err"
+is "-L: exit 2" 2 $?
+has "-L: says so" "$T/err" "-L is not implemented yet, use -S"
+"$NFU" iptables-save --state "$T/new/none" > /dev/null 2>&1
+is "a state file in a missing directory: exit 1" 1 $?
+"$NFU" iptables --state "$T/fresh" -S > /dev/null
+if [ -f "$T/fresh" ]; then ok "a missing state file is created"; else
+	ko "a missing state file is created"; fi
+leftover=$(ls "$T" | grep -c '\.tmp\.')
+is "no temporary files left" 0 "$leftover"
+
+# ---- the nfu command -----------------------------------------------------
+"$NFU" frobnicate > /dev/null 2> "$T/err"
+is "unknown subcommand: exit 2" 2 $?
+has "unknown subcommand: named" "$T/err" "frobnicate"
+"$NFU" --version > "$T/n1"
+is "nfu --version: exit 0" 0 $?
+has "nfu --version: prints it" "$T/n1" "nfu "
+"$NFU" --help > "$T/n1"
+is "nfu --help: exit 0" 0 $?
+has "nfu --help: lists iptables-restore" "$T/n1" "iptables-restore"
+"$NFU" iptables -V > "$T/n1"
+echo "iptables v1.8.9 (legacy)" > "$T/n2"
+same "iptables -V" "$T/n2" "$T/n1"
+
+# ---- iptables-restore ----------------------------------------------------
+G=$T/restored.v4
+"$NFU" iptables-restore --state "$G" -c "$T/save.c"
+is "restore -c of a save: exit 0" 0 $?
+"$NFU" iptables-save --state "$G" -c > "$T/r1.c"
+for tb in filter nat; do
+	sed -n "/^\*$tb\$/,/^COMMIT\$/p" "$T/save.c" > "$T/s1"
+	sed -n "/^\*$tb\$/,/^COMMIT\$/p" "$T/r1.c" > "$T/r1"
+	same "restore then save: table $tb as saved" "$T/s1" "$T/r1"
+done
+# As in Linux, a fresh stack makes the tables in the order the input
+# names them, and iptables-save prints the newest first.
+grep '^\*' "$T/r1.c" > "$T/n1"
+printf '*filter\n*nat\n' > "$T/n2"
+same "restore into a fresh ruleset: tables newest first" "$T/n2" "$T/n1"
+nocomment "$T/r1.c" "$T/r1"
+"$NFU" iptables-restore --state "$G" -c < "$T/r1.c"
+"$NFU" iptables-save --state "$G" -c | grep -v '^#' > "$T/r2"
+same "save, restore, save: a fixed point" "$T/r1" "$T/r2"
+
+cat > "$T/add.v4" <<'END'
+# a comment
+*filter
+-A INPUT -p udp --dport 123 -j ACCEPT
+COMMIT
+END
+ino=$(inode "$G")
+"$NFU" iptables-restore --state "$G" --test "$T/add.v4"
+is "restore --test: exit 0" 0 $?
+is "restore --test changes nothing" "$ino" "$(inode "$G")"
+"$NFU" iptables-restore --state "$G" --noflush "$T/add.v4"
+"$NFU" iptables --state "$G" -S INPUT > "$T/n1"
+cat > "$T/n2" <<'END'
+-P INPUT ACCEPT
+-A INPUT -p tcp -m tcp --dport 80 -j web
+-A INPUT -s 10.0.0.0/8 -i eth0 -j web
+-A INPUT -p udp -m udp --dport 123 -j ACCEPT
+END
+same "restore --noflush appends" "$T/n2" "$T/n1"
+"$NFU" iptables-restore --state "$G" -T nat "$T/add.v4"
+"$NFU" iptables --state "$G" -S INPUT > "$T/n1"
+same "restore -T nat leaves filter alone" "$T/n2" "$T/n1"
+
+if [ "$KERNEL" = 1 ]; then
+	ip netns exec "$NSR" iptables-legacy-restore -c < "$T/save.c"
+	ip netns exec "$NSR" iptables-legacy-restore --noflush "$T/add.v4"
+	ip netns exec "$NSR" iptables-legacy-save -c | grep -v '^#' > "$T/k1"
+	"$NFU" iptables-restore --state "$T/k.v4" -c < "$T/save.c"
+	"$NFU" iptables-restore --state "$T/k.v4" --noflush "$T/add.v4"
+	"$NFU" iptables-save --state "$T/k.v4" -c | grep -v '^#' > "$T/n1"
+	same "restore, restore --noflush, save as Linux (fresh)" "$T/k1" "$T/n1"
+fi
+
+# Inputs that fail: the same messages and exit codes as Linux.
+cat > "$T/bad1.v4" <<'END'
+*filter
+:INPUT ACCEPT [0:0]
+-A INPUT -p tcp --bogus 1 -j ACCEPT
+COMMIT
+END
+cat > "$T/bad2.v4" <<'END'
+*filter
+:INPUT ACCEPT [0:0]
+-A INPUT -j ACCEPT
+END
+cat > "$T/bad3.v4" <<'END'
+*filter
+:INPUT ACCEPT [0:0]
+:loop - [0:0]
+-A INPUT -j loop
+-A loop -j loop
+COMMIT
+END
+cat > "$T/expect.bad1" <<'END'
+iptables-restore v1.8.9 (legacy): unknown option "--bogus"
+Error occurred at line: 3
+Try `iptables-restore -h' or 'iptables-restore --help' for more information.
+END
+cat > "$T/expect.bad2" <<'END'
+iptables-restore: COMMIT expected at line 4
+END
+cat > "$T/expect.bad3" <<'END'
+iptables-restore: line 6 failed
+END
+for b in bad1:2 bad2:1 bad3:1; do
+	name=${b%:*}
+	rc=${b#*:}
+	cp "$G" "$T/before"
+	"$NFU" iptables-restore --state "$G" "$T/$name.v4" 2> "$T/err"
+	is "restore $name: exit $rc" "$rc" $?
+	grep -v '^nfu iptables-restore: ' "$T/err" > "$T/n1"
+	same "restore $name: message" "$T/expect.$name" "$T/n1"
+	same "restore $name: state unchanged" "$T/before" "$G"
+	if [ "$KERNEL" = 1 ]; then
+		ip netns exec "$NSR" iptables-legacy-restore "$T/$name.v4" \
+			2> "$T/k1"
+		is "restore $name: exit as Linux" $? "$rc"
+		same "restore $name: message as Linux's" "$T/k1" "$T/n1"
+	fi
+done
+has "restore bad3: the reason" "$T/err" "jumps to itself"
+
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
