@@ -968,6 +968,51 @@ static void test_log_prefix_newline(void)
 	CHECK_STR(out, "Newlines not allowed in --log-prefix");
 }
 
+/* iptables -L text, as iptables-legacy 1.8.9 listed these rules (the part
+ * after the addresses), with -n and without. */
+static void test_print(void)
+{
+	static const struct {
+		const char *name, *args, *numeric, *names;
+	} cases[] = {
+		{ "LOG", "--log-prefix \"x: \" --log-uid",
+		  " LOG flags 8 level 4 prefix \"x: \"",
+		  " LOG level warn uid prefix \"x: \"" },
+		{ "LOG", "--log-level 3", " LOG flags 0 level 3", " LOG level err" },
+		{ "REJECT", "--reject-with tcp-reset", " reject-with tcp-reset",
+		  " reject-with tcp-reset" },
+		{ "MARK", "--set-mark 0x10/0x0f", " MARK xset 0x10/0x1f",
+		  " MARK xset 0x10/0x1f" },
+		{ "MARK", "--and-mark 0xf0", " MARK and 0xf0", " MARK and 0xf0" },
+		{ "DSCP", "--set-dscp 1", " DSCP set 0x01", " DSCP set 0x01" },
+		{ "TOS", "--set-tos Minimize-Delay", " TOS set 0x10/0x3f",
+		  "  TOS setMinimize-Delay" },
+		{ "TOS", "--set-tos 0x10", " TOS set 0x10/0xff",
+		  " TOS set 0x10/0xff" },
+		{ "CLASSIFY", "--set-class 1:2", " CLASSIFY set 1:2",
+		  " CLASSIFY set 1:2" },
+	};
+	struct nfu_xt_ip ip = { .proto = 6 };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct nfu_xt_target_ops *ops =
+			nfu_xt_find_target(cases[i].name);
+		void *d = target_data(cases[i].name, cases[i].args);
+		struct nfu_strbuf a, b;
+
+		REQUIRE(ops && d);
+		nfu_sb_init(&a);
+		nfu_sb_init(&b);
+		ops->print(d, &ip, true, &a);
+		ops->print(d, &ip, false, &b);
+		CHECK_STR(a.s, cases[i].numeric);
+		CHECK_STR(b.s, cases[i].names);
+		nfu_sb_free(&a);
+		nfu_sb_free(&b);
+		free(d);
+	}
+}
+
 int main(void)
 {
 	RUN(test_golden_LOG);
@@ -983,5 +1028,6 @@ int main(void)
 	RUN(test_reject_other_protocols);
 	RUN(test_reject_fragment);
 	RUN(test_mangle_targets);
+	RUN(test_print);
 	return harness_done();
 }
