@@ -955,7 +955,7 @@ static int core_option(struct pstate *ps, const struct got *g, bool invert)
 {
 	struct nfu_xt_cmd *cmd = ps->cmd;
 	struct nfu_xt_rule *r = ps->rule;
-	char *raw = ps->argv[ps->optind - 1];
+	char *raw = ps->optind > 0 ? ps->argv[ps->optind - 1] : NULL;
 	const char *optarg = g->optarg;
 	int rc = 0;
 
@@ -1164,6 +1164,16 @@ static int core_option(struct pstate *ps, const struct got *g, bool invert)
 	}
 }
 
+/* argv[optind - 1] of iptables: after an unknown letter in the middle
+ * of a group ("-fy…") getopt has not moved on yet, and iptables names the
+ * word before, which is "-t TABLE" in a restore or the program's name. */
+static const char *prev_word(const struct pstate *ps)
+{
+	if (ps->optind > 0)
+		return ps->argv[ps->optind - 1];
+	return ps->cmd->restore ? ps->cmd->table : ps->cmd->prog;
+}
+
 static int set_target(struct pstate *ps)
 {
 	struct nfu_xt_rule *r = ps->rule;
@@ -1357,10 +1367,10 @@ int nfu_xt_parse_rule(int argc, char **argv, const char *table,
 			}
 			if (g.val == ':')
 				rc = perr(ps, "option \"%s\" requires an argument",
-					  argv[ps->optind - 1]);
+					  prev_word(ps));
 			else
 				rc = perr(ps, "unknown option \"%s\"",
-					  argv[ps->optind - 1]);
+					  prev_word(ps));
 			goto out;
 		}
 		rc = core_option(ps, &g, invert);
