@@ -333,6 +333,7 @@ struct nfu_xt_ruleset *nfu_xt_ruleset_clone(const struct nfu_xt_ruleset *rs)
 		struct nfu_xt_table *d = &n->tables[i];
 
 		d->def = t->def;
+		d->used = t->used;
 		for (unsigned int j = 0; j < t->nchains; j++) {
 			const struct nfu_xt_chain *c = t->chains[j];
 			struct nfu_xt_chain *nc = malloc(sizeof(*nc));

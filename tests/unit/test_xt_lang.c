@@ -463,9 +463,10 @@ static void test_rulesets(void)
 		free(want);
 		free(errtext);
 	}
-	printf("rulesets: %u checked, %u skipped\n", checked, skipped);
-	if (!checked && !harness_failures)
-		SKIP("no ruleset can be checked (missing data or extensions)");
+	/* the other tests of this program still count when no ruleset can
+	 * be checked here: say so, do not skip them all */
+	printf("rulesets: %u checked, %u skipped%s\n", checked, skipped,
+	       checked ? "" : " (missing data or extensions)");
 }
 
 int main(void)
