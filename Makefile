@@ -34,9 +34,10 @@ fuzz: bootstrap
 	@for f in $(FUZZ)/tests/fuzz/fuzz_*; do \
 		[ -x $$f ] || continue; n=$$(basename $$f); \
 		mkdir -p $(FUZZ)/corpus/$$n; \
+		seeds=; [ -d tests/fuzz/corpus/$$n ] && seeds=tests/fuzz/corpus/$$n; \
 		echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
 		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
-			$(FUZZ)/corpus/$$n tests/fuzz/corpus/$$n 2>$(FUZZ)/$$n.log \
+			$(FUZZ)/corpus/$$n $$seeds 2>$(FUZZ)/$$n.log \
 			|| { tail -40 $(FUZZ)/$$n.log; exit 1; }; \
 	done
 
