@@ -72,6 +72,14 @@ void cli_state_free(struct cli_state *st);
 void cli_save_text(const struct nfu_xt_ruleset *rs, const char *only_table,
 		   bool counters, struct nfu_strbuf *sb);
 
+/* iptables -L (tools/iptables_list.c): table 't' listed as iptables
+ * 1.8.9 (legacy) lists it for 'cmd' (its chain, rule number, -n, -v, -x,
+ * --line-numbers).  cli_list() prints it, or says that the chain does
+ * not exist: 0 or an exit status. */
+void cli_list_text(const struct nfu_xt_table *t, const struct nfu_xt_cmd *cmd,
+		   struct nfu_strbuf *sb);
+int cli_list(const struct nfu_xt_table *t, const struct nfu_xt_cmd *cmd);
+
 /* Options as getopt_long() reads them: "-abc" clusters, "-tARG" and
  * "-t ARG", "--name", "--name=ARG", "--name ARG", unique prefixes of long
  * names, words that are not options anywhere (GNU's permutation).  The

@@ -319,13 +319,17 @@ int cli_iptables(int argc, char **argv)
 		rc = 3;
 		goto out;
 	}
-	if (cmd.command & NFU_XT_CMD_LIST) {
-		fprintf(stderr, "%s: -L is not implemented yet, use -S\n", prog);
-		rc = 2;
-		goto out;
-	}
 	/* Linux makes the table in the namespace at its first use */
 	nfu_xt_table_use(st.rs, t);
+	if (cmd.command & NFU_XT_CMD_LIST) {
+		/* -L -Z: listed, then zeroed, as iptables does */
+		rc = cli_list(t, &cmd);
+		if (rc)
+			goto out;
+		cmd.command &= ~(unsigned int)NFU_XT_CMD_LIST;
+		if (cmd.command == NFU_XT_CMD_NONE)
+			goto store;
+	}
 	if (cmd.command & NFU_XT_CMD_LIST_RULES) {
 		rc = list_rules(t, &cmd);
 		if (rc)

@@ -12,6 +12,7 @@ NFU=${1:?usage: tools.sh path/to/nfu}
 T=$(mktemp -d "${TMPDIR:-/tmp}/nfutool.XXXXXX") || exit 1
 NS=nfutool-$$
 NSR=nfutool-$$-r
+NSL=nfutool-$$-l
 KERNEL=0
 pass=0
 fail=0
@@ -20,6 +21,7 @@ cleanup() {
 	if [ "$KERNEL" = 1 ]; then
 		ip netns del "$NS" 2>/dev/null
 		ip netns del "$NSR" 2>/dev/null
+		ip netns del "$NSL" 2>/dev/null
 	fi
 	rm -rf "$T"
 }
@@ -256,8 +258,7 @@ same "-Z zeroes the counters in the file" "$T/n2" "$T/n1"
 is "no --state and no NFU_STATE: exit 1" 1 $?
 has "no --state: says why" "$T/err" "--state FILE"
 "$NFU" iptables --state "$F" -L > /dev/null 2> "$T/err"
-is "-L: exit 2" 2 $?
-has "-L: says so" "$T/err" "-L is not implemented yet, use -S"
+is "-L: exit 0" 0 $?
 "$NFU" iptables-save --state "$T/new/none" > /dev/null 2>&1
 is "a state file in a missing directory: exit 1" 1 $?
 "$NFU" iptables --state "$T/fresh" -S > /dev/null
@@ -382,6 +383,368 @@ for b in bad1:2 bad2:1 bad3:1; do
 done
 has "restore bad3: the reason" "$T/err" "jumps to itself"
 
+
+# ---- iptables -L ---------------------------------------------------------
+# The listing formats, column for column: counters with K/M/G and with -x,
+# policies and references, inversions, -f, interfaces, goto, extensions.
+L=$T/list.v4
+cat > "$L" <<'END'
+*filter
+:INPUT DROP [123456:98765432]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [99999:100000]
+:logdrop - [0:0]
+:web - [0:0]
+[5:300] -A INPUT -i lo -j ACCEPT
+[100000:1500000000] -A INPUT -m state --state RELATED,ESTABLISHED -j ACCEPT
+[999999:99999999999] -A INPUT -p tcp -m tcp --dport 22 -m comment --comment "ssh in" -j ACCEPT
+[12345678901:12345678901234] -A INPUT -s 10.0.0.0/8 ! -i eth0 -p tcp -m multiport --dports 80,443,8000:8080 -j web
+[0:0] -A INPUT ! -s 192.168.1.0/24 -d 10.1.2.3/32 -p udp -m udp --sport 53 --dport 1024:65535 -j ACCEPT
+[1:2] -A INPUT -p icmp -m limit --limit 5/sec --limit-burst 10 -j LOG --log-prefix "icmp: " --log-level 6
+[0:0] -A INPUT -f -j DROP
+[0:0] -A INPUT ! -f -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -j logdrop
+[0:0] -A INPUT -d 127.0.0.1/32 -j ACCEPT
+[0:0] -A INPUT -s 10.0.0.0/255.0.255.0 -j DROP
+[0:0] -A INPUT ! -p udp -j REJECT --reject-with icmp-host-prohibited
+[0:0] -A INPUT -p 47 -j ACCEPT
+[0:0] -A INPUT -g web
+[0:0] -A INPUT
+[0:0] -A FORWARD -i eth1+ -o ppp0 -p tcp -m tcp ! --sport 1:1023 -j MARK --set-xmark 0x10/0xff
+[0:0] -A FORWARD ! -o wlan+ -j MARK --set-mark 5
+[0:0] -A OUTPUT -p tcp -m tcp --dport 80 -j REJECT --reject-with tcp-reset
+[0:0] -A logdrop -m limit --limit 3/min -j LOG --log-prefix "drop " --log-tcp-options
+[0:0] -A logdrop -j DROP
+[7:700] -A web -m state --state NEW -j ACCEPT
+[0:0] -A web -j RETURN
+COMMIT
+END
+cat > "$T/lists" <<'END'
+-L
+-L -n
+-L -v
+-L -n -v
+-L -v -x
+-L -n -v -x --line-numbers
+-L --line-numbers
+-L INPUT 4 -v -n
+-L web -n
+-L nosuch
+-t nat -L -v
+-L -Z -v INPUT
+-L -v -x INPUT
+END
+# list_all RUN: each listing of $T/lists through RUN, with its exit code
+list_all() {
+	while read -r opts; do
+		echo "== $opts"
+		# shellcheck disable=SC2086
+		"$@" $opts 2>&1
+		echo "rc=$?"
+	done < "$T/lists"
+}
+"$NFU" iptables-restore --state "$T/list.st" -c "$L"
+list_all "$NFU" iptables --state "$T/list.st" > "$T/n.L"
+cat > "$T/expect.L" <<'END'
+== -L
+Chain INPUT (policy DROP)
+target     prot opt source               destination         
+ACCEPT     all  --  anywhere             anywhere            
+ACCEPT     all  --  anywhere             anywhere             state RELATED,ESTABLISHED
+ACCEPT     tcp  --  anywhere             anywhere             tcp dpt:ssh /* ssh in */
+web        tcp  --  10.0.0.0/8           anywhere             multiport dports http,https,8000:http-alt
+ACCEPT     udp  -- !192.168.1.0/24       10.1.2.3             udp spt:domain dpts:1024:65535
+LOG        icmp --  anywhere             anywhere             limit: avg 5/sec burst 10 LOG level info prefix "icmp: "
+DROP       all  -f  anywhere             anywhere            
+logdrop    tcp  !f  anywhere             anywhere             tcp flags:FIN,SYN,RST,ACK/SYN
+ACCEPT     all  --  anywhere             localhost           
+DROP       all  --  10.0.0.0/255.0.255.0  anywhere            
+REJECT    !udp  --  anywhere             anywhere             reject-with icmp-host-prohibited
+ACCEPT     gre  --  anywhere             anywhere            
+web        all  --  anywhere             anywhere            [goto] 
+           all  --  anywhere             anywhere            
+
+Chain FORWARD (policy ACCEPT)
+target     prot opt source               destination         
+MARK       tcp  --  anywhere             anywhere             tcp spts:!tcpmux:1023 MARK xset 0x10/0xff
+MARK       all  --  anywhere             anywhere             MARK set 0x5
+
+Chain OUTPUT (policy ACCEPT)
+target     prot opt source               destination         
+REJECT     tcp  --  anywhere             anywhere             tcp dpt:http reject-with tcp-reset
+
+Chain logdrop (1 references)
+target     prot opt source               destination         
+LOG        all  --  anywhere             anywhere             limit: avg 3/min burst 5 LOG level warn tcp-options prefix "drop "
+DROP       all  --  anywhere             anywhere            
+
+Chain web (2 references)
+target     prot opt source               destination         
+ACCEPT     all  --  anywhere             anywhere             state NEW
+RETURN     all  --  anywhere             anywhere            
+rc=0
+== -L -n
+Chain INPUT (policy DROP)
+target     prot opt source               destination         
+ACCEPT     0    --  0.0.0.0/0            0.0.0.0/0           
+ACCEPT     0    --  0.0.0.0/0            0.0.0.0/0            state RELATED,ESTABLISHED
+ACCEPT     6    --  0.0.0.0/0            0.0.0.0/0            tcp dpt:22 /* ssh in */
+web        6    --  10.0.0.0/8           0.0.0.0/0            multiport dports 80,443,8000:8080
+ACCEPT     17   -- !192.168.1.0/24       10.1.2.3             udp spt:53 dpts:1024:65535
+LOG        1    --  0.0.0.0/0            0.0.0.0/0            limit: avg 5/sec burst 10 LOG flags 0 level 6 prefix "icmp: "
+DROP       0    -f  0.0.0.0/0            0.0.0.0/0           
+logdrop    6    !f  0.0.0.0/0            0.0.0.0/0            tcp flags:0x17/0x02
+ACCEPT     0    --  0.0.0.0/0            127.0.0.1           
+DROP       0    --  10.0.0.0/255.0.255.0  0.0.0.0/0           
+REJECT    !17   --  0.0.0.0/0            0.0.0.0/0            reject-with icmp-host-prohibited
+ACCEPT     47   --  0.0.0.0/0            0.0.0.0/0           
+web        0    --  0.0.0.0/0            0.0.0.0/0           [goto] 
+           0    --  0.0.0.0/0            0.0.0.0/0           
+
+Chain FORWARD (policy ACCEPT)
+target     prot opt source               destination         
+MARK       6    --  0.0.0.0/0            0.0.0.0/0            tcp spts:!1:1023 MARK xset 0x10/0xff
+MARK       0    --  0.0.0.0/0            0.0.0.0/0            MARK set 0x5
+
+Chain OUTPUT (policy ACCEPT)
+target     prot opt source               destination         
+REJECT     6    --  0.0.0.0/0            0.0.0.0/0            tcp dpt:80 reject-with tcp-reset
+
+Chain logdrop (1 references)
+target     prot opt source               destination         
+LOG        0    --  0.0.0.0/0            0.0.0.0/0            limit: avg 3/min burst 5 LOG flags 2 level 4 prefix "drop "
+DROP       0    --  0.0.0.0/0            0.0.0.0/0           
+
+Chain web (2 references)
+target     prot opt source               destination         
+ACCEPT     0    --  0.0.0.0/0            0.0.0.0/0            state NEW
+RETURN     0    --  0.0.0.0/0            0.0.0.0/0           
+rc=0
+== -L -v
+Chain INPUT (policy DROP 123K packets, 99M bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    5   300 ACCEPT     all  --  lo     any     anywhere             anywhere            
+ 100K 1500M ACCEPT     all  --  any    any     anywhere             anywhere             state RELATED,ESTABLISHED
+1000K  100G ACCEPT     tcp  --  any    any     anywhere             anywhere             tcp dpt:ssh /* ssh in */
+  12G   12T web        tcp  --  !eth0  any     10.0.0.0/8           anywhere             multiport dports http,https,8000:http-alt
+    0     0 ACCEPT     udp  --  any    any    !192.168.1.0/24       10.1.2.3             udp spt:domain dpts:1024:65535
+    1     2 LOG        icmp --  any    any     anywhere             anywhere             limit: avg 5/sec burst 10 LOG level info prefix "icmp: "
+    0     0 DROP       all  -f  any    any     anywhere             anywhere            
+    0     0 logdrop    tcp  !f  any    any     anywhere             anywhere             tcp flags:FIN,SYN,RST,ACK/SYN
+    0     0 ACCEPT     all  --  any    any     anywhere             localhost           
+    0     0 DROP       all  --  any    any     10.0.0.0/255.0.255.0  anywhere            
+    0     0 REJECT    !udp  --  any    any     anywhere             anywhere             reject-with icmp-host-prohibited
+    0     0 ACCEPT     gre  --  any    any     anywhere             anywhere            
+    0     0 web        all  --  any    any     anywhere             anywhere            [goto] 
+    0     0            all  --  any    any     anywhere             anywhere            
+
+Chain FORWARD (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 MARK       tcp  --  eth1+  ppp0    anywhere             anywhere             tcp spts:!tcpmux:1023 MARK xset 0x10/0xff
+    0     0 MARK       all  --  any    !wlan+  anywhere             anywhere             MARK set 0x5
+
+Chain OUTPUT (policy ACCEPT 99999 packets, 100K bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 REJECT     tcp  --  any    any     anywhere             anywhere             tcp dpt:http reject-with tcp-reset
+
+Chain logdrop (1 references)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 LOG        all  --  any    any     anywhere             anywhere             limit: avg 3/min burst 5 LOG level warn tcp-options prefix "drop "
+    0     0 DROP       all  --  any    any     anywhere             anywhere            
+
+Chain web (2 references)
+ pkts bytes target     prot opt in     out     source               destination         
+    7   700 ACCEPT     all  --  any    any     anywhere             anywhere             state NEW
+    0     0 RETURN     all  --  any    any     anywhere             anywhere            
+rc=0
+== -L -n -v
+Chain INPUT (policy DROP 123K packets, 99M bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    5   300 ACCEPT     0    --  lo     *       0.0.0.0/0            0.0.0.0/0           
+ 100K 1500M ACCEPT     0    --  *      *       0.0.0.0/0            0.0.0.0/0            state RELATED,ESTABLISHED
+1000K  100G ACCEPT     6    --  *      *       0.0.0.0/0            0.0.0.0/0            tcp dpt:22 /* ssh in */
+  12G   12T web        6    --  !eth0  *       10.0.0.0/8           0.0.0.0/0            multiport dports 80,443,8000:8080
+    0     0 ACCEPT     17   --  *      *      !192.168.1.0/24       10.1.2.3             udp spt:53 dpts:1024:65535
+    1     2 LOG        1    --  *      *       0.0.0.0/0            0.0.0.0/0            limit: avg 5/sec burst 10 LOG flags 0 level 6 prefix "icmp: "
+    0     0 DROP       0    -f  *      *       0.0.0.0/0            0.0.0.0/0           
+    0     0 logdrop    6    !f  *      *       0.0.0.0/0            0.0.0.0/0            tcp flags:0x17/0x02
+    0     0 ACCEPT     0    --  *      *       0.0.0.0/0            127.0.0.1           
+    0     0 DROP       0    --  *      *       10.0.0.0/255.0.255.0  0.0.0.0/0           
+    0     0 REJECT    !17   --  *      *       0.0.0.0/0            0.0.0.0/0            reject-with icmp-host-prohibited
+    0     0 ACCEPT     47   --  *      *       0.0.0.0/0            0.0.0.0/0           
+    0     0 web        0    --  *      *       0.0.0.0/0            0.0.0.0/0           [goto] 
+    0     0            0    --  *      *       0.0.0.0/0            0.0.0.0/0           
+
+Chain FORWARD (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 MARK       6    --  eth1+  ppp0    0.0.0.0/0            0.0.0.0/0            tcp spts:!1:1023 MARK xset 0x10/0xff
+    0     0 MARK       0    --  *      !wlan+  0.0.0.0/0            0.0.0.0/0            MARK set 0x5
+
+Chain OUTPUT (policy ACCEPT 99999 packets, 100K bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 REJECT     6    --  *      *       0.0.0.0/0            0.0.0.0/0            tcp dpt:80 reject-with tcp-reset
+
+Chain logdrop (1 references)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 LOG        0    --  *      *       0.0.0.0/0            0.0.0.0/0            limit: avg 3/min burst 5 LOG flags 2 level 4 prefix "drop "
+    0     0 DROP       0    --  *      *       0.0.0.0/0            0.0.0.0/0           
+
+Chain web (2 references)
+ pkts bytes target     prot opt in     out     source               destination         
+    7   700 ACCEPT     0    --  *      *       0.0.0.0/0            0.0.0.0/0            state NEW
+    0     0 RETURN     0    --  *      *       0.0.0.0/0            0.0.0.0/0           
+rc=0
+== -L -v -x
+Chain INPUT (policy DROP 123456 packets, 98765432 bytes)
+    pkts      bytes target     prot opt in     out     source               destination         
+       5      300 ACCEPT     all  --  lo     any     anywhere             anywhere            
+  100000 1500000000 ACCEPT     all  --  any    any     anywhere             anywhere             state RELATED,ESTABLISHED
+  999999 99999999999 ACCEPT     tcp  --  any    any     anywhere             anywhere             tcp dpt:ssh /* ssh in */
+12345678901 12345678901234 web        tcp  --  !eth0  any     10.0.0.0/8           anywhere             multiport dports http,https,8000:http-alt
+       0        0 ACCEPT     udp  --  any    any    !192.168.1.0/24       10.1.2.3             udp spt:domain dpts:1024:65535
+       1        2 LOG        icmp --  any    any     anywhere             anywhere             limit: avg 5/sec burst 10 LOG level info prefix "icmp: "
+       0        0 DROP       all  -f  any    any     anywhere             anywhere            
+       0        0 logdrop    tcp  !f  any    any     anywhere             anywhere             tcp flags:FIN,SYN,RST,ACK/SYN
+       0        0 ACCEPT     all  --  any    any     anywhere             localhost           
+       0        0 DROP       all  --  any    any     10.0.0.0/255.0.255.0  anywhere            
+       0        0 REJECT    !udp  --  any    any     anywhere             anywhere             reject-with icmp-host-prohibited
+       0        0 ACCEPT     gre  --  any    any     anywhere             anywhere            
+       0        0 web        all  --  any    any     anywhere             anywhere            [goto] 
+       0        0            all  --  any    any     anywhere             anywhere            
+
+Chain FORWARD (policy ACCEPT 0 packets, 0 bytes)
+    pkts      bytes target     prot opt in     out     source               destination         
+       0        0 MARK       tcp  --  eth1+  ppp0    anywhere             anywhere             tcp spts:!tcpmux:1023 MARK xset 0x10/0xff
+       0        0 MARK       all  --  any    !wlan+  anywhere             anywhere             MARK set 0x5
+
+Chain OUTPUT (policy ACCEPT 99999 packets, 100000 bytes)
+    pkts      bytes target     prot opt in     out     source               destination         
+       0        0 REJECT     tcp  --  any    any     anywhere             anywhere             tcp dpt:http reject-with tcp-reset
+
+Chain logdrop (1 references)
+    pkts      bytes target     prot opt in     out     source               destination         
+       0        0 LOG        all  --  any    any     anywhere             anywhere             limit: avg 3/min burst 5 LOG level warn tcp-options prefix "drop "
+       0        0 DROP       all  --  any    any     anywhere             anywhere            
+
+Chain web (2 references)
+    pkts      bytes target     prot opt in     out     source               destination         
+       7      700 ACCEPT     all  --  any    any     anywhere             anywhere             state NEW
+       0        0 RETURN     all  --  any    any     anywhere             anywhere            
+rc=0
+== -L -n -v -x --line-numbers
+Chain INPUT (policy DROP 123456 packets, 98765432 bytes)
+num      pkts      bytes target     prot opt in     out     source               destination         
+1           5      300 ACCEPT     0    --  lo     *       0.0.0.0/0            0.0.0.0/0           
+2      100000 1500000000 ACCEPT     0    --  *      *       0.0.0.0/0            0.0.0.0/0            state RELATED,ESTABLISHED
+3      999999 99999999999 ACCEPT     6    --  *      *       0.0.0.0/0            0.0.0.0/0            tcp dpt:22 /* ssh in */
+4    12345678901 12345678901234 web        6    --  !eth0  *       10.0.0.0/8           0.0.0.0/0            multiport dports 80,443,8000:8080
+5           0        0 ACCEPT     17   --  *      *      !192.168.1.0/24       10.1.2.3             udp spt:53 dpts:1024:65535
+6           1        2 LOG        1    --  *      *       0.0.0.0/0            0.0.0.0/0            limit: avg 5/sec burst 10 LOG flags 0 level 6 prefix "icmp: "
+7           0        0 DROP       0    -f  *      *       0.0.0.0/0            0.0.0.0/0           
+8           0        0 logdrop    6    !f  *      *       0.0.0.0/0            0.0.0.0/0            tcp flags:0x17/0x02
+9           0        0 ACCEPT     0    --  *      *       0.0.0.0/0            127.0.0.1           
+10          0        0 DROP       0    --  *      *       10.0.0.0/255.0.255.0  0.0.0.0/0           
+11          0        0 REJECT    !17   --  *      *       0.0.0.0/0            0.0.0.0/0            reject-with icmp-host-prohibited
+12          0        0 ACCEPT     47   --  *      *       0.0.0.0/0            0.0.0.0/0           
+13          0        0 web        0    --  *      *       0.0.0.0/0            0.0.0.0/0           [goto] 
+14          0        0            0    --  *      *       0.0.0.0/0            0.0.0.0/0           
+
+Chain FORWARD (policy ACCEPT 0 packets, 0 bytes)
+num      pkts      bytes target     prot opt in     out     source               destination         
+1           0        0 MARK       6    --  eth1+  ppp0    0.0.0.0/0            0.0.0.0/0            tcp spts:!1:1023 MARK xset 0x10/0xff
+2           0        0 MARK       0    --  *      !wlan+  0.0.0.0/0            0.0.0.0/0            MARK set 0x5
+
+Chain OUTPUT (policy ACCEPT 99999 packets, 100000 bytes)
+num      pkts      bytes target     prot opt in     out     source               destination         
+1           0        0 REJECT     6    --  *      *       0.0.0.0/0            0.0.0.0/0            tcp dpt:80 reject-with tcp-reset
+
+Chain logdrop (1 references)
+num      pkts      bytes target     prot opt in     out     source               destination         
+1           0        0 LOG        0    --  *      *       0.0.0.0/0            0.0.0.0/0            limit: avg 3/min burst 5 LOG flags 2 level 4 prefix "drop "
+2           0        0 DROP       0    --  *      *       0.0.0.0/0            0.0.0.0/0           
+
+Chain web (2 references)
+num      pkts      bytes target     prot opt in     out     source               destination         
+1           7      700 ACCEPT     0    --  *      *       0.0.0.0/0            0.0.0.0/0            state NEW
+2           0        0 RETURN     0    --  *      *       0.0.0.0/0            0.0.0.0/0           
+rc=0
+== -L --line-numbers
+Chain INPUT (policy DROP)
+num  target     prot opt source               destination         
+1    ACCEPT     all  --  anywhere             anywhere            
+2    ACCEPT     all  --  anywhere             anywhere             state RELATED,ESTABLISHED
+3    ACCEPT     tcp  --  anywhere             anywhere             tcp dpt:ssh /* ssh in */
+4    web        tcp  --  10.0.0.0/8           anywhere             multiport dports http,https,8000:http-alt
+5    ACCEPT     udp  -- !192.168.1.0/24       10.1.2.3             udp spt:domain dpts:1024:65535
+6    LOG        icmp --  anywhere             anywhere             limit: avg 5/sec burst 10 LOG level info prefix "icmp: "
+7    DROP       all  -f  anywhere             anywhere            
+8    logdrop    tcp  !f  anywhere             anywhere             tcp flags:FIN,SYN,RST,ACK/SYN
+9    ACCEPT     all  --  anywhere             localhost           
+10   DROP       all  --  10.0.0.0/255.0.255.0  anywhere            
+11   REJECT    !udp  --  anywhere             anywhere             reject-with icmp-host-prohibited
+12   ACCEPT     gre  --  anywhere             anywhere            
+13   web        all  --  anywhere             anywhere            [goto] 
+14              all  --  anywhere             anywhere            
+
+Chain FORWARD (policy ACCEPT)
+num  target     prot opt source               destination         
+1    MARK       tcp  --  anywhere             anywhere             tcp spts:!tcpmux:1023 MARK xset 0x10/0xff
+2    MARK       all  --  anywhere             anywhere             MARK set 0x5
+
+Chain OUTPUT (policy ACCEPT)
+num  target     prot opt source               destination         
+1    REJECT     tcp  --  anywhere             anywhere             tcp dpt:http reject-with tcp-reset
+
+Chain logdrop (1 references)
+num  target     prot opt source               destination         
+1    LOG        all  --  anywhere             anywhere             limit: avg 3/min burst 5 LOG level warn tcp-options prefix "drop "
+2    DROP       all  --  anywhere             anywhere            
+
+Chain web (2 references)
+num  target     prot opt source               destination         
+1    ACCEPT     all  --  anywhere             anywhere             state NEW
+2    RETURN     all  --  anywhere             anywhere            
+rc=0
+== -L INPUT 4 -v -n
+  12G   12T web        6    --  !eth0  *       10.0.0.0/8           0.0.0.0/0            multiport dports 80,443,8000:8080
+rc=0
+== -L web -n
+Chain web (2 references)
+target     prot opt source               destination         
+ACCEPT     0    --  0.0.0.0/0            0.0.0.0/0            state NEW
+RETURN     0    --  0.0.0.0/0            0.0.0.0/0           
+rc=0
+== -L nosuch
+iptables: No chain/target/match by that name.
+rc=1
+== -t nat -L -v
+Chain PREROUTING (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+
+Chain INPUT (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+
+Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+
+Chain POSTROUTING (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+rc=0
+== -L -Z -v INPUT
+Bad argument `INPUT'
+Try `iptables -h' or 'iptables --help' for more information.
+rc=2
+== -L -v -x INPUT
+Bad argument `INPUT'
+Try `iptables -h' or 'iptables --help' for more information.
+rc=2
+END
+same "iptables -L as expected" "$T/expect.L" "$T/n.L"
+if [ "$KERNEL" = 1 ] && ip netns add "$NSL" 2>/dev/null; then
+	ip netns exec "$NSL" iptables-legacy-restore -c < "$L"
+	list_all ip netns exec "$NSL" iptables-legacy > "$T/k.L"
+	ip netns del "$NSL"
+	same "iptables -L as Linux's" "$T/k.L" "$T/n.L"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
