@@ -13,22 +13,33 @@
  *       PAUSE_MS milliseconds apart.  One process: the AF_PACKET sockets
  *       are opened in each namespace (setns there and back), so that the
  *       order of the frames is the order of the file.
- *   conform_tool result SCEN OUT ORIGIN COUNTERS DEV=PCAP…
+ *   conform_tool result SCEN OUT ORIGIN COUNTERS [--save=SAVE] DEV=PCAP…
  *       Writes the result (result.h) from the output of
  *       'iptables-legacy -t mangle -L -v -x -n' in COUNTERS and the
- *       captures made on each device's peer.
+ *       captures made on each device's peer; with a rules file in SCEN,
+ *       the counters of its tables from 'iptables-legacy-save -c' in SAVE
+ *       (whose mangle chains start with the counting rules).
  *   conform_tool compare SCEN A A_NAME B B_NAME [-v]
  *       Compares two results; exit 0 when equal, 1 when not, 2 on error.
+ *   conform_tool tx-csum-off DEV…
+ *       Turns transmit checksum offload off on each DEV of the current
+ *       network namespace (ethtool -K DEV tx off), so that the checksums
+ *       Linux leaves to the hardware (CHECKSUM_PARTIAL: the resets of the
+ *       REJECT target, say) are complete on the wire, as a real NIC makes
+ *       them, rather than left half-done by veth.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/ethtool.h>
 #include <linux/if_packet.h>
+#include <linux/sockios.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,8 +55,10 @@ static int usage(void)
 		"usage: conform_tool show SCEN\n"
 		"       conform_tool devices SCEN\n"
 		"       conform_tool send SCEN PAUSE_MS DEV=NETNS:IFNAME...\n"
-		"       conform_tool result SCEN OUT ORIGIN COUNTERS DEV=PCAP...\n"
-		"       conform_tool compare SCEN A A_NAME B B_NAME [-v]\n");
+		"       conform_tool result SCEN OUT ORIGIN COUNTERS [--save=SAVE]"
+		" DEV=PCAP...\n"
+		"       conform_tool compare SCEN A A_NAME B B_NAME [-v]\n"
+		"       conform_tool tx-csum-off DEV...\n");
 	return 2;
 }
 
@@ -266,12 +279,42 @@ static int cmd_result(const struct conf_scenario *sc, const char *out,
 		      int nmaps)
 {
 	struct conf_result r;
+	const char *save_path = NULL;
+	char *rules = NULL, *save = NULL;
 	unsigned int i;
 	int k, ret = 2, e;
 
 	conf_result_init(&r);
 	if (read_counters(counters, &r))
 		goto out;
+	rules = conf_scenario_file(sc, "rules", NULL);
+	if (!rules && errno != ENOENT) {
+		fprintf(stderr, "conform_tool: %s/rules: %s\n", sc->dir,
+			strerror(errno));
+		goto out;
+	}
+	for (k = 0; rules && k < nmaps; k++)
+		if (strncmp(maps[k], "--save=", 7) == 0)
+			save_path = maps[k] + 7;
+	if (rules && !save_path) {
+		fprintf(stderr, "conform_tool: a rules file and no --save\n");
+		goto out;
+	}
+	if (rules) {
+		save = conf_read_file(save_path, NULL);
+		if (!save) {
+			fprintf(stderr, "conform_tool: %s: %s\n", save_path,
+				strerror(errno));
+			goto out;
+		}
+		e = conf_result_add_rules(&r, save, rules, true);
+		if (e) {
+			fprintf(stderr, "conform_tool: %s: %s\n", save_path,
+				e == -ENOENT ? "a table of the rules file is"
+					       " missing" : strerror(-e));
+			goto out;
+		}
+	}
 	/* In the order of the topology's devices, whatever the arguments. */
 	for (i = 0; i < sc->ndevs; i++)
 		for (k = 0; k < nmaps; k++) {
@@ -295,6 +338,8 @@ static int cmd_result(const struct conf_scenario *sc, const char *out,
 	}
 	ret = 0;
 out:
+	free(rules);
+	free(save);
 	conf_result_free(&r);
 	return ret;
 }
@@ -323,11 +368,38 @@ static int cmd_compare(const struct conf_scenario *sc, const char *a,
 	return diffs ? 1 : 0;
 }
 
+static int cmd_tx_csum_off(char **devs, int n)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), i, ret = 0;
+
+	if (fd < 0) {
+		perror("conform_tool: socket");
+		return 2;
+	}
+	for (i = 0; i < n; i++) {
+		struct ethtool_value ev = { .cmd = ETHTOOL_STXCSUM, .data = 0 };
+		struct ifreq ifr;
+
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", devs[i]);
+		ifr.ifr_data = (char *)&ev;
+		if (ioctl(fd, SIOCETHTOOL, &ifr) < 0) {
+			fprintf(stderr, "conform_tool: %s: ETHTOOL_STXCSUM: %s\n",
+				devs[i], strerror(errno));
+			ret = 2;
+		}
+	}
+	close(fd);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct conf_scenario sc;
 	int ret;
 
+	if (argc >= 3 && strcmp(argv[1], "tx-csum-off") == 0)
+		return cmd_tx_csum_off(argv + 2, argc - 2);
 	if (argc < 3)
 		return usage();
 	if (load(&sc, argv[2]))

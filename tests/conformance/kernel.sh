@@ -6,7 +6,9 @@
 # The host is a network namespace configured by the scenario's topology
 # (each line run as it is there); each of its devices is a veth whose other
 # end sits alone in a peer namespace (no address, IPv6 off, fixed MAC).
-# The mangle table counts each hook with one empty rule per chain; tcpdump
+# The scenario's rules file, if any, is restored (iptables-legacy-restore)
+# and its tables' counters read at the end (iptables-legacy-save -c).
+# The mangle table counts each hook with one empty rule first in each chain; tcpdump
 # records what arrives at every peer; TOOL (conform_tool) sends the frames
 # from the peers.  The result (counters and frames) is written to OUT.
 #
@@ -131,6 +133,9 @@ done <"$work/topology"
 while read -r dev hmac pmac; do
 	hx ip link set "$dev" up || fail "$dev up"
 done <"$work/devices"
+# Checksums complete on the wire, as a real NIC makes them (conform_tool.c).
+hx "$tool" tx-csum-off $(cut -d' ' -f1 "$work/devices") ||
+	fail "turning transmit checksum offload off"
 while read -r line; do
 	case "$line" in
 	"") continue ;;
@@ -142,8 +147,17 @@ while read -r line; do
 	hx $line >/dev/null || fail "topology: $line"
 done <"$work/topology"
 
+# The scenario's rules first (iptables-legacy-restore replaces the tables
+# it names), then the counting rules, first in each mangle chain: they see
+# every packet that reaches the mangle table, whatever the scenario's own
+# mangle rules do (nfu_conform counts just before the mangle table).
+if [ -f "$scen/rules" ]; then
+	command -v iptables-legacy-restore >/dev/null 2>&1 ||
+		skip "no iptables-legacy-restore"
+	hx iptables-legacy-restore <"$scen/rules" || fail "restoring $scen/rules"
+fi
 for chain in PREROUTING INPUT FORWARD OUTPUT POSTROUTING; do
-	hx iptables-legacy -t mangle -A $chain ||
+	hx iptables-legacy -t mangle -I $chain 1 ||
 		skip "iptables-legacy cannot use the mangle table here"
 done
 
@@ -178,6 +192,11 @@ pids=""
 
 hx iptables-legacy -t mangle -L -v -x -n >"$work/counters" ||
 	fail "iptables-legacy -L"
+save=
+if [ -f "$scen/rules" ]; then
+	hx iptables-legacy-save -c >"$work/save" || fail "iptables-legacy-save"
+	save=--save=$work/save
+fi
 "$tool" result "$scen" "$out" "Linux $(uname -r) in network namespaces" \
-	"$work/counters" $pcaps || fail "result"
+	"$work/counters" $save $pcaps || fail "result"
 exit 0

@@ -13,7 +13,14 @@
  * the result (result.h) goes to OUT.  What nfu dropped, and why, is
  * printed to stdout: it helps reading a difference.
  *
- * Only the nfu public API is used (nfu/nfu.h).
+ * With SCEN/rules (iptables-save text): restored with nfu_xt_restore() and
+ * put in force with nfu_xt_commit() before the first frame; at the end the
+ * counters of its tables (nfu_xt_save with counters) go in the result.
+ * The counting functions then sit just before the mangle table (priority
+ * NFU_IP_PRI_MANGLE - 1), as the kernel side's counting rules come first
+ * in each mangle chain.
+ *
+ * Besides the nfu public API (nfu/nfu.h), only xtables/lang.h.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,6 +29,7 @@
 #include <string.h>
 
 #include "nfu/nfu.h"
+#include "xtables/lang.h"
 #include "pcapfile.h"
 #include "result.h"
 #include "scenario.h"
@@ -93,6 +101,8 @@ int main(int argc, char **argv)
 	struct nfu_error nerr;
 	const char *pcap_dir = NULL;
 	char err[1024], path[1200];
+	char *rules = NULL;
+	size_t rules_len = 0;
 	unsigned long pause_ms = 20;
 	uint64_t now = 0;
 	unsigned int i, h;
@@ -136,11 +146,35 @@ int main(int argc, char **argv)
 		hooks[h].priv = c.counts;
 		hooks[h].pf = NFU_PROTO_IPV4;
 		hooks[h].hooknum = (uint8_t)h;
-		hooks[h].priority = NFU_IP_PRI_MANGLE;
+		hooks[h].priority = NFU_IP_PRI_MANGLE - 1;
 		r = nfu_hook_register(c.net, &hooks[h]);
 		if (r) {
 			fprintf(stderr, "nfu_conform: nfu_hook_register: %s\n",
 				strerror(-r));
+			goto out;
+		}
+	}
+	rules = conf_scenario_file(&c.sc, "rules", &rules_len);
+	if (!rules && errno != ENOENT) {
+		fprintf(stderr, "nfu_conform: %s/rules: %s\n", c.sc.dir,
+			strerror(errno));
+		goto out;
+	}
+	if (rules) {
+		struct nfu_xt_ruleset *rs = nfu_xt_ruleset_new();
+
+		if (!rs) {
+			fprintf(stderr, "nfu_conform: out of memory\n");
+			goto out;
+		}
+		r = nfu_xt_restore(rs, rules, rules_len, 0, NULL, &nerr);
+		if (!r)
+			r = nfu_xt_commit(c.net, rs, &nerr);
+		if (r) {
+			nfu_xt_ruleset_free(rs);
+			nfu_error_format(&nerr, err, sizeof(err));
+			fprintf(stderr, "nfu_conform: %s/rules: %s\n",
+				c.sc.dir, err);
 			goto out;
 		}
 	}
@@ -187,6 +221,22 @@ int main(int argc, char **argv)
 		c.res.hooks[h] = c.counts[h];
 		c.res.has_hooks[h] = true;
 	}
+	if (rules) {
+		struct nfu_strbuf sb;
+
+		nfu_sb_init(&sb);
+		nfu_xt_save(nfu_xt_current(c.net), NULL, true, &sb);
+		r = sb.oom ? -ENOMEM
+			   : conf_result_add_rules(&c.res, sb.s ? sb.s : "",
+						   rules, false);
+		nfu_sb_free(&sb);
+		if (r) {
+			fprintf(stderr, "nfu_conform: the rules' counters: %s\n",
+				r == -ENOENT ? "a table of the rules file is"
+					       " missing" : strerror(-r));
+			goto out;
+		}
+	}
 	r = conf_result_write(&c.res, &c.sc, "nfu (nfu_conform)", argv[2]);
 	if (r) {
 		fprintf(stderr, "nfu_conform: %s: %s\n", argv[2], strerror(-r));
@@ -199,6 +249,7 @@ out:
 			fclose(c.pcaps[i]);
 	if (c.net)
 		nfu_net_free(c.net);
+	free(rules);
 	conf_result_free(&c.res);
 	conf_scenario_free(&c.sc);
 	return ret;

@@ -29,6 +29,9 @@ void conf_result_free(struct conf_result *r)
 	for (i = 0; i < r->npkts; i++)
 		free(r->pkts[i].data);
 	free(r->pkts);
+	for (i = 0; i < r->nxt; i++)
+		free(r->xt[i]);
+	free(r->xt);
 	conf_result_init(r);
 }
 
@@ -48,6 +51,98 @@ int conf_result_add(struct conf_result *r, const char *dev, const void *frame,
 	memcpy(p->data, frame, len);
 	p->len = len;
 	r->npkts++;
+	return 0;
+}
+
+static int add_xt(struct conf_result *r, const char *line, size_t len)
+{
+	char **v = realloc(r->xt, (r->nxt + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	r->xt = v;
+	v[r->nxt] = malloc(len + 1);
+	if (!v[r->nxt])
+		return -ENOMEM;
+	memcpy(v[r->nxt], line, len);
+	v[r->nxt][len] = '\0';
+	r->nxt++;
+	return 0;
+}
+
+/* The counting rule of a mangle chain: "[p:b] -A CHAIN" alone. */
+static bool counting_rule(const char *line, size_t len, bool *seen)
+{
+	const char *p = memchr(line, ']', len);
+	unsigned int h;
+
+	if (line[0] != '[' || !p || (size_t)(line + len - p) < 6 ||
+	    strncmp(p, "] -A ", 5) != 0)
+		return false;
+	p += 5;
+	for (h = 0; h < CONF_NHOOKS; h++)
+		if (strlen(conf_hook_names[h]) == (size_t)(line + len - p) &&
+		    strncmp(p, conf_hook_names[h], (size_t)(line + len - p)) == 0
+		    && !seen[h]) {
+			seen[h] = true;
+			return true;
+		}
+	return false;
+}
+
+int conf_result_add_rules(struct conf_result *r, const char *save,
+			  const char *rules, bool counting_rules)
+{
+	const char *t, *e;
+
+	for (t = rules; *t; t = *e ? e + 1 : e) {
+		char want[64];
+		size_t wl;
+		const char *s, *se;
+		bool in = false, found = false, seen[CONF_NHOOKS] = { 0 };
+		int ret;
+
+		e = strchr(t, '\n');
+		if (!e)
+			e = t + strlen(t);
+		if (*t != '*')
+			continue;
+		wl = (size_t)(e - t);
+		while (wl && (t[wl - 1] == ' ' || t[wl - 1] == '\t' ||
+			      t[wl - 1] == '\r'))
+			wl--;
+		if (wl >= sizeof(want))
+			continue;
+		memcpy(want, t, wl);
+		want[wl] = '\0';
+		for (s = save; *s; s = *se ? se + 1 : se) {
+			se = strchr(s, '\n');
+			if (!se)
+				se = s + strlen(s);
+			if (!in) {
+				if ((size_t)(se - s) == wl &&
+				    strncmp(s, want, wl) == 0) {
+					in = found = true;
+					ret = add_xt(r, s, wl);
+					if (ret)
+						return ret;
+				}
+				continue;
+			}
+			if (s[0] == '#' || s == se)
+				continue;
+			if (counting_rules && strcmp(want, "*mangle") == 0 &&
+			    counting_rule(s, (size_t)(se - s), seen))
+				continue;
+			ret = add_xt(r, s, (size_t)(se - s));
+			if (ret)
+				return ret;
+			if ((size_t)(se - s) == 6 && strncmp(s, "COMMIT", 6) == 0)
+				break;
+		}
+		if (!found)
+			return -ENOENT;
+	}
 	return 0;
 }
 
@@ -293,6 +388,11 @@ int conf_result_write(const struct conf_result *r,
 			fprintf(f, "%02x", p->data[k]);
 		fputc('\n', f);
 	}
+	if (r->nxt)
+		fprintf(f, "# rule and policy counters (iptables-save -c) of the"
+			" tables of the rules file\n");
+	for (i = 0; i < r->nxt; i++)
+		fprintf(f, "xt %s\n", r->xt[i]);
 	if (fclose(f))
 		return -errno;
 	return 0;
@@ -357,6 +457,10 @@ int conf_result_read(struct conf_result *r, const char *path, char *err,
 				break;
 			}
 			ret = conf_result_add(r, dev, frame, n);
+		} else if (strncmp(line, "xt ", 3) == 0) {
+			size_t n = strcspn(line + 3, "\n");
+
+			ret = add_xt(r, line + 3, n);
 		} else {
 			ret = -EINVAL;
 		}
@@ -527,6 +631,41 @@ static unsigned int compare_dev(const struct conf_result *a,
 	return diffs;
 }
 
+/* The rules' counters, line by line. */
+static unsigned int compare_xt(const struct conf_result *a, const char *aname,
+			       const struct conf_result *b, const char *bname,
+			       bool verbose, FILE *out)
+{
+	unsigned int i, diffs = 0;
+	int w = (int)(strlen(aname) > strlen(bname) ? strlen(aname)
+						    : strlen(bname));
+
+	for (i = 0; i < a->nxt || i < b->nxt; i++)
+		if (i >= a->nxt || i >= b->nxt ||
+		    strcmp(a->xt[i], b->xt[i]) != 0)
+			diffs++;
+	if (!diffs && !verbose)
+		return 0;
+	if (!diffs) {
+		if (a->nxt)
+			fprintf(out, "  rules: %u line(s) the same\n", a->nxt);
+		return 0;
+	}
+	fprintf(out, "  rules (iptables-save -c) DIFFER:\n");
+	for (i = 0; i < a->nxt || i < b->nxt; i++) {
+		const char *la = i < a->nxt ? a->xt[i] : "(nothing)";
+		const char *lb = i < b->nxt ? b->xt[i] : "(nothing)";
+
+		if (strcmp(la, lb) == 0) {
+			fprintf(out, "      %-*s %s\n", w, "", la);
+			continue;
+		}
+		fprintf(out, "    < %-*s %s\n", w, aname, la);
+		fprintf(out, "    > %-*s %s\n", w, bname, lb);
+	}
+	return diffs;
+}
+
 unsigned int conf_result_compare(const struct conf_result *a,
 				 const char *aname,
 				 const struct conf_result *b,
@@ -569,5 +708,6 @@ unsigned int conf_result_compare(const struct conf_result *a,
 	for (i = 0; i < ndevs; i++)
 		diffs += compare_dev(a, aname, b, bname, sc, devs[i], verbose,
 				     out);
+	diffs += compare_xt(a, aname, b, bname, verbose, out);
 	return diffs;
 }

@@ -12,6 +12,7 @@
  *     # comments, among them a decoded line before each frame
  *     hook PREROUTING 1           one line per hook, Linux's chain names
  *     pkt f0 0200000000ff01…      one line per frame, in the order sent
+ *     xt [3:252] -A INPUT -j ACCEPT   with a rules file: the rules' counters
  *
  * Comparing
  *   The counters must be equal, and per device the sequences of frames,
@@ -46,6 +47,10 @@ struct conf_result {
 	bool has_hooks[CONF_NHOOKS];
 	struct conf_pkt *pkts;
 	unsigned int npkts;
+	/* With a rules file: the iptables-save -c text of the tables it
+	 * names, one line each (see conf_result_add_rules). */
+	char **xt;
+	unsigned int nxt;
 };
 
 /* "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING". */
@@ -56,6 +61,20 @@ void conf_result_free(struct conf_result *r);
 /* Appends a copy of a frame that left by 'dev'; 0 or -ENOMEM. */
 int conf_result_add(struct conf_result *r, const char *dev, const void *frame,
 		    size_t len);
+
+/*
+ * Keeps in 'r' the rule and policy counters of the tables that the
+ * scenario's rules file ('rules', iptables-save text) names: from 'save'
+ * (iptables-save -c output, nfu_xt_save(…, true)), each such table's lines
+ * from "*TABLE" to "COMMIT", "#" lines left out, in the order of the rules
+ * file (so the order in which the two sides list their tables does not
+ * matter).  'counting_rules': the mangle chains of 'save' start with the
+ * kernel side's counting rule ("[p:b] -A CHAIN" and nothing else, inserted
+ * first in each built-in chain): it is left out.  0, -ENOENT (a table of
+ * the rules file missing from 'save') or -ENOMEM.
+ */
+int conf_result_add_rules(struct conf_result *r, const char *save,
+			  const char *rules, bool counting_rules);
 
 /* Writes 'r' as text to 'path'; 'origin' goes in a comment.  0 or -errno. */
 int conf_result_write(const struct conf_result *r,

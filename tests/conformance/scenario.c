@@ -302,3 +302,52 @@ void conf_scenario_free(struct conf_scenario *sc)
 	sc->frames = NULL;
 	sc->nframes = 0;
 }
+
+char *conf_scenario_file(const struct conf_scenario *sc, const char *name,
+			 size_t *len)
+{
+	char path[1200];
+
+	snprintf(path, sizeof(path), "%s/%s", sc->dir, name);
+	return conf_read_file(path, len);
+}
+
+char *conf_read_file(const char *path, size_t *len)
+{
+	char *buf = NULL, *nb;
+	size_t n = 0, cap = 0, got;
+	FILE *f;
+	int e;
+
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (cap - n < 4096) {
+			nb = realloc(buf, cap + 65536);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = nb;
+			cap += 65536;
+		}
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	e = ferror(f);
+	fclose(f);
+	if (e) {
+		free(buf);
+		errno = EIO;
+		return NULL;
+	}
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}

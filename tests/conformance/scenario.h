@@ -68,6 +68,14 @@ int conf_scenario_load(struct conf_scenario *sc, const char *dir, char *err,
 		       size_t errlen);
 void conf_scenario_free(struct conf_scenario *sc);
 
+/* The whole of 'dir'/'name', NUL-terminated (malloc'd; the length in
+ * 'len' when not NULL), or NULL with errno set (ENOENT: no such file). */
+char *conf_scenario_file(const struct conf_scenario *sc, const char *name,
+			 size_t *len);
+
+/* The same for the file at 'path'. */
+char *conf_read_file(const char *path, size_t *len);
+
 /* Index of the device called 'name' in 'sc->devs', or -1. */
 int conf_scenario_dev(const struct conf_scenario *sc, const char *name);
 

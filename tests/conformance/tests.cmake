@@ -16,6 +16,7 @@ add_executable(conform_tool ${NFU_CONF_DIR}/conform_tool.c)
 target_link_libraries(conform_tool nfu_conform_common)
 
 add_executable(nfu_conform ${NFU_CONF_DIR}/nfu_conform.c)
+target_include_directories(nfu_conform PRIVATE ${CMAKE_SOURCE_DIR}/lib)
 target_link_libraries(nfu_conform nfu_conform_common nfu)
 
 add_executable(test_pktdesc ${NFU_CONF_DIR}/test_pktdesc.c)
