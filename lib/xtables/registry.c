@@ -29,6 +29,12 @@ extern const struct nfu_xt_match_ops nfu_xt_limit;
 extern const struct nfu_xt_match_ops nfu_xt_addrtype;
 extern const struct nfu_xt_match_ops nfu_xt_tos;
 extern const struct nfu_xt_match_ops nfu_xt_dscp;
+/* block M3 */
+extern const struct nfu_xt_match_ops nfu_xt_recent;
+extern const struct nfu_xt_match_ops nfu_xt_owner;
+extern const struct nfu_xt_match_ops nfu_xt_sctp;
+extern const struct nfu_xt_match_ops nfu_xt_rpfilter;
+extern const struct nfu_xt_match_ops nfu_xt_connlimit;
 
 static const struct nfu_xt_match_ops *const matches[] = {
 	/* block M1 */
@@ -50,6 +56,12 @@ static const struct nfu_xt_match_ops *const matches[] = {
 	&nfu_xt_addrtype,
 	&nfu_xt_tos,
 	&nfu_xt_dscp,
+	/* block M3 */
+	&nfu_xt_recent,
+	&nfu_xt_owner,
+	&nfu_xt_sctp,
+	&nfu_xt_rpfilter,
+	&nfu_xt_connlimit,
 	NULL
 };
 
