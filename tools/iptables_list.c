@@ -7,8 +7,9 @@
  *
  * Names are not resolved: where iptables would ask the resolver for an
  * address without -n, nfu prints what iptables prints for an address it
- * cannot resolve, the number (only 127.0.0.1 is "localhost", as every
- * /etc/hosts has it).
+ * cannot resolve, the number, except for the few names every Debian has
+ * in its files (localhost; default, loopback and link-local of
+ * /etc/networks).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,17 +59,32 @@ static void put_num(struct nfu_strbuf *sb, uint64_t n, unsigned int fmt)
 	}
 }
 
-/* proto_to_name() of iptables 1.8.9: its own short list first, then
- * /etc/protocols; the two differ for 58 and 135 only. */
+/* proto_to_name() of iptables 1.8.9: its own short list, then
+ * /etc/protocols; both name 58 "ipv6-icmp" and 135 "mobility-header". */
 static const char *proto_name(uint16_t proto)
 {
-	if (proto == 58)
-		return "icmpv6";
-	if (proto == 135)
-		return "ipv6-mh";
-	if (proto == 0)
-		return "all";
-	return nfu_xt_proto_name(proto);
+	return proto ? nfu_xt_proto_name(proto) : "all";
+}
+
+/* The names iptables finds without DNS on Debian, where it looks an
+ * address up with gethostbyaddr() (/etc/hosts), then getnetbyaddr()
+ * (/etc/networks of netbase). */
+static const char *local_name(const uint8_t a[4])
+{
+	static const struct {
+		uint8_t a[4];
+		const char *name;
+	} names[] = {
+		{ { 127, 0, 0, 1 }, "localhost" },
+		{ { 0, 0, 0, 0 }, "default" },
+		{ { 127, 0, 0, 0 }, "loopback" },
+		{ { 169, 254, 0, 0 }, "link-local" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!memcmp(names[i].a, a, 4))
+			return names[i].name;
+	return NULL;
 }
 
 /* ipv4_addr_to_string(): "anywhere" for a zero mask unless -n, else the
@@ -98,9 +114,8 @@ static void addr_text(char *buf, size_t len, uint32_t addr, uint32_t mask,
 			 m[2], m[3]);
 	else if (bits < 32)
 		snprintf(suffix, sizeof(suffix), "/%d", bits);
-	if (!(fmt & F_NUMERIC) && a[0] == 127 && a[1] == 0 && a[2] == 0 &&
-	    a[3] == 1)
-		n = snprintf(buf, len, "localhost");
+	if (!(fmt & F_NUMERIC) && local_name(a))
+		n = snprintf(buf, len, "%s", local_name(a));
 	else
 		n = snprintf(buf, len, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
 	if (n > 0 && (size_t)n < len)

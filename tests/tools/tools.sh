@@ -430,20 +430,45 @@ cat > "$T/lists" <<'END'
 -L web -n
 -L nosuch
 -t nat -L -v
--L -Z -v INPUT
--L -v -x INPUT
+-L INPUT -v -Z
+-L INPUT -v -x
 END
-# list_all RUN: each listing of $T/lists through RUN, with its exit code
+# More extensions, in mangle, and names from /etc/networks.
+L2=$T/list2.v4
+cat > "$L2" <<'END'
+*mangle
+-A PREROUTING -p icmp -m icmp --icmp-type 8 -j TOS --set-tos 0x10/0x3f
+-A PREROUTING -m iprange --src-range 10.0.0.1-10.0.0.9 -m length --length 100:200 -j DSCP --set-dscp 0x0a
+-A PREROUTING -m ttl --ttl-gt 5 -m tos --tos 0x08/0xff -m dscp ! --dscp 0x0c -j MARK --and-mark 0xf
+-A PREROUTING -m mac --mac-source 00:11:22:33:44:55 -m mark --mark 0x1/0xff -m addrtype --dst-type LOCAL --limit-iface-in -j ACCEPT
+-A PREROUTING -m pkttype --pkt-type broadcast -m conntrack --ctstate NEW,ESTABLISHED --ctproto tcp --ctorigdst 10.0.0.0/8 -j ACCEPT
+-A POSTROUTING -o eth0 -p icmp -m icmp ! --icmp-type echo-reply -j CLASSIFY --set-class 1:10
+-A POSTROUTING -d 169.254.0.0/16 -s 0.0.0.0/8 -p udp -m udp ! --dport 53 -m multiport ! --sports 1:100,200
+-A INPUT -p tcp -m tcp --tcp-flags SYN,ACK NONE --tcp-option 2 -j LOG --log-uid --log-ip-options --log-tcp-sequence
+-A INPUT -p sctp -j ACCEPT
+-A INPUT -p ipv6-icmp -j ACCEPT
+-A INPUT -p 200 -j DROP
+COMMIT
+END
+cat > "$T/lists2" <<'END'
+-t mangle -L
+-t mangle -L -n -v
+END
+# list_all LISTS RUN: each listing of LISTS through RUN, with its exit code
 list_all() {
+	lists=$1
+	shift
 	while read -r opts; do
 		echo "== $opts"
 		# shellcheck disable=SC2086
 		"$@" $opts 2>&1
 		echo "rc=$?"
-	done < "$T/lists"
+	done < "$lists"
 }
 "$NFU" iptables-restore --state "$T/list.st" -c "$L"
-list_all "$NFU" iptables --state "$T/list.st" > "$T/n.L"
+list_all "$T/lists" "$NFU" iptables --state "$T/list.st" > "$T/n.L"
+"$NFU" iptables-restore --state "$T/list2.st" "$L2"
+list_all "$T/lists2" "$NFU" iptables --state "$T/list2.st" >> "$T/n.L"
 cat > "$T/expect.L" <<'END'
 == -L
 Chain INPUT (policy DROP)
@@ -729,19 +754,104 @@ Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)
 Chain POSTROUTING (policy ACCEPT 0 packets, 0 bytes)
  pkts bytes target     prot opt in     out     source               destination         
 rc=0
-== -L -Z -v INPUT
-Bad argument `INPUT'
-Try `iptables -h' or 'iptables --help' for more information.
-rc=2
-== -L -v -x INPUT
-Bad argument `INPUT'
-Try `iptables -h' or 'iptables --help' for more information.
-rc=2
+== -L INPUT -v -Z
+Chain INPUT (policy DROP 123K packets, 99M bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    5   300 ACCEPT     all  --  lo     any     anywhere             anywhere            
+ 100K 1500M ACCEPT     all  --  any    any     anywhere             anywhere             state RELATED,ESTABLISHED
+1000K  100G ACCEPT     tcp  --  any    any     anywhere             anywhere             tcp dpt:ssh /* ssh in */
+  12G   12T web        tcp  --  !eth0  any     10.0.0.0/8           anywhere             multiport dports http,https,8000:http-alt
+    0     0 ACCEPT     udp  --  any    any    !192.168.1.0/24       10.1.2.3             udp spt:domain dpts:1024:65535
+    1     2 LOG        icmp --  any    any     anywhere             anywhere             limit: avg 5/sec burst 10 LOG level info prefix "icmp: "
+    0     0 DROP       all  -f  any    any     anywhere             anywhere            
+    0     0 logdrop    tcp  !f  any    any     anywhere             anywhere             tcp flags:FIN,SYN,RST,ACK/SYN
+    0     0 ACCEPT     all  --  any    any     anywhere             localhost           
+    0     0 DROP       all  --  any    any     10.0.0.0/255.0.255.0  anywhere            
+    0     0 REJECT    !udp  --  any    any     anywhere             anywhere             reject-with icmp-host-prohibited
+    0     0 ACCEPT     gre  --  any    any     anywhere             anywhere            
+    0     0 web        all  --  any    any     anywhere             anywhere            [goto] 
+    0     0            all  --  any    any     anywhere             anywhere            
+Zeroing chain `INPUT'
+rc=0
+== -L INPUT -v -x
+Chain INPUT (policy DROP 0 packets, 0 bytes)
+    pkts      bytes target     prot opt in     out     source               destination         
+       0        0 ACCEPT     all  --  lo     any     anywhere             anywhere            
+       0        0 ACCEPT     all  --  any    any     anywhere             anywhere             state RELATED,ESTABLISHED
+       0        0 ACCEPT     tcp  --  any    any     anywhere             anywhere             tcp dpt:ssh /* ssh in */
+       0        0 web        tcp  --  !eth0  any     10.0.0.0/8           anywhere             multiport dports http,https,8000:http-alt
+       0        0 ACCEPT     udp  --  any    any    !192.168.1.0/24       10.1.2.3             udp spt:domain dpts:1024:65535
+       0        0 LOG        icmp --  any    any     anywhere             anywhere             limit: avg 5/sec burst 10 LOG level info prefix "icmp: "
+       0        0 DROP       all  -f  any    any     anywhere             anywhere            
+       0        0 logdrop    tcp  !f  any    any     anywhere             anywhere             tcp flags:FIN,SYN,RST,ACK/SYN
+       0        0 ACCEPT     all  --  any    any     anywhere             localhost           
+       0        0 DROP       all  --  any    any     10.0.0.0/255.0.255.0  anywhere            
+       0        0 REJECT    !udp  --  any    any     anywhere             anywhere             reject-with icmp-host-prohibited
+       0        0 ACCEPT     gre  --  any    any     anywhere             anywhere            
+       0        0 web        all  --  any    any     anywhere             anywhere            [goto] 
+       0        0            all  --  any    any     anywhere             anywhere            
+rc=0
+== -t mangle -L
+Chain PREROUTING (policy ACCEPT)
+target     prot opt source               destination         
+TOS        icmp --  anywhere             anywhere             icmp echo-request  TOS setMinimize-Delay
+DSCP       all  --  anywhere             anywhere             source IP range 10.0.0.1-10.0.0.9 length 100:200 DSCP set 0x0a
+MARK       all  --  anywhere             anywhere             TTL match TTL > 5 tos match0x08/0xff DSCP match !0x0c MARK and 0xf
+ACCEPT     all  --  anywhere             anywhere             MAC 00:11:22:33:44:55 mark match 0x1/0xff ADDRTYPE match dst-type LOCAL limit-in
+ACCEPT     all  --  anywhere             anywhere             PKTTYPE = broadcast ctstate NEW,ESTABLISHED ctproto 6 ctorigdst 10.0.0.0/8
+
+Chain INPUT (policy ACCEPT)
+target     prot opt source               destination         
+LOG        tcp  --  anywhere             anywhere             tcp option=2 flags:SYN,ACK/NONE LOG level warn tcp-sequence ip-options uid
+ACCEPT     sctp --  anywhere             anywhere            
+ACCEPT     ipv6-icmp --  anywhere             anywhere            
+DROP       200  --  anywhere             anywhere            
+
+Chain FORWARD (policy ACCEPT)
+target     prot opt source               destination         
+
+Chain OUTPUT (policy ACCEPT)
+target     prot opt source               destination         
+
+Chain POSTROUTING (policy ACCEPT)
+target     prot opt source               destination         
+CLASSIFY   icmp --  anywhere             anywhere             icmp !echo-reply CLASSIFY set 1:10
+           udp  --  default/8            link-local/16        udp dpt:!domain multiport sports  !1:100,200
+rc=0
+== -t mangle -L -n -v
+Chain PREROUTING (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 TOS        1    --  *      *       0.0.0.0/0            0.0.0.0/0            icmptype 8 TOS set 0x10/0x3f
+    0     0 DSCP       0    --  *      *       0.0.0.0/0            0.0.0.0/0            source IP range 10.0.0.1-10.0.0.9 length 100:200 DSCP set 0x0a
+    0     0 MARK       0    --  *      *       0.0.0.0/0            0.0.0.0/0            TTL match TTL > 5 tos match0x08/0xff DSCP match !0x0c MARK and 0xf
+    0     0 ACCEPT     0    --  *      *       0.0.0.0/0            0.0.0.0/0            MAC 00:11:22:33:44:55 mark match 0x1/0xff ADDRTYPE match dst-type LOCAL limit-in
+    0     0 ACCEPT     0    --  *      *       0.0.0.0/0            0.0.0.0/0            PKTTYPE = broadcast ctstate NEW,ESTABLISHED ctproto 6 ctorigdst 10.0.0.0/8
+
+Chain INPUT (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 LOG        6    --  *      *       0.0.0.0/0            0.0.0.0/0            tcp option=2 flags:0x12/0x00 LOG flags 13 level 4
+    0     0 ACCEPT     132  --  *      *       0.0.0.0/0            0.0.0.0/0           
+    0     0 ACCEPT     58   --  *      *       0.0.0.0/0            0.0.0.0/0           
+    0     0 DROP       200  --  *      *       0.0.0.0/0            0.0.0.0/0           
+
+Chain FORWARD (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+
+Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+
+Chain POSTROUTING (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 CLASSIFY   1    --  *      eth0    0.0.0.0/0            0.0.0.0/0            icmp !type 0 CLASSIFY set 1:10
+    0     0            17   --  *      *       0.0.0.0/8            169.254.0.0/16       udp dpt:!53 multiport sports  !1:100,200
+rc=0
 END
 same "iptables -L as expected" "$T/expect.L" "$T/n.L"
 if [ "$KERNEL" = 1 ] && ip netns add "$NSL" 2>/dev/null; then
 	ip netns exec "$NSL" iptables-legacy-restore -c < "$L"
-	list_all ip netns exec "$NSL" iptables-legacy > "$T/k.L"
+	list_all "$T/lists" ip netns exec "$NSL" iptables-legacy > "$T/k.L"
+	ip netns exec "$NSL" iptables-legacy-restore < "$L2"
+	list_all "$T/lists2" ip netns exec "$NSL" iptables-legacy >> "$T/k.L"
 	ip netns del "$NSL"
 	same "iptables -L as Linux's" "$T/k.L" "$T/n.L"
 fi
