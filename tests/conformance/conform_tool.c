@@ -13,12 +13,14 @@
  *       PAUSE_MS milliseconds apart.  One process: the AF_PACKET sockets
  *       are opened in each namespace (setns there and back), so that the
  *       order of the frames is the order of the file.
- *   conform_tool result SCEN OUT ORIGIN COUNTERS [--save=SAVE] DEV=PCAP…
+ *   conform_tool result SCEN OUT ORIGIN COUNTERS [--save=SAVE] [--log=LOG]
+ *                       DEV=PCAP…
  *       Writes the result (result.h) from the output of
  *       'iptables-legacy -t mangle -L -v -x -n' in COUNTERS and the
  *       captures made on each device's peer; with a rules file in SCEN,
  *       the counters of its tables from 'iptables-legacy-save -c' in SAVE
- *       (whose mangle chains start with the counting rules).
+ *       (whose mangle chains start with the counting rules); with LOG,
+ *       the LOG target's lines in it, one a line.
  *   conform_tool compare SCEN A A_NAME B B_NAME [-v]
  *       Compares two results; exit 0 when equal, 1 when not, 2 on error.
  *   conform_tool tx-csum-off DEV…
@@ -56,7 +58,7 @@ static int usage(void)
 		"       conform_tool devices SCEN\n"
 		"       conform_tool send SCEN PAUSE_MS DEV=NETNS:IFNAME...\n"
 		"       conform_tool result SCEN OUT ORIGIN COUNTERS [--save=SAVE]"
-		" DEV=PCAP...\n"
+		" [--log=LOG] DEV=PCAP...\n"
 		"       conform_tool compare SCEN A A_NAME B B_NAME [-v]\n"
 		"       conform_tool tx-csum-off DEV...\n");
 	return 2;
@@ -312,6 +314,27 @@ static int cmd_result(const struct conf_scenario *sc, const char *out,
 			fprintf(stderr, "conform_tool: %s: %s\n", save_path,
 				e == -ENOENT ? "a table of the rules file is"
 					       " missing" : strerror(-e));
+			goto out;
+		}
+	}
+	for (k = 0; k < nmaps; k++) {
+		char line[4096];
+		FILE *f;
+
+		if (strncmp(maps[k], "--log=", 6) != 0)
+			continue;
+		f = fopen(maps[k] + 6, "r");
+		if (!f) {
+			fprintf(stderr, "conform_tool: %s: %s\n", maps[k] + 6,
+				strerror(errno));
+			goto out;
+		}
+		e = 0;
+		while (!e && fgets(line, sizeof(line), f))
+			e = conf_result_add_log(&r, line);
+		fclose(f);
+		if (e) {
+			fprintf(stderr, "conform_tool: %s\n", strerror(-e));
 			goto out;
 		}
 	}

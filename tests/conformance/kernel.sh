@@ -45,6 +45,7 @@ done
 
 tag=nfuc$$
 host=$tag-h
+old_log_all=
 work=$(mktemp -d /tmp/nfu-conform.XXXXXX) || exit 1
 peers=""
 pids=""
@@ -59,6 +60,8 @@ cleanup() {
 	for ns in $host $peers; do
 		ip netns del "$ns" 2>/dev/null
 	done
+	[ -z "$old_log_all" ] ||
+		sysctl -qw net.netfilter.nf_log_all_netns="$old_log_all"
 	[ -n "${NFU_CONFORM_KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -154,6 +157,24 @@ done <"$work/topology"
 if [ -f "$scen/rules" ]; then
 	command -v iptables-legacy-restore >/dev/null 2>&1 ||
 		skip "no iptables-legacy-restore"
+	# LOG: Linux logs from a namespace other than the initial one only
+	# with nf_log_all_netns (a setting of the initial namespace: its value
+	# is put back at the end).  One scenario with LOG at a time (a lock),
+	# and the lines after a marker written to the kernel log are ours.
+	if grep -q -- '-j LOG' "$scen/rules"; then
+		for c in flock dmesg; do
+			command -v $c >/dev/null 2>&1 || skip "no $c"
+		done
+		exec 9>/tmp/nfu-conform-nf-log.lock
+		flock 9 || fail "flock"
+		v=$(sysctl -n net.netfilter.nf_log_all_netns 2>/dev/null) ||
+			skip "no net.netfilter.nf_log_all_netns"
+		sysctl -qw net.netfilter.nf_log_all_netns=1 ||
+			skip "cannot set net.netfilter.nf_log_all_netns"
+		old_log_all=$v
+		log_mark="nfu-conform $tag: LOG lines from here"
+		echo "$log_mark" >/dev/kmsg || skip "cannot write /dev/kmsg"
+	fi
 	hx iptables-legacy-restore <"$scen/rules" || fail "restoring $scen/rules"
 fi
 for chain in PREROUTING INPUT FORWARD OUTPUT POSTROUTING; do
@@ -196,6 +217,12 @@ save=
 if [ -f "$scen/rules" ]; then
 	hx iptables-legacy-save -c >"$work/save" || fail "iptables-legacy-save"
 	save=--save=$work/save
+fi
+if [ -n "$old_log_all" ]; then
+	# The netfilter log lines ("IN=... OUT=") after the marker.
+	dmesg -t | awk -v m="$log_mark" 'f && /IN=[^ ]* OUT=/ { print }
+		index($0, m) { f = 1 }' >"$work/log" || fail "dmesg"
+	save="$save --log=$work/log"
 fi
 "$tool" result "$scen" "$out" "Linux $(uname -r) in network namespaces" \
 	"$work/counters" $save $pcaps || fail "result"

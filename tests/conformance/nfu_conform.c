@@ -16,6 +16,7 @@
  * With SCEN/rules (iptables-save text): restored with nfu_xt_restore() and
  * put in force with nfu_xt_commit() before the first frame; at the end the
  * counters of its tables (nfu_xt_save with counters) go in the result.
+ * The LOG target's lines (ops.log) go in the result too.
  * The counting functions then sit just before the mangle table (priority
  * NFU_IP_PRI_MANGLE - 1), as the kernel side's counting rules come first
  * in each mangle chain.
@@ -74,6 +75,15 @@ static void on_xmit(void *priv, struct nfu_dev *dev, const unsigned char *frame,
 	if (c->pcaps[d] &&
 	    conf_pcap_write(c->pcaps[d], nfu_net_now(c->net), frame, len))
 		c->err = -EIO;
+}
+
+static void on_log(void *priv, int level, const char *line)
+{
+	struct conform *c = priv;
+
+	(void)level;
+	if (conf_result_add_log(&c->res, line))
+		c->err = -ENOMEM;
 }
 
 static void on_dropped(void *priv, const struct nfu_pkt *pkt,
@@ -139,6 +149,7 @@ int main(int argc, char **argv)
 	memset(&ops, 0, sizeof(ops));
 	ops.xmit = on_xmit;
 	ops.dropped = on_dropped;
+	ops.log = on_log;
 	ops.priv = &c;
 	nfu_net_set_ops(c.net, &ops);
 	for (h = 0; h < NFU_INET_NUMHOOKS; h++) {

@@ -32,6 +32,9 @@ void conf_result_free(struct conf_result *r)
 	for (i = 0; i < r->nxt; i++)
 		free(r->xt[i]);
 	free(r->xt);
+	for (i = 0; i < r->nlogs; i++)
+		free(r->logs[i]);
+	free(r->logs);
 	conf_result_init(r);
 }
 
@@ -54,20 +57,36 @@ int conf_result_add(struct conf_result *r, const char *dev, const void *frame,
 	return 0;
 }
 
-static int add_xt(struct conf_result *r, const char *line, size_t len)
+static int add_line(char ***vec, unsigned int *n, const char *line,
+		    size_t len)
 {
-	char **v = realloc(r->xt, (r->nxt + 1) * sizeof(*v));
+	char **v = realloc(*vec, (*n + 1) * sizeof(*v));
 
 	if (!v)
 		return -ENOMEM;
-	r->xt = v;
-	v[r->nxt] = malloc(len + 1);
-	if (!v[r->nxt])
+	*vec = v;
+	v[*n] = malloc(len + 1);
+	if (!v[*n])
 		return -ENOMEM;
-	memcpy(v[r->nxt], line, len);
-	v[r->nxt][len] = '\0';
-	r->nxt++;
+	memcpy(v[*n], line, len);
+	v[*n][len] = '\0';
+	(*n)++;
 	return 0;
+}
+
+static int add_xt(struct conf_result *r, const char *line, size_t len)
+{
+	return add_line(&r->xt, &r->nxt, line, len);
+}
+
+int conf_result_add_log(struct conf_result *r, const char *line)
+{
+	size_t len = strlen(line);
+
+	while (len && (line[len - 1] == ' ' || line[len - 1] == '\n' ||
+		       line[len - 1] == '\r' || line[len - 1] == '\t'))
+		len--;
+	return add_line(&r->logs, &r->nlogs, line, len);
 }
 
 /* The counting rule of a mangle chain: "[p:b] -A CHAIN" alone. */
@@ -393,6 +412,10 @@ int conf_result_write(const struct conf_result *r,
 			" tables of the rules file\n");
 	for (i = 0; i < r->nxt; i++)
 		fprintf(f, "xt %s\n", r->xt[i]);
+	if (r->nlogs)
+		fprintf(f, "# the LOG target's lines\n");
+	for (i = 0; i < r->nlogs; i++)
+		fprintf(f, "log %s\n", r->logs[i]);
 	if (fclose(f))
 		return -errno;
 	return 0;
@@ -461,6 +484,8 @@ int conf_result_read(struct conf_result *r, const char *path, char *err,
 			size_t n = strcspn(line + 3, "\n");
 
 			ret = add_xt(r, line + 3, n);
+		} else if (strncmp(line, "log ", 4) == 0) {
+			ret = conf_result_add_log(r, line + 4);
 		} else {
 			ret = -EINVAL;
 		}
@@ -631,30 +656,31 @@ static unsigned int compare_dev(const struct conf_result *a,
 	return diffs;
 }
 
-/* The rules' counters, line by line. */
-static unsigned int compare_xt(const struct conf_result *a, const char *aname,
-			       const struct conf_result *b, const char *bname,
-			       bool verbose, FILE *out)
+/* Two lists of lines (the rules' counters, the log), line by line. */
+static unsigned int compare_lines(char *const *av, unsigned int an,
+				  const char *aname, char *const *bv,
+				  unsigned int bn, const char *bname,
+				  const char *what, bool verbose, FILE *out)
 {
 	unsigned int i, diffs = 0;
 	int w = (int)(strlen(aname) > strlen(bname) ? strlen(aname)
 						    : strlen(bname));
 
-	for (i = 0; i < a->nxt || i < b->nxt; i++)
-		if (i >= a->nxt || i >= b->nxt ||
-		    strcmp(a->xt[i], b->xt[i]) != 0)
+	for (i = 0; i < an || i < bn; i++)
+		if (i >= an || i >= bn ||
+		    strcmp(av[i], bv[i]) != 0)
 			diffs++;
 	if (!diffs && !verbose)
 		return 0;
 	if (!diffs) {
-		if (a->nxt)
-			fprintf(out, "  rules: %u line(s) the same\n", a->nxt);
+		if (an)
+			fprintf(out, "  %s: %u line(s) the same\n", what, an);
 		return 0;
 	}
-	fprintf(out, "  rules (iptables-save -c) DIFFER:\n");
-	for (i = 0; i < a->nxt || i < b->nxt; i++) {
-		const char *la = i < a->nxt ? a->xt[i] : "(nothing)";
-		const char *lb = i < b->nxt ? b->xt[i] : "(nothing)";
+	fprintf(out, "  %s DIFFER:\n", what);
+	for (i = 0; i < an || i < bn; i++) {
+		const char *la = i < an ? av[i] : "(nothing)";
+		const char *lb = i < bn ? bv[i] : "(nothing)";
 
 		if (strcmp(la, lb) == 0) {
 			fprintf(out, "      %-*s %s\n", w, "", la);
@@ -708,6 +734,9 @@ unsigned int conf_result_compare(const struct conf_result *a,
 	for (i = 0; i < ndevs; i++)
 		diffs += compare_dev(a, aname, b, bname, sc, devs[i], verbose,
 				     out);
-	diffs += compare_xt(a, aname, b, bname, verbose, out);
+	diffs += compare_lines(a->xt, a->nxt, aname, b->xt, b->nxt, bname,
+			       "rules (iptables-save -c)", verbose, out);
+	diffs += compare_lines(a->logs, a->nlogs, aname, b->logs, b->nlogs,
+			       bname, "LOG lines", verbose, out);
 	return diffs;
 }

@@ -13,6 +13,7 @@
  *     hook PREROUTING 1           one line per hook, Linux's chain names
  *     pkt f0 0200000000ff01…      one line per frame, in the order sent
  *     xt [3:252] -A INPUT -j ACCEPT   with a rules file: the rules' counters
+ *     log IN=f0 OUT= MAC=…        the LOG target's lines, in order
  *
  * Comparing
  *   The counters must be equal, and per device the sequences of frames,
@@ -51,6 +52,9 @@ struct conf_result {
 	 * names, one line each (see conf_result_add_rules). */
 	char **xt;
 	unsigned int nxt;
+	/* With LOG rules: the log lines, in order (trailing blanks cut). */
+	char **logs;
+	unsigned int nlogs;
 };
 
 /* "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING". */
@@ -75,6 +79,9 @@ int conf_result_add(struct conf_result *r, const char *dev, const void *frame,
  */
 int conf_result_add_rules(struct conf_result *r, const char *save,
 			  const char *rules, bool counting_rules);
+
+/* Appends a LOG line (without the level marker); 0 or -ENOMEM. */
+int conf_result_add_log(struct conf_result *r, const char *line);
 
 /* Writes 'r' as text to 'path'; 'origin' goes in a comment.  0 or -errno. */
 int conf_result_write(const struct conf_result *r,
