@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_ext_m3.c - the matches recent, owner, sctp, rpfilter, connlimit
- * (and hashlimit when present) against golden files recorded from
+ * and hashlimit against golden files recorded from
  * iptables-legacy 1.8.9 on Linux 6.18 (tests/unit/data/xt/NAME.golden):
  *   ARGS<TAB>SAVED<TAB>LISTED       the rule ("[-t TABLE] CHAIN [-p PROTO]
  *                                   -m NAME OPTIONS"), as
@@ -34,11 +34,11 @@
 #include "xtables/xt-private.h"
 
 extern const struct nfu_xt_match_ops nfu_xt_recent, nfu_xt_owner,
-	nfu_xt_sctp, nfu_xt_rpfilter, nfu_xt_connlimit;
+	nfu_xt_sctp, nfu_xt_rpfilter, nfu_xt_connlimit, nfu_xt_hashlimit;
 
 static const struct nfu_xt_match_ops *const all_ops[] = {
 	&nfu_xt_recent, &nfu_xt_owner, &nfu_xt_sctp, &nfu_xt_rpfilter,
-	&nfu_xt_connlimit, NULL,
+	&nfu_xt_connlimit, &nfu_xt_hashlimit, NULL,
 };
 
 static const struct nfu_xt_match_ops *find_ops(const char *name)
@@ -359,6 +359,7 @@ static void test_golden_owner(void) { run_golden("owner"); }
 static void test_golden_sctp(void) { run_golden("sctp"); }
 static void test_golden_rpfilter(void) { run_golden("rpfilter"); }
 static void test_golden_connlimit(void) { run_golden("connlimit"); }
+static void test_golden_hashlimit(void) { run_golden("hashlimit"); }
 
 /* A 20-byte IPv4 header (and 'extra' bytes of payload) from 'src' to
  * 'dst' (host order) with 'ttl'. */
@@ -719,6 +720,7 @@ int main(void)
 	RUN(test_golden_sctp);
 	RUN(test_golden_rpfilter);
 	RUN(test_golden_connlimit);
+	RUN(test_golden_hashlimit);
 	RUN(test_owner_no_socket);
 	RUN(test_recent_lists);
 	RUN(test_recent_mask_reap);
