@@ -35,7 +35,6 @@ extern const struct nfu_xt_match_ops nfu_xt_owner;
 extern const struct nfu_xt_match_ops nfu_xt_sctp;
 extern const struct nfu_xt_match_ops nfu_xt_rpfilter;
 extern const struct nfu_xt_match_ops nfu_xt_connlimit;
-extern const struct nfu_xt_match_ops nfu_xt_hashlimit;
 
 static const struct nfu_xt_match_ops *const matches[] = {
 	/* block M1 */
@@ -63,7 +62,6 @@ static const struct nfu_xt_match_ops *const matches[] = {
 	&nfu_xt_sctp,
 	&nfu_xt_rpfilter,
 	&nfu_xt_connlimit,
-	&nfu_xt_hashlimit,
 	NULL
 };
 
@@ -75,6 +73,15 @@ extern const struct nfu_xt_target_ops nfu_xt_MARK;
 extern const struct nfu_xt_target_ops nfu_xt_DSCP;
 extern const struct nfu_xt_target_ops nfu_xt_TOS;
 extern const struct nfu_xt_target_ops nfu_xt_CLASSIFY;
+/* block T2 */
+extern const struct nfu_xt_target_ops nfu_xt_MASQUERADE;
+extern const struct nfu_xt_target_ops nfu_xt_SNAT;
+extern const struct nfu_xt_target_ops nfu_xt_DNAT;
+extern const struct nfu_xt_target_ops nfu_xt_CT;
+extern const struct nfu_xt_target_ops nfu_xt_NOTRACK;
+extern const struct nfu_xt_target_ops nfu_xt_CONNMARK;
+extern const struct nfu_xt_target_ops nfu_xt_TCPMSS;
+extern const struct nfu_xt_target_ops nfu_xt_CHECKSUM;
 
 static const struct nfu_xt_target_ops *const targets[] = {
 	/* block T */
@@ -84,6 +91,15 @@ static const struct nfu_xt_target_ops *const targets[] = {
 	&nfu_xt_DSCP,
 	&nfu_xt_TOS,
 	&nfu_xt_CLASSIFY,
+	/* block T2 */
+	&nfu_xt_MASQUERADE,
+	&nfu_xt_SNAT,
+	&nfu_xt_DNAT,
+	&nfu_xt_CT,
+	&nfu_xt_NOTRACK,
+	&nfu_xt_CONNMARK,
+	&nfu_xt_TCPMSS,
+	&nfu_xt_CHECKSUM,
 	NULL
 };
 

@@ -155,6 +155,7 @@ static int check_ext(struct nfu_net *net, const struct nfu_xt_table *t,
 		.hook_mask = mask,
 		.ip = &r->ip,
 		.err = err,
+		.rule = r,
 	};
 	char have[64], want[64];
 

@@ -143,6 +143,9 @@ struct nfu_xt_check_ctx {
 	unsigned int hook_mask;       /* hooks the rule can be reached from */
 	const struct nfu_xt_ip *ip;
 	struct nfu_error *err;        /* the message names the problem */
+	/* The whole rule, its matches included (Linux's par->entryinfo:
+	 * TCPMSS looks for a tcp match that requires SYN). */
+	const struct nfu_xt_rule *rule;
 };
 
 /* What match() and target() are told, per packet (xt_action_param). */

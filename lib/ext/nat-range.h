@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ext/nat-range.h - the NAT range of SNAT, DNAT and MASQUERADE (Linux's
+ * struct nf_nat_range2) and libxt_NAT's way of reading its port part,
+ * shared by lib/ext/xt_NAT.c and lib/ext/xt_MASQUERADE.c.
+ *
+ * Thread-safety
+ *   Any thread (service names through the reentrant libc calls).
+ */
+#ifndef NFU_EXT_NAT_RANGE_H
+#define NFU_EXT_NAT_RANGE_H
+
+#include <stdint.h>
+
+#include "xtables/xt-private.h"
+
+/* Linux's NF_NAT_RANGE_* flags. */
+enum {
+	NFU_NAT_MAP_IPS = 0x01,
+	NFU_NAT_PROTO_SPECIFIED = 0x02,
+	NFU_NAT_PROTO_RANDOM = 0x04,
+	NFU_NAT_PERSISTENT = 0x08,
+	NFU_NAT_PROTO_RANDOM_FULLY = 0x10,
+	NFU_NAT_PROTO_OFFSET = 0x20,
+};
+
+struct nfu_nat_range { /* nf_nat_range2, IPv4 only; addresses network order */
+	uint32_t flags;
+	uint32_t min_addr, max_addr;
+	uint16_t min_proto, max_proto; /* host order */
+	uint16_t base_proto;
+};
+
+/* Does the rule's protocol allow a port part?  libxt_NAT asks for TCP,
+ * UDP, SCTP, DCCP or ICMP, ignoring '!'; else it says "Need TCP, UDP,
+ * SCTP or DCCP with port specification". */
+int nfu_nat_need_ports(struct nfu_xt_parse_ctx *ctx);
+
+/* "p[-q[/base]]" into 'r' (PROTO_SPECIFIED, and PROTO_OFFSET with a
+ * base).  'keep_base' false: the base is read and checked but stored as 0,
+ * as SNAT and MASQUERADE do in iptables 1.8.9 (their kernel structure has
+ * no room for it, so iptables-save prints "/0"). */
+int nfu_nat_parse_ports(struct nfu_xt_parse_ctx *ctx, const char *arg,
+			struct nfu_nat_range *r, bool keep_base);
+
+/* "p[-q][/base]" as iptables-save prints the port part. */
+void nfu_nat_put_ports(struct nfu_strbuf *sb, const struct nfu_nat_range *r);
+
+#endif

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * MASQUERADE: SNAT to the address of the outgoing interface (Linux's
+ * xt_MASQUERADE, libipt_MASQUERADE of iptables 1.8.9): --to-ports
+ * p[-q], --random, --random-fully.  The nat table, POSTROUTING only.
+ *
+ * At run time it does nothing yet: nfu has no connection tracking nor
+ * NAT (issues 5 and 6) and does not evaluate the nat table.  target()
+ * answers NFU_ACCEPT as Linux's does after nf_nat_masquerade_ipv4().
+ */
+#include "ext/ext-private.h"
+#include "ext/nat-range.h"
+
+enum {
+	O_TO_PORTS = 0,
+	O_RANDOM,
+	O_RANDOM_FULLY,
+};
+
+static const struct nfu_xt_option masq_opts[] = {
+	{ "to-ports", O_TO_PORTS, NFU_XTOPT_ARG },
+	{ "random", O_RANDOM, 0 },
+	{ "random-fully", O_RANDOM_FULLY, 0 },
+	{ NULL, 0, 0 },
+};
+
+static int masq_parse(struct nfu_xt_parse_ctx *ctx, unsigned int id,
+		      const char *arg, bool invert, void *data)
+{
+	struct nfu_nat_range *r = data;
+	int rc;
+
+	(void)invert;
+	switch (id) {
+	case O_TO_PORTS:
+		rc = nfu_nat_need_ports(ctx);
+		if (rc < 0)
+			return rc;
+		/* the ipv4 multi-range structure has no base: "/0" */
+		return nfu_nat_parse_ports(ctx, arg, r, false);
+	case O_RANDOM:
+		r->flags |= NFU_NAT_PROTO_RANDOM;
+		return 0;
+	default: /* O_RANDOM_FULLY */
+		r->flags |= NFU_NAT_PROTO_RANDOM_FULLY;
+		return 0;
+	}
+}
+
+static void masq_save(const void *data, const struct nfu_xt_ip *ip,
+		      struct nfu_strbuf *sb)
+{
+	const struct nfu_nat_range *r = data;
+
+	(void)ip;
+	if (r->flags & NFU_NAT_PROTO_SPECIFIED) {
+		nfu_sb_puts(sb, " --to-ports ");
+		nfu_nat_put_ports(sb, r);
+	}
+	if (r->flags & NFU_NAT_PROTO_RANDOM)
+		nfu_sb_puts(sb, " --random");
+	if (r->flags & NFU_NAT_PROTO_RANDOM_FULLY)
+		nfu_sb_puts(sb, " --random-fully");
+}
+
+/* No NAT yet (issues 5 and 6): the mapping arrives with it. */
+static unsigned int masq_target(struct nfu_pkt *pkt, struct nfu_xt_par *par,
+				void *data)
+{
+	(void)pkt;
+	(void)par;
+	(void)data;
+	return NFU_ACCEPT;
+}
+
+const struct nfu_xt_target_ops nfu_xt_MASQUERADE = {
+	.name = "MASQUERADE",
+	.revision = 0,
+	.size = sizeof(struct nfu_nat_range),
+	.table = "nat",
+	.hooks = NFU_XT_HOOK(NFU_INET_POST_ROUTING),
+	.options = masq_opts,
+	.parse = masq_parse,
+	.target = masq_target,
+	.save = masq_save,
+};
