@@ -35,6 +35,7 @@ extern const struct nfu_xt_match_ops nfu_xt_owner;
 extern const struct nfu_xt_match_ops nfu_xt_sctp;
 extern const struct nfu_xt_match_ops nfu_xt_rpfilter;
 extern const struct nfu_xt_match_ops nfu_xt_connlimit;
+extern const struct nfu_xt_match_ops nfu_xt_hashlimit;
 
 static const struct nfu_xt_match_ops *const matches[] = {
 	/* block M1 */
@@ -62,6 +63,7 @@ static const struct nfu_xt_match_ops *const matches[] = {
 	&nfu_xt_sctp,
 	&nfu_xt_rpfilter,
 	&nfu_xt_connlimit,
+	&nfu_xt_hashlimit,
 	NULL
 };
 
