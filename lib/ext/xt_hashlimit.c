@@ -379,6 +379,10 @@ static int hashlimit_final_check(struct nfu_xt_parse_ctx *ctx, void *data,
 		uint64_t burst = 0, unit = cost_to_bytes(h->avg);
 
 		if (seen & F(O_BURST)) {
+			/* below 16 bytes a second, a packet's worth is 0
+			 * bytes: iptables divides by it and dies */
+			if (unit == 0)
+				return nfu_xt_error(ctx, "hashlimit: a rate below 16b/s takes no burst");
 			if (h->burst < unit)
 				return nfu_xt_error(ctx, "burst cannot be smaller than %" PRIu64 "b",
 						    unit);
@@ -566,12 +570,13 @@ static void hashlimit_put(const struct hashlimit_info *h, bool save,
 	else
 		nfu_sb_puts(sb, (h->mode & HL_INVERT) ? " limit: above"
 						      : " limit: up to");
+	uint64_t avg = save && h->interval ? h->avg / h->interval : h->avg;
+
 	if (h->mode & HL_BYTES) {
-		quantum = put_bytes(sb, h->avg, h->burst,
+		quantum = put_bytes(sb, avg, h->burst,
 				    save ? "--hashlimit-" : "");
 	} else {
-		quantum = put_rate(sb, save && h->interval ? h->avg / h->interval
-							   : h->avg);
+		quantum = put_rate(sb, avg);
 		nfu_sb_printf(sb, "%sburst %" PRIu64, p, h->burst);
 	}
 	if (h->mode & (HASH_SIP | HASH_SPT | HASH_DIP | HASH_DPT)) {
