@@ -10,10 +10,19 @@
  * to the unit of the rate as written ("/min": 60000), or 15 s (60 s with
  * a burst) in byte mode.
  *
- * Matching: the buckets per key are not there yet.  Until they are,
- * "--hashlimit-upto" always matches (every key within its rate) and
- * "--hashlimit-above" never does.  Parsing, Linux's checks and the saved
- * and listed text are complete.
+ * Matching is Linux's: a table of buckets per name and stack (made by the
+ * first rule that names it, with that rule's settings, as Linux's
+ * htable_create()), reached through the stack's xtables state
+ * (nfu_xt_net.hashlimit_tables) and freed at the stack's teardown; a
+ * bucket per key, full when made, refilled per tick of 1/250 s (HZ=250,
+ * as xt_limit.c) by the stack's clock.  Where Linux's garbage collector
+ * drops a bucket at some gcinterval after it expires, nfu renews it at
+ * the first packet after its expiry, so that the answer does not depend
+ * on when the collector ran.  Without --hashlimit-htable-max a table
+ * holds 8192 buckets (Linux sizes it from the machine's memory); a
+ * packet that finds it full is dropped, as there.  --hashlimit-rate-match
+ * is not done yet: such a rule matches as if every key were within its
+ * rate.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -25,6 +34,7 @@
 
 #include "ext/ext-args.h"
 #include "ext/ext-private.h"
+#include "xtables/xt-compiled.h"
 
 #define HL_SCALE 1000000ull          /* XT_HASHLIMIT_SCALE_v2 */
 #define HL_BURST 5u
@@ -194,8 +204,9 @@ static int parse_limit(struct nfu_xt_parse_ctx *ctx, struct hashlimit_info *h,
 	return 0;
 }
 
-/* libxt_hashlimit's parse_burst(): a number 1..1000000, or with a 'k',
- * 'm' or 'g' suffix (byte mode) a size. */
+/* libxt_hashlimit's parse_burst(): a number 1..1000000, or with a
+ * suffix (byte mode) a size: 'k', 'm', 'g' multiply, others are
+ * ignored. */
 static int parse_burst(struct nfu_xt_parse_ctx *ctx, const char *arg,
 		       uint64_t *out)
 {
@@ -222,11 +233,10 @@ static int parse_burst(struct nfu_xt_parse_ctx *ctx, const char *arg,
 			goto big;
 		v *= 1073741824;
 		break;
-	case '\0':
-		break;
 	default:
-		return nfu_xt_error(ctx, "bad value for option \"--hashlimit-burst\", or out of range (1-%u).",
-				    HL_BURST_MAX);
+		/* anything else after the number ("112b", "5x") is
+		 * ignored, as by iptables */
+		break;
 	}
 	*out = v;
 	return 0;
@@ -426,6 +436,9 @@ static int fail(const struct nfu_xt_check_ctx *ctx, int rc, const char *msg)
 	return rc;
 }
 
+static int table_get(const struct nfu_xt_check_ctx *ctx,
+		     const struct hashlimit_info *h);
+
 /* Linux's hashlimit_mt_check_common() and name checks. */
 static int hashlimit_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {
@@ -469,19 +482,278 @@ static int hashlimit_check(const struct nfu_xt_check_ctx *ctx, void *data)
 				      h->avg, h->burst);
 		return -ERANGE;
 	}
+	return table_get(ctx, h);
+}
+
+#define CPJ (1ull << 39)             /* CREDITS_PER_JIFFY, revision 2+ */
+#define CPJ_BYTES (1ull << 24)       /* CREDITS_PER_JIFFY_BYTES */
+#define NS_PER_TICK (1000000000u / HL_HZ)
+#define HL_DEFAULT_MAX 8192u
+
+struct hl_key {
+	uint32_t src, dst;
+	uint16_t sport, dport;
+};
+
+struct hl_bucket {
+	struct hl_bucket *next;
+	struct hl_key key;
+	uint64_t expires;            /* tick */
+	uint64_t prev;               /* tick of the last refill */
+	uint64_t credit, credit_cap, cost;
+};
+
+struct hl_table {
+	struct hl_table *next;
+	char name[HL_NAME_LEN];
+	/* the settings of the rule that made it */
+	uint32_t mode, max, expire;
+	uint64_t avg, burst;
+	unsigned int count;
+	struct hl_bucket *buckets;
+};
+
+/* All tables of a stack; the stack's thread only. */
+struct hl_tables {
+	struct hl_table *head;
+};
+
+static void tables_free(struct nfu_net *net, void *priv)
+{
+	struct hl_tables *ts = priv;
+
+	(void)net;
+	while (ts->head) {
+		struct hl_table *t = ts->head;
+
+		ts->head = t->next;
+		while (t->buckets) {
+			struct hl_bucket *b = t->buckets;
+
+			t->buckets = b->next;
+			free(b);
+		}
+		free(t);
+	}
+	free(ts);
+}
+
+static struct hl_tables *tables_of(struct nfu_net *net, bool create)
+{
+	struct nfu_xt_net *x;
+	struct hl_tables *ts;
+
+	if (!net)
+		return NULL;
+	if (!net->xt && (!create || !nfu_xt_current(net)))
+		return NULL;
+	x = net->xt;
+	if (x->hashlimit_tables || !create)
+		return x->hashlimit_tables;
+	ts = calloc(1, sizeof(*ts));
+	if (!ts)
+		return NULL;
+	if (nfu_net_add_exit(net, tables_free, ts) < 0) {
+		free(ts);
+		return NULL;
+	}
+	x->hashlimit_tables = ts;
+	return ts;
+}
+
+static struct hl_table *table_find(const struct hl_tables *ts,
+				   const char *name)
+{
+	for (struct hl_table *t = ts ? ts->head : NULL; t; t = t->next)
+		if (!strcmp(t->name, name))
+			return t;
+	return NULL;
+}
+
+/* At check: the table of the rule's name, made with its settings. */
+static int table_get(const struct nfu_xt_check_ctx *ctx,
+		     const struct hashlimit_info *h)
+{
+	struct hl_tables *ts = tables_of(ctx->net, true);
+	struct hl_table *t;
+
+	if (!ctx->net)
+		return 0; /* a check without a stack (fuzzing) */
+	if (!ts)
+		return fail(ctx, -ENOMEM, "xt_hashlimit: out of memory");
+	if (table_find(ts, h->name))
+		return 0;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return fail(ctx, -ENOMEM, "xt_hashlimit: out of memory");
+	strcpy(t->name, h->name);
+	t->mode = h->mode;
+	t->max = h->max ? h->max : HL_DEFAULT_MAX;
+	t->expire = h->expire;
+	t->avg = h->avg;
+	t->burst = h->burst;
+	t->next = ts->head;
+	ts->head = t;
 	return 0;
+}
+
+static uint64_t ticks(const struct nfu_net *net)
+{
+	return net ? nfu_net_now(net) / NS_PER_TICK : 0;
+}
+
+static uint64_t ms_to_ticks(uint32_t ms)
+{
+	return ((uint64_t)ms * HL_HZ + 999) / 1000;
+}
+
+static uint32_t prefix_mask(uint8_t plen)
+{
+	return plen ? __builtin_bswap32(0xffffffffu << (32 - plen)) : 0;
+}
+
+/* Linux's hashlimit_init_dst(): 0, or -1 when the ports are cut off. */
+static int make_key(const struct hashlimit_info *h, const struct nfu_pkt *pkt,
+		    const struct nfu_xt_par *par, const uint8_t *iph,
+		    struct hl_key *k)
+{
+	const uint8_t *ports;
+	uint8_t proto = iph[9];
+
+	memset(k, 0, sizeof(*k));
+	if (h->mode & HASH_SIP) {
+		memcpy(&k->src, iph + 12, 4);
+		k->src &= prefix_mask(h->srcmask);
+	}
+	if (h->mode & HASH_DIP) {
+		memcpy(&k->dst, iph + 16, 4);
+		k->dst &= prefix_mask(h->dstmask);
+	}
+	if (!(h->mode & (HASH_SPT | HASH_DPT)))
+		return 0;
+	if (par->fragoff)
+		return 0; /* no ports in a later fragment: 0 */
+	switch (proto) {
+	case 6: case 17: case 33: case 132: case 136:
+		ports = nfu_ext_header(pkt, par->thoff, 4);
+		if (!ports)
+			return -1;
+		break;
+	default:
+		return 0;
+	}
+	if (h->mode & HASH_SPT)
+		k->sport = (uint16_t)(ports[0] << 8 | ports[1]);
+	if (h->mode & HASH_DPT)
+		k->dport = (uint16_t)(ports[2] << 8 | ports[3]);
+	return 0;
+}
+
+/* Linux's rateinfo_init(). */
+static void bucket_init(const struct hl_table *t, struct hl_bucket *b,
+			uint64_t now)
+{
+	b->prev = now;
+	if (t->mode & HL_BYTES) {
+		b->credit = CPJ_BYTES * HL_HZ;
+		b->cost = (uint32_t)((t->avg * (HL_HZ * CPJ_BYTES)) >> 32);
+		b->credit_cap = t->burst;
+	} else {
+		b->credit = user2credits(t->avg * t->burst);
+		b->cost = user2credits(t->avg);
+		b->credit_cap = b->credit;
+	}
+}
+
+/* Linux's rateinfo_recalc() without rate-match. */
+static void bucket_refill(const struct hl_table *t, struct hl_bucket *b,
+			  uint64_t now)
+{
+	uint64_t delta, cap;
+
+	/* a clock that goes back gives nothing */
+	if (now <= b->prev)
+		return;
+	delta = now - b->prev;
+	b->prev = now;
+	if (t->mode & HL_BYTES) {
+		uint64_t old = b->credit;
+
+		b->credit += CPJ_BYTES * delta;
+		cap = CPJ_BYTES * HL_HZ;
+		if (old >= b->credit) {
+			b->credit = cap;
+			return;
+		}
+	} else {
+		b->credit += delta * CPJ;
+		cap = b->credit_cap;
+	}
+	if (b->credit > cap)
+		b->credit = cap;
+}
+
+/* Linux's hashlimit_byte_cost(). */
+static uint64_t byte_cost(unsigned int len, struct hl_bucket *b)
+{
+	uint64_t c = (uint64_t)(len >> HL_BYTE_SHIFT) * b->cost;
+
+	if (c > CPJ_BYTES * HL_HZ)
+		c = CPJ_BYTES * HL_HZ;
+	if (b->credit < c && b->credit_cap) {
+		b->credit_cap--;
+		b->credit = CPJ_BYTES * HL_HZ;
+	}
+	return (uint32_t)c;
 }
 
 static bool hashlimit_mt(const struct nfu_pkt *pkt, struct nfu_xt_par *par,
 			 void *data)
 {
 	const struct hashlimit_info *h = data;
+	bool inv = h->mode & HL_INVERT;
+	struct hl_table *t = table_find(tables_of(par->net, false), h->name);
+	const uint8_t *iph = nfu_ext_header(pkt, 0, 20);
+	uint64_t now = ticks(par->net), cost;
+	struct hl_bucket *b, **pp;
+	struct hl_key k;
 
-	(void)pkt;
-	(void)par;
-	/* no buckets yet (see the head of this file): every key is within
-	 * its rate */
-	return !(h->mode & HL_INVERT);
+	/* not done yet: see the head of this file */
+	if (!t || (h->mode & HL_RATE_MATCH))
+		return !inv;
+	if (!iph || make_key(h, pkt, par, iph, &k) < 0) {
+		par->hotdrop = true;
+		return false;
+	}
+	for (pp = &t->buckets; (b = *pp); pp = &b->next)
+		if (!memcmp(&b->key, &k, sizeof(k)))
+			break;
+	if (b && now >= b->expires) {
+		*pp = b->next;
+		free(b);
+		t->count--;
+		b = NULL;
+	}
+	if (!b) {
+		if (t->count >= t->max || !(b = calloc(1, sizeof(*b)))) {
+			par->hotdrop = true;
+			return false;
+		}
+		b->key = k;
+		b->next = t->buckets;
+		t->buckets = b;
+		t->count++;
+		bucket_init(t, b, now);
+	} else {
+		bucket_refill(t, b, now);
+	}
+	b->expires = now + ms_to_ticks(t->expire);
+	cost = (t->mode & HL_BYTES) ? byte_cost(pkt->len, b) : b->cost;
+	if (b->credit >= cost) {
+		b->credit -= cost;
+		return !inv;
+	}
+	return inv;
 }
 
 /* libxt_hashlimit's print_rate(): the unit's length in ms. */

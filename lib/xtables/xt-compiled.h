@@ -42,6 +42,7 @@ struct nfu_xt_net {
 	struct nfu_xt_ruleset *rs;      /* in force; its counters count */
 	struct nfu_xt_slot slot[NFU_XT_NTABLES];
 	void *recent_lists;             /* xt_recent.c: the stack's lists */
+	void *hashlimit_tables;         /* xt_hashlimit.c: the stack's tables */
 };
 
 void nfu_xt_compiled_free(struct nfu_xt_compiled *ct);

@@ -695,6 +695,75 @@ static void test_rpfilter_match(void)
 	nfu_net_free(net);
 }
 
+static bool hl_at(struct nfu_net *net, struct rule *r, uint64_t ns,
+		  uint32_t src)
+{
+	struct nfu_pkt *pkt;
+	bool m = false;
+
+	nfu_net_set_time(net, ns);
+	pkt = ip_pkt(net, src, NFU_IP(10, 0, 0, 1), 64, 17, NULL, 0);
+	if (pkt) {
+		m = match_on(net, r, pkt, "lo", NULL);
+		nfu_pkt_free(pkt);
+	}
+	return m;
+}
+
+#define MS 1000000ull
+
+/*
+ * By hand, at 250 ticks of 4 ms a second and 2^39 credits a tick:
+ * '--hashlimit-upto 2/sec --hashlimit-burst 3': avg = 1000000 / 2 =
+ * 500000, cost = 500000 * (250 * 2^39 / 1000000 = 137438953) =
+ * 68719476500000, a full bucket three times that.  A packet costs
+ * 124.99... ticks: 124 (496 ms) give 68169720922112, too few; 125
+ * (500 ms) enough.  Each source has its bucket; the bucket of a source
+ * silent for the expiry (1000 ms, the rate's unit) starts full again.
+ */
+static void test_hashlimit_buckets(void)
+{
+	struct nfu_net *net = nfu_net_new();
+	uint32_t a = NFU_IP(192, 0, 2, 1), b = NFU_IP(192, 0, 2, 2);
+	uint64_t t0 = 1000 * SEC;
+	struct rule up, above, dst;
+
+	REQUIRE(net != NULL);
+	load(net, &up, "INPUT -m hashlimit --hashlimit-upto 2/sec --hashlimit-burst 3 --hashlimit-mode srcip --hashlimit-name t");
+	/* the same name: the same table, made by the first rule */
+	load(net, &above, "INPUT -m hashlimit --hashlimit-above 2/sec --hashlimit-burst 3 --hashlimit-mode srcip --hashlimit-name t");
+	load(net, &dst, "INPUT -m hashlimit --hashlimit-above 1/min --hashlimit-burst 1 --hashlimit-mode dstip --hashlimit-name d");
+	if (!up.data || !above.data || !dst.data)
+		goto out;
+	CHECK(hl_at(net, &up, t0, a));
+	CHECK(hl_at(net, &up, t0, a));
+	CHECK(hl_at(net, &up, t0 + 1 * MS, a));
+	CHECK(!hl_at(net, &up, t0 + 2 * MS, a));
+	/* another source is another bucket */
+	CHECK(hl_at(net, &up, t0 + 2 * MS, b));
+	CHECK(!hl_at(net, &up, t0 + 496 * MS, a));
+	CHECK(!hl_at(net, &up, t0 + 499 * MS + 999999, a));
+	CHECK(hl_at(net, &up, t0 + 500 * MS, a));
+	/* "above" matches what is over the rate, in the shared bucket */
+	CHECK(hl_at(net, &above, t0 + 500 * MS, a));
+	CHECK(!hl_at(net, &above, t0 + 1000 * MS, a));
+	/* 1.5 s of silence, past the expiry: full again, three */
+	CHECK(hl_at(net, &up, t0 + 2500 * MS, a));
+	CHECK(hl_at(net, &up, t0 + 2500 * MS, a));
+	CHECK(hl_at(net, &up, t0 + 2500 * MS, a));
+	CHECK(!hl_at(net, &up, t0 + 2500 * MS, a));
+	/* keyed by destination: every source shares it */
+	CHECK(!hl_at(net, &dst, t0, a));
+	CHECK(hl_at(net, &dst, t0, b));
+	CHECK(hl_at(net, &dst, t0 + 59 * SEC, a));
+	CHECK(!hl_at(net, &dst, t0 + 60 * SEC + 60 * SEC, b));
+out:
+	free(up.data);
+	free(above.data);
+	free(dst.data);
+	nfu_net_free(net);
+}
+
 static void test_connlimit_no_ct(void)
 {
 	struct nfu_net *net = nfu_net_new();
@@ -727,6 +796,7 @@ int main(void)
 	RUN(test_sctp_match);
 	RUN(test_rpfilter_match);
 	RUN(test_connlimit_no_ct);
+	RUN(test_hashlimit_buckets);
 	printf("%u golden lines\n", golden_lines);
 	return harness_done();
 }
