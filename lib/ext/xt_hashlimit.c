@@ -13,7 +13,9 @@
  * Matching is Linux's: a table of buckets per name and stack (made by the
  * first rule that names it, with that rule's settings, as Linux's
  * htable_create()), reached through the stack's xtables state
- * (nfu_xt_net.hashlimit_tables) and freed at the stack's teardown; a
+ * (nfu_xt_net.hashlimit_tables) and freed at the stack's teardown (Linux
+ * frees a table with its last rule: nfu keeps it, settings included, for
+ * the stack's life, as xt_recent.c keeps its lists); a
  * bucket per key, full when made, refilled per tick of 1/250 s (HZ=250,
  * as xt_limit.c) by the stack's clock.  Where Linux's garbage collector
  * drops a bucket at some gcinterval after it expires, nfu renews it at

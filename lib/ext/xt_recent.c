@@ -460,12 +460,14 @@ static bool recent_mt(const struct nfu_pkt *pkt, struct nfu_xt_par *par,
 	struct recent_table *t = table_find(lists_of(par->net, false), r->name);
 	struct recent_entry *e;
 	bool ret = r->invert;
-	uint64_t now = nfu_net_now(par->net);
+	uint64_t now;
 	uint32_t addr;
 	uint8_t ttl;
 
+	/* no list: the rule was never checked (no stack) */
 	if (!iph || !t)
 		return false;
+	now = nfu_net_now(par->net);
 	memcpy(&addr, iph + (r->side == SIDE_DEST ? 16 : 12), 4);
 	addr &= r->mask;
 	ttl = iph[8];
