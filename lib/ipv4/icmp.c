@@ -212,7 +212,9 @@ static void icmp_push(struct nfu_net *net, const struct nfu_icmphdr *h,
 	memcpy(nfu_pkt_put(pkt, len), data, len);
 	ic->checksum = nfu_csum_fold(nfu_csum_partial(ic, sizeof(*h) + len, 0));
 	pkt->mark = mark;
+	nfu_ipv4(net)->icmp_xmit_busy = true;
 	nfu_ip_local_out(net, pkt);
+	nfu_ipv4(net)->icmp_xmit_busy = false;
 }
 
 void nfu_icmp_send(struct nfu_net *net, const struct nfu_pkt *skb_in,
@@ -232,6 +234,11 @@ void nfu_icmp_send(struct nfu_net *net, const struct nfu_pkt *skb_in,
 	uint8_t tos;
 
 	if (have < 20)
+		return;
+	/* icmp_xmit_lock() fails while this stack is sending an ICMP message:
+	 * observed on Linux 6.18 (REJECT of the host's own echo reply in
+	 * OUTPUT sends nothing; the same REJECT of its TCP reset does) */
+	if (in->icmp_xmit_busy)
 		return;
 	/* no replies to physical multicast/broadcast */
 	if (skb_in->pkt_type != NFU_PACKET_HOST && !skb_in->local_out)

@@ -175,6 +175,10 @@ struct nfu_ipv4_net {
 	unsigned int npeers;
 
 	uint16_t ip_id_next;
+	/* Linux's per-netns ICMP socket is locked while an ICMP message is
+	 * being sent (icmp_xmit_lock): an error that the sending itself
+	 * provokes (REJECT in OUTPUT) cannot be sent and is dropped */
+	bool icmp_xmit_busy;
 
 	/* packets looped back through lo, handled after the current one */
 	struct nfu_pkt *backlog, **backlog_tail;
