@@ -46,11 +46,40 @@ int nfu_ext_parse_port(const char *s, const char *proto)
 	return -1;
 }
 
+/* What getaddrinfo(NULL, s, NULL, …) makes of a service written as 1 to
+ * 9 decimal digits, without asking it: glibc reads such a service with
+ * strtoul(s, &end, 10) into an int and stores htons() of it, so the port
+ * is the number modulo 65536 ("65536" is 0, "70000" is 4464).  Nine
+ * digits stay below INT_MAX (a larger number is a negative int, which
+ * glibc takes for a name); blanks, signs and the rest go to
+ * getaddrinfo().  -1: not such a string.  Numeric ports are most of what
+ * rulesets hold, and each getaddrinfo() costs tens of microseconds
+ * (AI_ADDRCONFIG asks the kernel over netlink, the RFC 3484 sort
+ * connects sockets): 60% of a restore of tum-net went there.  Checked
+ * against glibc 2.36 for 0 to 199999, with a leading 0 too, and random
+ * strings of 1 to 9 digits. */
+static int numeric_service(const char *s)
+{
+	uint32_t v = 0;
+	unsigned int n = 0;
+
+	for (; s[n] >= '0' && s[n] <= '9'; n++) {
+		if (n == 9)
+			return -1;
+		v = v * 10 + (uint32_t)(s[n] - '0');
+	}
+	if (n == 0 || s[n] != '\0')
+		return -1;
+	return (int)(v & 0xffff);
+}
+
 int nfu_ext_getportbyname(const char *s)
 {
 	struct addrinfo *res = NULL, *p;
-	int ret = -1;
+	int ret = numeric_service(s);
 
+	if (ret >= 0)
+		return ret;
 	if (getaddrinfo(NULL, s, NULL, &res) != 0)
 		return -1;
 	for (p = res; p; p = p->ai_next) {
