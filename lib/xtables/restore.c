@@ -37,9 +37,12 @@ struct rstate {
 	struct nfu_xt_table *t;    /* the open table, NULL: none */
 	bool in_table;
 	char curtable[32];
-	/* the words of one command line */
+	/* the words of one command line, each a NUL-terminated string in
+	 * 'words' (one buffer for the line, not one allocation a word) */
 	int argc;
 	char *argv[MAX_ARGC + 1];
+	char *words;
+	size_t words_len, words_cap;
 };
 
 /* PARAMETER_PROBLEM from iptables-restore itself: prefix, message, line,
@@ -80,32 +83,59 @@ static int line_failed(struct rstate *st)
 
 static void free_argv(struct rstate *st)
 {
-	while (st->argc > 0)
-		free(st->argv[--st->argc]);
+	st->argc = 0;
 	st->argv[0] = NULL;
+	st->words_len = 0;
 }
 
-static int add_argv(struct rstate *st, const char *what, size_t len)
+/* Room for the words of a line of 'len' bytes: each byte of the line
+ * gives at most one byte of a word and one NUL, and what
+ * command_line() adds before (-t TABLE --set-counters P B) is short.
+ * Made before the first word, so that argv never points into a buffer
+ * that moves. */
+static int reserve_words(struct rstate *st, size_t len)
 {
-	char *s;
+	size_t need = 2 * len + 256;
+	char *n;
+
+	if (need <= st->words_cap)
+		return 0;
+	n = realloc(st->words, need);
+	if (!n)
+		return -ENOMEM;
+	st->words = n;
+	st->words_cap = need;
+	return 0;
+}
+
+/* Ends the word of 'len' bytes written at the end of st->words. */
+static int end_word(struct rstate *st, size_t len)
+{
+	char *s = st->words + st->words_len;
 
 	if (st->argc + 1 >= MAX_ARGC)
 		return rerr(st, "Parser cannot handle more arguments");
-	s = strndup(what, len);
-	if (!s)
-		return -ENOMEM;
+	s[len] = '\0';
+	st->words_len += len + 1;
 	st->argv[st->argc++] = s;
 	st->argv[st->argc] = NULL;
 	return 0;
 }
 
+static int add_argv(struct rstate *st, const char *what, size_t len)
+{
+	memcpy(st->words + st->words_len, what, len);
+	return end_word(st, len);
+}
+
 /* add_param_to_argv(): words split on blanks; inside double quotes
  * blanks are kept and a backslash takes the next character as it is; an
  * opening quote may come in the middle of a word, a closing one ends it
- * (e"th"1 is two words, "eth" and "1"). */
+ * (e"th"1 is two words, "eth" and "1").  A word is written straight
+ * into st->words (reserve_words() made room for the line). */
 static int tokenize(struct rstate *st, const char *p, const char *end)
 {
-	char param[MAX_PARAM];
+	char *param = st->words + st->words_len;
 	size_t len = 0;
 	bool quote_open = false, escaped = false;
 	int rc;
@@ -123,9 +153,10 @@ static int tokenize(struct rstate *st, const char *p, const char *end)
 				/* a closing quote ends the word, even an
 				 * empty one ("" is an empty argument) */
 				quote_open = false;
-				rc = add_argv(st, param, len);
+				rc = end_word(st, len);
 				if (rc)
 					return rc;
+				param = st->words + st->words_len;
 				len = 0;
 				continue;
 			}
@@ -135,18 +166,33 @@ static int tokenize(struct rstate *st, const char *p, const char *end)
 		} else if (c == ' ' || c == '\t' || c == '\n') {
 			if (!len)
 				continue;
-			rc = add_argv(st, param, len);
+			rc = end_word(st, len);
 			if (rc)
 				return rc;
+			param = st->words + st->words_len;
 			len = 0;
+			continue;
+		} else {
+			/* the plain characters up to the next blank or quote
+			 * at once: most of a line */
+			size_t n = 1;
+
+			while (p + n < end && p[n] != ' ' && p[n] != '\t' &&
+			       p[n] != '\n' && p[n] != '"')
+				n++;
+			if (len + n >= MAX_PARAM)
+				return rerr(st, "Parameter too long!");
+			memcpy(param + len, p, n);
+			len += n;
+			p += n - 1;
 			continue;
 		}
 		param[len++] = c;
-		if (len >= sizeof(param))
+		if (len >= MAX_PARAM)
 			return rerr(st, "Parameter too long!");
 	}
 	if (len)
-		return add_argv(st, param, len);
+		return end_word(st, len);
 	return 0;
 }
 
@@ -304,7 +350,9 @@ static int command_line(struct rstate *st, const char *p, const char *end)
 	char pbuf[64], bbuf[64];
 	int rc;
 
-	rc = add_argv(st, "-t", 2);
+	rc = reserve_words(st, (size_t)(end - p));
+	if (!rc)
+		rc = add_argv(st, "-t", 2);
 	if (!rc)
 		rc = add_argv(st, st->curtable, strlen(st->curtable));
 	if (rc)
@@ -471,6 +519,7 @@ int nfu_xt_restore_info(struct nfu_xt_ruleset *rs, const char *text,
 	if (!rc && !(flags & NFU_XT_RESTORE_TEST))
 		swap_rulesets(rs, work);
 	nfu_xt_ruleset_free(work);
+	free(st->words);
 	free(st);
 	return rc;
 }
