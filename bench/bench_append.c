@@ -2,15 +2,17 @@
 /*
  * bench_append - microseconds per `iptables -A' served the way the daemon
  * will serve it, on a filter table of N rules already in force: parse the
- * command line (nfu_xt_parse_rule), clone the ruleset in force
- * (nfu_xt_ruleset_clone: a failed command must change nothing), apply
- * the command to the clone (nfu_xt_cmd_apply), commit the clone
- * (nfu_xt_commit: checks, compiles, swaps).  Each step is timed apart,
- * so that the cost that grows with N shows where it is.
+ * command line (nfu_xt_parse_rule), then carry it out on the ruleset in
+ * force with nfu_xt_cmd_commit() (in place: the rule's checks, one
+ * insertion).  For comparison, in the same run, 100 appends the long way:
+ * clone the ruleset (nfu_xt_ruleset_clone), apply the command to the
+ * clone (nfu_xt_cmd_apply), commit it (nfu_xt_commit: every check, swap),
+ * whose cost grows with N.
  * bench/bench_append.sh times iptables-legacy -A doing the same.
  *
  *   build/bench/bench_append [rules [appends]]   (10000 1000)
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,23 +68,77 @@ static int split(char *line, char **argv, int max)
 	return n;
 }
 
+/* One append of rule 'i' onto INPUT: in place (nfu_xt_cmd_commit()) or
+ * the long way (clone, apply, full commit), timed: parse and the rest. */
+static int append(struct nfu_net *net, unsigned int i, bool long_way,
+		  uint64_t *t_parse, uint64_t *t_commit)
+{
+	struct nfu_xt_ruleset *cur = nfu_xt_current(net), *copy;
+	struct nfu_xt_rule *rule = nfu_xt_rule_new();
+	struct nfu_xt_cmd cmd;
+	struct nfu_error err;
+	char line[128], *words[32];
+	uint64_t t0, t1, t2;
+	int n, rc;
+
+	snprintf(line, sizeof(line), "-A INPUT ");
+	rule_words(line + 9, sizeof(line) - 9, i, false);
+	n = split(line, words, 31);
+	words[n] = NULL;
+	nfu_xt_cmd_init(&cmd, "iptables", 0, false);
+	t0 = now_ns();
+	rc = !rule ? -ENOMEM : nfu_xt_parse_rule(n, words, "filter",
+		nfu_xt_ruleset_table(cur, "filter"), rule, &cmd, &err);
+	t1 = now_ns();
+	if (!rc && !long_way) {
+		rc = nfu_xt_cmd_commit(net, "filter", &cmd, rule, &err);
+	} else if (!rc) {
+		copy = nfu_xt_ruleset_clone(cur);
+		rc = !copy ? -ENOMEM :
+		     nfu_xt_cmd_apply(nfu_xt_ruleset_table(copy, "filter"),
+				      &cmd, rule, &err);
+		if (!rc)
+			rc = nfu_xt_commit(net, copy, &err);
+		if (rc)
+			nfu_xt_ruleset_free(copy);
+	}
+	t2 = now_ns();
+	nfu_xt_rule_free(rule);
+	nfu_xt_cmd_free(&cmd);
+	if (rc)
+		fprintf(stderr, "bench_append: append %u failed: %s", i, err.msg);
+	*t_parse += t1 - t0;
+	*t_commit += t2 - t1;
+	return rc;
+}
+
+static void report(const char *what, unsigned int n, uint64_t parse,
+		   uint64_t commit, uint64_t worst)
+{
+	printf("  %-38s parse %6.1f  commit %8.1f  total %8.1f  worst %8.1f us\n",
+	       what, parse / 1e3 / n, commit / 1e3 / n,
+	       (parse + commit) / 1e3 / n, worst / 1e3);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int nbase = argc > 1 ? (unsigned int)strtoul(argv[1], NULL, 10) : 10000;
 	unsigned int napp = argc > 2 ? (unsigned int)strtoul(argv[2], NULL, 10) : 1000;
-	uint64_t t_parse = 0, t_clone = 0, t_apply = 0, t_commit = 0, worst = 0;
-	uint64_t first[4] = { 0 }, last = 0;
+	unsigned int nlong = napp < 100 ? napp : 100;
+	uint64_t tp = 0, tc = 0, worst = 0;
 	struct nfu_net *net = nfu_net_new();
 	struct nfu_xt_ruleset *rs = nfu_xt_ruleset_new();
 	struct nfu_error err;
 	size_t len;
 	char *text = base_text(nbase, &len);
-	uint64_t t0, t1, t2, t3, t4;
+	uint64_t t0, t1;
 
 	if (!net || !rs || !text) {
 		fprintf(stderr, "bench_append: out of memory\n");
 		return 1;
 	}
+	if (!napp)
+		napp = nlong = 1;
 	t0 = now_ns();
 	if (nfu_xt_restore(rs, text, len, 0, NULL, &err) ||
 	    nfu_xt_commit(net, rs, &err)) {
@@ -93,64 +149,30 @@ int main(int argc, char **argv)
 	free(text);
 	printf("base: %u rules in filter INPUT, restored and committed in %.3f ms\n",
 	       nbase, (t1 - t0) / 1e6);
+	printf("appends one by one, us per append (mean):\n");
 	for (unsigned int i = 0; i < napp; i++) {
-		struct nfu_xt_ruleset *cur = nfu_xt_current(net), *copy;
-		struct nfu_xt_rule *rule = nfu_xt_rule_new();
-		struct nfu_xt_cmd cmd;
-		char line[128], *words[32];
-		int n, rc;
+		uint64_t before = tp + tc;
 
-		snprintf(line, sizeof(line), "-A INPUT ");
-		rule_words(line + 9, sizeof(line) - 9, i, false);
-		n = split(line, words, 32);
-		words[n] = NULL;
-		nfu_xt_cmd_init(&cmd, "iptables", 0, false);
-		t0 = now_ns();
-		rc = !rule ? -1 : nfu_xt_parse_rule(n, words, "filter",
-			nfu_xt_ruleset_table(cur, "filter"), rule, &cmd, &err);
-		t1 = now_ns();
-		copy = rc ? NULL : nfu_xt_ruleset_clone(cur);
-		t2 = now_ns();
-		if (copy)
-			rc = nfu_xt_cmd_apply(nfu_xt_ruleset_table(copy, "filter"),
-					      &cmd, rule, &err);
-		t3 = now_ns();
-		if (copy && !rc)
-			rc = nfu_xt_commit(net, copy, &err);
-		t4 = now_ns();
-		nfu_xt_rule_free(rule);
-		nfu_xt_cmd_free(&cmd);
-		if (rc || !copy) {
-			fprintf(stderr, "bench_append: append %u failed: %s", i,
-				err.msg);
+		if (append(net, i, false, &tp, &tc))
 			return 1;
-		}
-		t_parse += t1 - t0;
-		t_clone += t2 - t1;
-		t_apply += t3 - t2;
-		t_commit += t4 - t3;
-		if (t4 - t0 > worst)
-			worst = t4 - t0;
-		if (i == 0) {
-			first[0] = t1 - t0;
-			first[1] = t2 - t1;
-			first[2] = t3 - t2;
-			first[3] = t4 - t3;
-		}
-		last = t4 - t0;
+		if (tp + tc - before > worst)
+			worst = tp + tc - before;
 	}
-	if (!napp)
-		napp = 1;
-	printf("%u appends, one by one (us per append, mean):\n", napp);
-	printf("  parse the command line  %9.1f\n", t_parse / 1e3 / napp);
-	printf("  clone the ruleset       %9.1f\n", t_clone / 1e3 / napp);
-	printf("  apply -A to the clone   %9.1f\n", t_apply / 1e3 / napp);
-	printf("  commit (check, compile) %9.1f\n", t_commit / 1e3 / napp);
-	printf("  total                   %9.1f  (last %.1f, worst %.1f)\n",
-	       (t_parse + t_clone + t_apply + t_commit) / 1e3 / napp,
-	       last / 1e3, worst / 1e3);
-	printf("the first append: parse %.1f, clone %.1f, apply %.1f, commit %.1f us\n",
-	       first[0] / 1e3, first[1] / 1e3, first[2] / 1e3, first[3] / 1e3);
+	report("in place (nfu_xt_cmd_commit)", napp, tp, tc, worst);
+	/* the long way, for comparison: what every append cost before */
+	tp = tc = worst = 0;
+	for (unsigned int i = 0; i < nlong; i++) {
+		uint64_t before = tp + tc;
+
+		if (append(net, napp + i, true, &tp, &tc))
+			return 1;
+		if (tp + tc - before > worst)
+			worst = tp + tc - before;
+	}
+	report("clone + apply + full commit", nlong, tp, tc, worst);
+	printf("rules in INPUT at the end: %u\n",
+	       nfu_xt_chain_find(nfu_xt_ruleset_table(nfu_xt_current(net),
+						       "filter"), "INPUT")->nrules);
 	nfu_net_free(net);
 	return 0;
 }

@@ -85,9 +85,9 @@ static void remove_rule(struct nfu_xt_chain *c, unsigned int i)
 }
 
 /* The rule of one source/destination pair. */
-static struct nfu_xt_rule *instance(const struct nfu_xt_cmd *cmd,
-				    const struct nfu_xt_rule *tmpl,
-				    unsigned int i, unsigned int j)
+struct nfu_xt_rule *nfu_xt_cmd_instance(const struct nfu_xt_cmd *cmd,
+					const struct nfu_xt_rule *tmpl,
+					unsigned int i, unsigned int j)
 {
 	struct nfu_xt_rule *r = nfu_xt_rule_clone(tmpl);
 
@@ -167,7 +167,7 @@ int nfu_xt_cmd_apply(struct nfu_xt_table *t, const struct nfu_xt_cmd *cmd,
 			return fail(-E2BIG, cmd, err);
 		for (unsigned int i = 0; i < ns; i++)
 			for (unsigned int j = 0; j < nd; j++) {
-				struct nfu_xt_rule *r = instance(cmd, rule, i, j);
+				struct nfu_xt_rule *r = nfu_xt_cmd_instance(cmd, rule, i, j);
 
 				if (!r)
 					return fail(-ENOMEM, cmd, err);
@@ -186,7 +186,7 @@ int nfu_xt_cmd_apply(struct nfu_xt_table *t, const struct nfu_xt_cmd *cmd,
 			return fail(-ENOENT, cmd, err);
 		for (unsigned int i = 0; i < ns; i++)
 			for (unsigned int j = 0; j < nd; j++) {
-				struct nfu_xt_rule *r = instance(cmd, rule, i, j);
+				struct nfu_xt_rule *r = nfu_xt_cmd_instance(cmd, rule, i, j);
 
 				if (!r)
 					return fail(-ENOMEM, cmd, err);
@@ -212,7 +212,7 @@ int nfu_xt_cmd_apply(struct nfu_xt_table *t, const struct nfu_xt_cmd *cmd,
 			return fail(-ENOENT, cmd, err);
 		if (cmd->rulenum - 1 >= c->nrules)
 			return fail(-E2BIG, cmd, err);
-		r = instance(cmd, rule, 0, 0);
+		r = nfu_xt_cmd_instance(cmd, rule, 0, 0);
 		if (!r)
 			return fail(-ENOMEM, cmd, err);
 		nfu_xt_rule_free(c->rules[cmd->rulenum - 1]);

@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The evaluator: Linux's ipt_do_table() over a compiled table.  Rules are
- * tried in order from the hook's entry; a rule whose IP part and matches
+ * The evaluator: Linux's ipt_do_table() over a table of the ruleset in
+ * force, as it is (no compiled copy: one command can change it in place).
+ * Rules are tried in order from the hook's built-in chain; a rule whose IP part and matches
  * all match counts the packet and applies its target: a standard verdict
  * ends the traversal, RETURN pops the jump stack (or, in a built-in chain,
  * falls to its policy), a jump pushes the next entry, a goto does not, an
  * extension target continues (NFU_XT_CONTINUE) or decides.  A match may
  * hotdrop the packet.
  *
- * The jump stack belongs to the compiled table.  A target that sends a
+ * The end of a built-in chain is its policy, counted in the chain; the
+ * end of a user chain an implicit RETURN, counted nowhere (Linux counts
+ * it in an entry nobody can read).  RETURN with nothing on the stack (in
+ * a built-in chain, or after a goto) ends in the hook's policy.
+ *
+ * The jump stack belongs to the table.  A target that sends a
  * packet of its own (REJECT) can make the same table run again, nested, on
  * the same stack, as in Linux with its per-CPU jump stack; it is safe
  * because such a target ends the outer traversal with its verdict.
@@ -16,7 +22,7 @@
 #include <string.h>
 
 #include "ipv4/ipv4-private.h"
-#include "xtables/xt-compiled.h"
+#include "xtables/xt-private.h"
 
 /* ifname_compare_aligned() with iptables' '+' wildcard. */
 static bool iface_match(const char *want, uint8_t len, bool plus,
@@ -72,7 +78,7 @@ static unsigned int std_verdict(uint8_t v)
 
 unsigned int nfu_xt_do_table(struct nfu_pkt *pkt,
 			     const struct nfu_hook_state *state,
-			     struct nfu_xt_compiled *ct)
+			     struct nfu_xt_table *t)
 {
 	const struct nfu_iphdr *iph = nfu_ip_hdr(pkt);
 	struct nfu_xt_par par = {
@@ -80,59 +86,61 @@ unsigned int nfu_xt_do_table(struct nfu_pkt *pkt,
 		.in = state->in,
 		.out = state->out,
 		.hooknum = state->hook,
-		.table = ct->def->name,
+		.table = t->def->name,
 	};
-	unsigned int i, sp = 0, verdict = NFU_DROP;
+	const struct nfu_xt_chain *c = t->hook_chain[state->hook];
+	unsigned int i = 0, sp = 0, verdict;
 	bool isfrag;
 
-	if (!(ct->has_hook & NFU_XT_HOOK(state->hook)))
+	if (!c)
 		return NFU_ACCEPT;
 	par.fragoff = __builtin_bswap16(iph->frag_off) & NFU_IP_OFFSET;
 	par.thoff = nfu_ip_hlen(iph);
 	isfrag = par.fragoff != 0;
-	i = ct->hook_entry[state->hook];
 
 	for (;;) {
-		struct nfu_xt_centry *e = &ct->e[i];
-		const struct nfu_xt_rule *r = e->rule;
+		const struct nfu_xt_rule *r;
+		unsigned int m;
 
-		if (r) {
-			unsigned int m;
-
-			if (!ip_match(&r->ip, iph, state->in, state->out, isfrag))
-				goto next;
-			for (m = 0; m < r->nmatches; m++)
-				if (!r->matches[m].ops->match(pkt, &par,
-							      r->matches[m].data))
-					break;
-			if (par.hotdrop)
-				return NFU_DROP;
-			if (m < r->nmatches)
-				goto next;
+		if (i >= c->nrules) {
+			if (c->builtin)
+				goto policy;
+			goto do_return; /* a user chain's implicit RETURN */
 		}
-		(*e->pcnt)++;
-		*e->bcnt += pkt->len;
+		r = c->rules[i];
+		if (!ip_match(&r->ip, iph, state->in, state->out, isfrag))
+			goto next;
+		for (m = 0; m < r->nmatches; m++)
+			if (!r->matches[m].ops->match(pkt, &par,
+						      r->matches[m].data))
+				break;
+		if (par.hotdrop)
+			return NFU_DROP;
+		if (m < r->nmatches)
+			goto next;
+		/* the rule matched: it counts (it is the ruleset's own, and
+		 * only the stack's thread writes it) */
+		((struct nfu_xt_rule *)r)->pcnt++;
+		((struct nfu_xt_rule *)r)->bcnt += pkt->len;
 
-		switch (e->kind) {
+		switch (r->tkind) {
 		case NFU_XT_T_VERDICT:
-			if (e->verdict == NFU_XT_STD_RETURN) {
-				if (sp == 0) /* from a built-in chain: policy */
-					i = ct->underflow[state->hook];
-				else
-					i = ct->stack[--sp];
-				continue;
-			}
-			if (e->verdict == 0) /* no target: counting only */
+			if (r->verdict == NFU_XT_STD_RETURN)
+				goto do_return;
+			if (r->verdict == 0) /* no target: counting only */
 				goto next;
-			return std_verdict(e->verdict);
+			return std_verdict(r->verdict);
 		case NFU_XT_T_JUMP:
-			if (sp >= ct->stacksize)
+			if (sp >= t->stacksize)
 				return NFU_DROP; /* cannot happen: no loops */
-			ct->stack[sp++] = i + 1;
-			i = e->jump;
+			t->stack[sp].chain = c;
+			t->stack[sp++].next = i + 1;
+			c = r->jump;
+			i = 0;
 			continue;
 		case NFU_XT_T_GOTO:
-			i = e->jump;
+			c = r->jump;
+			i = 0;
 			continue;
 		default:
 			verdict = r->target->target(pkt, &par, r->tdata);
@@ -142,9 +150,24 @@ unsigned int nfu_xt_do_table(struct nfu_pkt *pkt,
 			iph = nfu_ip_hdr(pkt);
 			if (verdict != NFU_XT_CONTINUE)
 				return verdict;
-			break;
+			goto next;
 		}
+do_return:
+		if (sp == 0) /* from a built-in chain, or after a goto */
+			goto policy;
+		sp--;
+		c = t->stack[sp].chain;
+		i = t->stack[sp].next;
+		continue;
 next:
 		i++;
+	}
+policy:
+	{
+		struct nfu_xt_chain *b = t->hook_chain[state->hook];
+
+		b->pcnt++;
+		b->bcnt += pkt->len;
+		return std_verdict(b->policy);
 	}
 }

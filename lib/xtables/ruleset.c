@@ -90,6 +90,7 @@ void nfu_xt_ruleset_free(struct nfu_xt_ruleset *rs)
 		for (unsigned int j = 0; j < t->nchains; j++)
 			chain_free(t->chains[j]);
 		free(t->chains);
+		free(t->stack);
 	}
 	free(rs);
 }

@@ -2,9 +2,18 @@
 /*
  * Putting a ruleset in force: the checks Linux's translate_table() makes
  * (targets exist, no loops, extension checkentry with the hooks each rule
- * is reachable from), compilation into flat arrays with jumps resolved,
- * then one pointer swap per table.  A table registers its hook functions
- * the first time a commit gives it something to do.
+ * is reachable from), jumps resolved to their chains, then one pointer
+ * swap.  A table registers its hook functions the first time a commit
+ * gives it something to do.
+ *
+ * One command (nfu_xt_cmd_commit()) is carried out in place when it
+ * cannot change which chains reach which (a rule that does not jump
+ * added, deleted or replaced; counters zeroed; a policy; a new chain):
+ * only the rule's own extension checks are made, with the hooks its chain
+ * is reachable from as the last full commit found them, so its cost does
+ * not grow with the ruleset.  Every other command goes through a clone of
+ * the ruleset and a full commit.  Both give the same result, errors and
+ * counters (tests/unit/test_xt_eval.c compares them).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +21,7 @@
 #include <string.h>
 
 #include "nfu/error.h"
+#include "xtables/lang.h"
 #include "xtables/xt-compiled.h"
 
 static void xt_exit(struct nfu_net *net, void *priv)
@@ -22,30 +32,39 @@ static void xt_exit(struct nfu_net *net, void *priv)
 		for (unsigned int h = 0; h < NFU_INET_NUMHOOKS; h++)
 			if (x->slot[i].registered & NFU_XT_HOOK(h))
 				nfu_hook_unregister(net, &x->slot[i].ops[h]);
-		nfu_xt_compiled_free(x->slot[i].ct);
 	}
 	nfu_xt_ruleset_free(x->rs);
 	free(x);
 	net->xt = NULL;
 }
 
+static int check_table(struct nfu_net *net, struct nfu_xt_table *t,
+		       struct nfu_error *err);
+
 static struct nfu_xt_net *xt_net(struct nfu_net *net)
 {
 	struct nfu_xt_net *x = net->xt;
+	struct nfu_error err;
+	int rc = 0;
 
 	if (x)
 		return x;
 	x = calloc(1, sizeof(*x));
 	if (!x)
 		return NULL;
+	/* an empty ruleset in force, ready for commands done in place */
 	x->rs = nfu_xt_ruleset_new();
-	if (!x->rs || nfu_net_add_exit(net, xt_exit, x) < 0) {
+	for (unsigned int i = 0; i < NFU_XT_NTABLES && x->rs && !rc; i++)
+		rc = check_table(net, &x->rs->tables[i], &err);
+	if (!x->rs || rc || nfu_net_add_exit(net, xt_exit, x) < 0) {
 		nfu_xt_ruleset_free(x->rs);
 		free(x);
 		return NULL;
 	}
-	for (unsigned int i = 0; i < NFU_XT_NTABLES; i++)
+	for (unsigned int i = 0; i < NFU_XT_NTABLES; i++) {
 		x->slot[i].def = &nfu_xt_table_defs[i];
+		x->slot[i].t = &x->rs->tables[i];
+	}
 	net->xt = x;
 	return x;
 }
@@ -62,9 +81,9 @@ static unsigned int table_hook(void *priv, struct nfu_pkt *pkt,
 {
 	struct nfu_xt_slot *s = priv;
 
-	if (!s->ct)
+	if (!s->t)
 		return NFU_ACCEPT;
-	return nfu_xt_do_table(pkt, state, s->ct);
+	return nfu_xt_do_table(pkt, state, s->t);
 }
 
 static const char *const hook_names[NFU_INET_NUMHOOKS] = {
@@ -186,10 +205,35 @@ static int check_ext(struct nfu_net *net, const struct nfu_xt_table *t,
 	return 0;
 }
 
-static int check_table(struct nfu_net *net, const struct nfu_xt_table *t,
+/* The extension checks of one rule, reachable from the hooks 'mask'. */
+static int check_rule(struct nfu_net *net, const struct nfu_xt_table *t,
+		      const struct nfu_xt_rule *r, unsigned int mask,
+		      struct nfu_error *err)
+{
+	int rc = 0;
+
+	for (unsigned int k = 0; k < r->nmatches && !rc; k++) {
+		const struct nfu_xt_match_ops *m = r->matches[k].ops;
+		rc = check_ext(net, t, r, mask, "match", m->name, m->table,
+			       m->hooks, m->proto, m->check, r->matches[k].data,
+			       err);
+	}
+	if (!rc && r->tkind == NFU_XT_T_EXT) {
+		const struct nfu_xt_target_ops *tg = r->target;
+		rc = check_ext(net, t, r, mask, "target", tg->name, tg->table,
+			       tg->hooks, tg->proto, tg->check, r->tdata, err);
+	}
+	return rc;
+}
+
+/* Every check of table 't'; then, on success, what the evaluator needs:
+ * each chain's hooks, each jump's chain, each hook's built-in chain and
+ * the jump stack.  't' is not in force yet. */
+static int check_table(struct nfu_net *net, struct nfu_xt_table *t,
 		       struct nfu_error *err)
 {
 	struct walk w = { .t = t, .err = err };
+	struct nfu_xt_jump *stack;
 	int rc = 0;
 
 	w.mask = calloc(t->nchains + 1, sizeof(*w.mask));
@@ -204,102 +248,52 @@ static int check_table(struct nfu_net *net, const struct nfu_xt_table *t,
 	for (unsigned int i = 0; i < t->nchains && !rc; i++) {
 		const struct nfu_xt_chain *c = t->chains[i];
 
-		for (unsigned int j = 0; j < c->nrules && !rc; j++) {
-			const struct nfu_xt_rule *r = c->rules[j];
+		for (unsigned int j = 0; j < c->nrules && !rc; j++)
+			rc = check_rule(net, t, c->rules[j], w.mask[i], err);
+	}
+	if (rc)
+		goto out;
+	/* resolved, for the evaluator */
+	for (unsigned int i = 0; i < t->nchains; i++) {
+		struct nfu_xt_chain *c = t->chains[i];
 
-			for (unsigned int k = 0; k < r->nmatches && !rc; k++) {
-				const struct nfu_xt_match_ops *m = r->matches[k].ops;
-				rc = check_ext(net, t, r, w.mask[i], "match",
-					       m->name, m->table, m->hooks,
-					       m->proto, m->check,
-					       r->matches[k].data, err);
+		for (unsigned int j = 0; j < c->nrules; j++) {
+			struct nfu_xt_rule *r = c->rules[j];
+			int ti;
+
+			if (r->tkind != NFU_XT_T_JUMP && r->tkind != NFU_XT_T_GOTO)
+				continue;
+			ti = chain_index(t, r->chain);
+			if (ti < 0) { /* in a chain that no hook reaches */
+				nfu_error_set(err, NULL, 0, 0,
+					      "chain `%s' jumps to `%s', which does not exist",
+					      c->name, r->chain);
+				rc = -ENOENT;
+				goto out;
 			}
-			if (!rc && r->tkind == NFU_XT_T_EXT) {
-				const struct nfu_xt_target_ops *tg = r->target;
-				rc = check_ext(net, t, r, w.mask[i], "target",
-					       tg->name, tg->table, tg->hooks,
-					       tg->proto, tg->check, r->tdata,
-					       err);
-			}
+			r->jump = t->chains[ti];
 		}
+	}
+	stack = calloc(t->nchains + 1, sizeof(*stack));
+	if (!stack) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	free(t->stack);
+	t->stack = stack;
+	t->stacksize = t->nchains + 1;
+	memset(t->hook_chain, 0, sizeof(t->hook_chain));
+	for (unsigned int i = 0; i < t->nchains; i++) {
+		struct nfu_xt_chain *c = t->chains[i];
+
+		c->hook_mask = w.mask[i];
+		if (c->builtin)
+			t->hook_chain[c->hook] = c;
 	}
 out:
 	free(w.mask);
 	free(w.onpath);
 	return rc;
-}
-
-void nfu_xt_compiled_free(struct nfu_xt_compiled *ct)
-{
-	if (!ct)
-		return;
-	free(ct->e);
-	free(ct->stack);
-	free(ct);
-}
-
-/* Flat layout: every chain's rules then one closing entry (the policy of
- * a built-in chain, an implicit RETURN for a user chain), as the kernel's
- * blob with its underflows. */
-static struct nfu_xt_compiled *compile(struct nfu_xt_table *t)
-{
-	struct nfu_xt_compiled *ct = calloc(1, sizeof(*ct));
-	unsigned int n = 0, *start = NULL;
-
-	if (!ct)
-		return NULL;
-	ct->def = t->def;
-	for (unsigned int i = 0; i < t->nchains; i++)
-		n += t->chains[i]->nrules + 1;
-	ct->e = calloc(n, sizeof(*ct->e));
-	ct->stack = calloc(t->nchains + 1, sizeof(*ct->stack));
-	start = calloc(t->nchains + 1, sizeof(*start));
-	if (!ct->e || !ct->stack || !start)
-		goto err;
-	ct->n = n;
-	ct->stacksize = t->nchains + 1;
-	n = 0;
-	for (unsigned int i = 0; i < t->nchains; i++) {
-		start[i] = n;
-		n += t->chains[i]->nrules + 1;
-	}
-	for (unsigned int i = 0; i < t->nchains; i++) {
-		struct nfu_xt_chain *c = t->chains[i];
-		struct nfu_xt_centry *e = ct->e + start[i];
-
-		if (c->builtin) {
-			ct->hook_entry[c->hook] = start[i];
-			ct->underflow[c->hook] = start[i] + c->nrules;
-			ct->has_hook |= NFU_XT_HOOK(c->hook);
-		}
-		for (unsigned int j = 0; j < c->nrules; j++, e++) {
-			struct nfu_xt_rule *r = c->rules[j];
-
-			e->rule = r;
-			e->pcnt = &r->pcnt;
-			e->bcnt = &r->bcnt;
-			e->kind = r->tkind;
-			e->verdict = r->verdict;
-			if (r->tkind == NFU_XT_T_JUMP || r->tkind == NFU_XT_T_GOTO)
-				e->jump = start[chain_index(t, r->chain)];
-		}
-		e->kind = NFU_XT_T_VERDICT;
-		if (c->builtin) {
-			e->verdict = c->policy;
-			e->pcnt = &c->pcnt;
-			e->bcnt = &c->bcnt;
-		} else {
-			e->verdict = NFU_XT_STD_RETURN;
-			e->pcnt = &e->scratch[0];
-			e->bcnt = &e->scratch[1];
-		}
-	}
-	free(start);
-	return ct;
-err:
-	free(start);
-	nfu_xt_compiled_free(ct);
-	return NULL;
 }
 
 /* Is the table worth its hooks: any rule, or a policy that is not
@@ -314,11 +308,44 @@ static bool table_used(const struct nfu_xt_table *t)
 	return false;
 }
 
+/* Registers the hooks of table 'i' once it has something to do: 'rules'
+ * (it has rules), 'policy' (a non-ACCEPT policy), or what 't' holds. */
+static int register_table(struct nfu_net *net, struct nfu_xt_net *x,
+			  unsigned int i, const struct nfu_xt_table *t,
+			  bool rules)
+{
+	struct nfu_xt_slot *s = &x->slot[i];
+	int rc = 0;
+
+	if (!rules && !(t && table_used(t)))
+		return 0;
+	/* nat rules run on a connection's first packet, which needs
+	 * connection tracking (issue 5): until then the nat table is kept
+	 * and saved but not evaluated. */
+	if (!strcmp(s->def->name, "nat"))
+		return 0;
+	for (uint8_t h = 0; h < NFU_INET_NUMHOOKS && !rc; h++) {
+		if (!(s->def->valid_hooks & NFU_XT_HOOK(h)) ||
+		    (s->registered & NFU_XT_HOOK(h)))
+			continue;
+		s->ops[h].hook = table_hook;
+		s->ops[h].priv = s;
+		s->ops[h].pf = NFU_PROTO_IPV4;
+		s->ops[h].hooknum = h;
+		s->ops[h].priority = s->def->priority[h];
+		rc = nfu_hook_register(net, &s->ops[h]);
+		if (!rc)
+			s->registered |= NFU_XT_HOOK(h);
+	}
+	/* on failure the hooks registered stay: with the tables in force
+	 * they behave as before */
+	return rc;
+}
+
 int nfu_xt_commit(struct nfu_net *net, struct nfu_xt_ruleset *rs,
 		  struct nfu_error *err)
 {
 	struct nfu_xt_net *x = xt_net(net);
-	struct nfu_xt_compiled *ct[NFU_XT_NTABLES] = { 0 };
 	struct nfu_error scratch;
 	int rc = 0;
 
@@ -327,53 +354,228 @@ int nfu_xt_commit(struct nfu_net *net, struct nfu_xt_ruleset *rs,
 	memset(err, 0, sizeof(*err));
 	if (!x)
 		return -ENOMEM;
-	for (unsigned int i = 0; i < NFU_XT_NTABLES && !rc; i++) {
+	for (unsigned int i = 0; i < NFU_XT_NTABLES && !rc; i++)
 		rc = check_table(net, &rs->tables[i], err);
-		if (!rc) {
-			ct[i] = compile(&rs->tables[i]);
-			if (!ct[i])
-				rc = -ENOMEM;
-		}
-	}
 	/* register what becomes used; nothing changes until all is ready */
-	for (unsigned int i = 0; i < NFU_XT_NTABLES && !rc; i++) {
-		struct nfu_xt_slot *s = &x->slot[i];
-
-		if (!table_used(&rs->tables[i]))
-			continue;
-		/* nat rules run on a connection's first packet, which needs
-		 * connection tracking (issue 5): until then the nat table is
-		 * kept and saved but not evaluated. */
-		if (!strcmp(s->def->name, "nat"))
-			continue;
-		for (uint8_t h = 0; h < NFU_INET_NUMHOOKS && !rc; h++) {
-			if (!(s->def->valid_hooks & NFU_XT_HOOK(h)) ||
-			    (s->registered & NFU_XT_HOOK(h)))
-				continue;
-			s->ops[h].hook = table_hook;
-			s->ops[h].priv = s;
-			s->ops[h].pf = NFU_PROTO_IPV4;
-			s->ops[h].hooknum = h;
-			s->ops[h].priority = s->def->priority[h];
-			rc = nfu_hook_register(net, &s->ops[h]);
-			if (!rc)
-				s->registered |= NFU_XT_HOOK(h);
-		}
-	}
-	if (rc) {
-		/* hooks registered above stay: with the old compiled tables
-		 * they behave as before */
-		for (unsigned int i = 0; i < NFU_XT_NTABLES; i++)
-			nfu_xt_compiled_free(ct[i]);
+	for (unsigned int i = 0; i < NFU_XT_NTABLES && !rc; i++)
+		rc = register_table(net, x, i, &rs->tables[i], false);
+	if (rc)
 		return rc;
-	}
-	for (unsigned int i = 0; i < NFU_XT_NTABLES; i++) {
-		struct nfu_xt_compiled *old = x->slot[i].ct;
-
-		x->slot[i].ct = ct[i];
-		nfu_xt_compiled_free(old);
-	}
+	for (unsigned int i = 0; i < NFU_XT_NTABLES; i++)
+		x->slot[i].t = &rs->tables[i];
 	nfu_xt_ruleset_free(x->rs);
 	x->rs = rs;
 	return 0;
+}
+
+static bool jumps(const struct nfu_xt_rule *r)
+{
+	return r->tkind == NFU_XT_T_JUMP || r->tkind == NFU_XT_T_GOTO;
+}
+
+/* Room for 'n' more rules in 'c', so that inserting them cannot fail. */
+static int reserve(struct nfu_xt_chain *c, unsigned int n)
+{
+	struct nfu_xt_rule **p;
+	unsigned int cap;
+
+	if (c->nrules + n <= c->cap)
+		return 0;
+	cap = c->cap ? c->cap : 8;
+	while (cap < c->nrules + n)
+		cap *= 2;
+	p = realloc(c->rules, cap * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	c->rules = p;
+	c->cap = cap;
+	return 0;
+}
+
+static void remove_at(struct nfu_xt_chain *c, unsigned int pos)
+{
+	nfu_xt_rule_free(c->rules[pos]);
+	memmove(c->rules + pos, c->rules + pos + 1,
+		(c->nrules - pos - 1) * sizeof(*c->rules));
+	c->nrules--;
+}
+
+/* -A / -I of a rule that does not jump, in place. */
+static int add_in_place(struct nfu_net *net, struct nfu_xt_net *x,
+			unsigned int ti, struct nfu_xt_chain *c,
+			unsigned int pos, const struct nfu_xt_cmd *cmd,
+			const struct nfu_xt_rule *rule, struct nfu_error *err)
+{
+	struct nfu_xt_table *t = &x->rs->tables[ti];
+	unsigned int nd = cmd->ndst ? cmd->ndst : 1;
+	unsigned int n = (cmd->nsrc ? cmd->nsrc : 1) * nd;
+	struct nfu_xt_rule **made;
+	int rc;
+
+	/* the rules differ only in their addresses, which no check reads */
+	rc = check_rule(net, t, rule, c->hook_mask, err);
+	if (rc)
+		return rc;
+	made = calloc(n, sizeof(*made));
+	if (!made || reserve(c, n) < 0) {
+		free(made);
+		return -ENOMEM;
+	}
+	for (unsigned int k = 0; k < n; k++) {
+		made[k] = nfu_xt_cmd_instance(cmd, rule, k / nd, k % nd);
+		if (!made[k]) {
+			rc = -ENOMEM;
+			break;
+		}
+	}
+	/* the hooks before the rules: a table with rules is used */
+	if (!rc)
+		rc = register_table(net, x, ti, NULL, true);
+	if (rc) {
+		for (unsigned int k = 0; k < n; k++)
+			nfu_xt_rule_free(made[k]);
+		free(made);
+		return rc;
+	}
+	/* as nfu_xt_cmd_apply(): -A appends each pair in turn, -I puts each
+	 * at the same position (so the last pair comes first) */
+	for (unsigned int k = 0; k < n; k++)
+		nfu_xt_rule_insert(c, cmd->command == NFU_XT_CMD_APPEND ?
+					      c->nrules : pos, made[k]);
+	free(made);
+	return 0;
+}
+
+/*
+ * The commands done in place.  -EAGAIN: the command must go the long way
+ * (clone, apply, full commit), which also gives every error of
+ * nfu_xt_cmd_apply(): this path only takes what it knows will get past
+ * the apply step.
+ */
+static int in_place(struct nfu_net *net, struct nfu_xt_net *x,
+		    unsigned int ti, const struct nfu_xt_cmd *cmd,
+		    const struct nfu_xt_rule *rule, struct nfu_error *err)
+{
+	struct nfu_xt_table *t = &x->rs->tables[ti];
+	struct nfu_xt_chain *c = cmd->chain ? nfu_xt_chain_find(t, cmd->chain) :
+					      NULL;
+	unsigned int pos;
+	struct nfu_xt_rule *r;
+	int rc;
+
+	switch (cmd->command) {
+	case NFU_XT_CMD_APPEND:
+		if (!c || jumps(rule))
+			return -EAGAIN;
+		return add_in_place(net, x, ti, c, c->nrules, cmd, rule, err);
+	case NFU_XT_CMD_INSERT:
+		if (!c || jumps(rule) || cmd->rulenum - 1 > c->nrules)
+			return -EAGAIN;
+		return add_in_place(net, x, ti, c, cmd->rulenum - 1, cmd, rule,
+				    err);
+	case NFU_XT_CMD_DELETE_NUM:
+		if (!c || cmd->rulenum - 1 >= c->nrules ||
+		    jumps(c->rules[cmd->rulenum - 1]))
+			return -EAGAIN;
+		remove_at(c, cmd->rulenum - 1);
+		return 0;
+	case NFU_XT_CMD_DELETE:
+		if (!c || (cmd->nsrc > 1 || cmd->ndst > 1) || jumps(rule))
+			return -EAGAIN;
+		r = nfu_xt_cmd_instance(cmd, rule, 0, 0);
+		if (!r)
+			return -ENOMEM;
+		for (pos = 0; pos < c->nrules; pos++)
+			if (nfu_xt_rule_equal(c->rules[pos], r))
+				break;
+		nfu_xt_rule_free(r);
+		if (pos == c->nrules)
+			return -EAGAIN; /* the long way tells the error */
+		remove_at(c, pos);
+		return 0;
+	case NFU_XT_CMD_REPLACE:
+		if (!c || cmd->rulenum - 1 >= c->nrules || jumps(rule) ||
+		    jumps(c->rules[cmd->rulenum - 1]))
+			return -EAGAIN;
+		rc = check_rule(net, t, rule, c->hook_mask, err);
+		if (rc)
+			return rc;
+		r = nfu_xt_cmd_instance(cmd, rule, 0, 0);
+		if (!r)
+			return -ENOMEM;
+		nfu_xt_rule_free(c->rules[cmd->rulenum - 1]);
+		c->rules[cmd->rulenum - 1] = r;
+		return 0;
+	case NFU_XT_CMD_ZERO:
+	case NFU_XT_CMD_ZERO_NUM:
+	case NFU_XT_CMD_CHECK:
+		/* no rule nor chain changes */
+		return nfu_xt_cmd_apply(t, cmd, rule, err);
+	case NFU_XT_CMD_SET_POLICY:
+		if (!c || !c->builtin || !cmd->policy)
+			return -EAGAIN;
+		if (!strcmp(cmd->policy, "DROP"))
+			rc = register_table(net, x, ti, NULL, true);
+		else if (!strcmp(cmd->policy, "ACCEPT"))
+			rc = 0;
+		else
+			return -EAGAIN;
+		return rc ? rc : nfu_xt_cmd_apply(t, cmd, rule, err);
+	case NFU_XT_CMD_NEW_CHAIN: {
+		struct nfu_xt_jump *stack;
+
+		if (!cmd->chain || nfu_xt_chain_find(t, cmd->chain))
+			return -EAGAIN;
+		/* one more level of the jump stack first */
+		stack = realloc(t->stack, (t->nchains + 2) * sizeof(*stack));
+		if (!stack)
+			return -ENOMEM;
+		t->stack = stack;
+		rc = nfu_xt_cmd_apply(t, cmd, rule, err);
+		if (!rc)
+			t->stacksize = t->nchains + 1;
+		return rc;
+	}
+	default:
+		return -EAGAIN;
+	}
+}
+
+int nfu_xt_cmd_commit(struct nfu_net *net, const char *table,
+		      const struct nfu_xt_cmd *cmd,
+		      const struct nfu_xt_rule *rule, struct nfu_error *err)
+{
+	struct nfu_xt_net *x = xt_net(net);
+	struct nfu_xt_ruleset *copy;
+	struct nfu_error scratch;
+	unsigned int ti;
+	int rc;
+
+	if (!err)
+		err = &scratch;
+	memset(err, 0, sizeof(*err));
+	if (!x)
+		return -ENOMEM;
+	for (ti = 0; ti < NFU_XT_NTABLES; ti++)
+		if (!strcmp(x->rs->tables[ti].def->name, table))
+			break;
+	if (ti == NFU_XT_NTABLES)
+		return nfu_error_set(err, NULL, 0, 0,
+				     "can't initialize iptables table `%s': "
+				     "Table does not exist", table);
+	/* Linux makes the table in the namespace at its first use */
+	nfu_xt_table_use(x->rs, &x->rs->tables[ti]);
+	rc = in_place(net, x, ti, cmd, rule, err);
+	if (rc != -EAGAIN)
+		return rc;
+	memset(err, 0, sizeof(*err));
+	copy = nfu_xt_ruleset_clone(x->rs);
+	if (!copy)
+		return -ENOMEM;
+	rc = nfu_xt_cmd_apply(&copy->tables[ti], cmd, rule, err);
+	if (!rc)
+		rc = nfu_xt_commit(net, copy, err);
+	if (rc)
+		nfu_xt_ruleset_free(copy);
+	return rc;
 }

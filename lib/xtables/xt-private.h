@@ -15,9 +15,11 @@
  *   - Editing works on a struct nfu_xt_ruleset: parse (iptables syntax,
  *     lib/xtables/parse.c), change, check.  nfu_xt_commit() then checks the
  *     whole ruleset as Linux's translate_table() does (extension checks,
- *     loops, hook masks), compiles each table into a flat array of entries
- *     with jump targets resolved (struct nfu_xt_compiled), and swaps it in
- *     with one pointer per table.  A failed commit changes nothing.
+ *     loops, hook masks), resolves each jump to its chain, and swaps the
+ *     ruleset in with one pointer.  The evaluator runs the ruleset in
+ *     force as it is, so that one command (-A, -D…) can change it in
+ *     place, in a time that does not grow with its size
+ *     (nfu_xt_cmd_commit()).  A failed commit changes nothing.
  *   - Extensions are const ops structs (struct nfu_xt_match_ops,
  *     nfu_xt_target_ops), one file each in lib/ext/, listed in the static
  *     registry of lib/xtables/registry.c.  'parse' and 'save' are the
@@ -247,16 +249,21 @@ enum nfu_xt_std {
 	NFU_XT_STD_RETURN = 4,
 };
 
+/* Hot fields first: the evaluator reads ip, the matches, the target and
+ * the counters of every rule it tries. */
 struct nfu_xt_rule {
 	struct nfu_xt_ip ip;
-	unsigned int nmatches;
-	struct nfu_xt_ematch *matches;
 	uint8_t tkind;                 /* enum nfu_xt_target_kind */
 	uint8_t verdict;               /* enum nfu_xt_std, for T_VERDICT */
-	char chain[NFU_XT_CHAIN_MAXNAMELEN]; /* for T_JUMP, T_GOTO */
+	unsigned int nmatches;
+	struct nfu_xt_ematch *matches;
 	const struct nfu_xt_target_ops *target; /* for T_EXT */
 	void *tdata;
+	/* For T_JUMP, T_GOTO in the ruleset in force: the chain, resolved
+	 * from 'chain' by nfu_xt_commit() (meaningless elsewhere). */
+	struct nfu_xt_chain *jump;
 	uint64_t pcnt, bcnt;           /* counters */
+	char chain[NFU_XT_CHAIN_MAXNAMELEN]; /* for T_JUMP, T_GOTO */
 };
 
 struct nfu_xt_chain {
@@ -264,6 +271,9 @@ struct nfu_xt_chain {
 	bool builtin;
 	uint8_t hook;                  /* for built-in chains */
 	uint8_t policy;                /* NFU_XT_STD_ACCEPT / _DROP */
+	/* The hooks the chain is reachable from (NFU_XT_HOOK mask), as of
+	 * the last nfu_xt_commit() of the ruleset in force. */
+	unsigned int hook_mask;
 	uint64_t pcnt, bcnt;           /* policy counters */
 	unsigned int nrules, cap;
 	struct nfu_xt_rule **rules;
@@ -276,7 +286,11 @@ struct nfu_xt_table_def {
 	int32_t priority[NFU_INET_NUMHOOKS]; /* per hook */
 };
 
-struct nfu_xt_compiled;
+/* One level of the evaluator's jump stack: where to go on RETURN. */
+struct nfu_xt_jump {
+	const struct nfu_xt_chain *chain;
+	unsigned int next;
+};
 
 struct nfu_xt_table {
 	const struct nfu_xt_table_def *def;
@@ -287,6 +301,12 @@ struct nfu_xt_table {
 	 * and iptables-save lists them newest first; set by
 	 * nfu_xt_table_use() (lang.h), copied by clone. */
 	unsigned int used;
+	/* Set by nfu_xt_commit() for the evaluator (not copied by clone):
+	 * the built-in chain of each hook, and the jump stack (one level
+	 * per chain: loops are refused, so no traversal goes deeper). */
+	struct nfu_xt_chain *hook_chain[NFU_INET_NUMHOOKS];
+	struct nfu_xt_jump *stack;
+	unsigned int stacksize;
 };
 
 #define NFU_XT_NTABLES 5
@@ -329,9 +349,30 @@ int nfu_xt_commit(struct nfu_net *net, struct nfu_xt_ruleset *rs,
 /* The ruleset in force (never NULL once asked: an empty one is made). */
 struct nfu_xt_ruleset *nfu_xt_current(struct nfu_net *net);
 
-/* eval.c: ipt_do_table() over a compiled table. */
+/*
+ * One command of the iptables command line (lang.h: parsed by
+ * nfu_xt_parse_rule()) carried out on the ruleset in force in 'net', on
+ * table 'table', as a transaction: the result, the errors and the
+ * counters are those of cloning the ruleset, nfu_xt_cmd_apply() and
+ * nfu_xt_commit(), but the commands that touch one rule or one chain
+ * without changing which chains jump where (-A, -I, -D, -R of rules that
+ * do not jump; -Z, -P, -N, -C) are done in place, in a time that does
+ * not grow with the size of the ruleset.  A failure changes nothing.
+ */
+struct nfu_xt_cmd;
+int nfu_xt_cmd_commit(struct nfu_net *net, const char *table,
+		      const struct nfu_xt_cmd *cmd,
+		      const struct nfu_xt_rule *rule, struct nfu_error *err);
+
+/* command.c: rule 'rule' with the i-th source and j-th destination of
+ * 'cmd' (a new rule, or NULL without memory). */
+struct nfu_xt_rule *nfu_xt_cmd_instance(const struct nfu_xt_cmd *cmd,
+					const struct nfu_xt_rule *rule,
+					unsigned int i, unsigned int j);
+
+/* eval.c: ipt_do_table() over table 't' of the ruleset in force. */
 unsigned int nfu_xt_do_table(struct nfu_pkt *pkt,
 			     const struct nfu_hook_state *state,
-			     struct nfu_xt_compiled *ct);
+			     struct nfu_xt_table *t);
 
 #endif

@@ -5,13 +5,20 @@
  * wildcards, fragments) and random packets; the verdict of every packet and
  * every counter must agree.  The reference interprets the typed rules
  * recursively, the way one reads iptables' documentation; the evaluator
- * runs the compiled, flat table with its jump stack, as ipt_do_table().
+ * runs the table in force with its jump stack, as ipt_do_table().
+ *
+ * Then one command at a time: nfu_xt_cmd_commit(), which does many
+ * commands in place, against the long way (clone, apply, full commit) on
+ * a second stack, random commands and packets in between: the results,
+ * the messages, the rulesets, their counters and the verdicts must agree.
  */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "harness.h"
 #include "ipv4/ipv4-private.h"
 #include "nfu/nfu.h"
+#include "xtables/lang.h"
 #include "xtables/xt-compiled.h"
 
 static uint64_t rng = 88172645463325252ull;
@@ -307,7 +314,7 @@ static void test_random_against_reference(void)
 				p.out = st.out = devs[rnd(2)];
 			pkt = make_pkt(net, &p, &len);
 			REQUIRE(pkt);
-			v = nfu_xt_do_table(pkt, &st, x->slot[3].ct);
+			v = nfu_xt_do_table(pkt, &st, x->slot[3].t);
 			nfu_pkt_free(pkt);
 			want = ref_hook(t, nfu_xt_chain_find(t, hi == 0 ? "INPUT"
 								 : hi == 1 ? "FORWARD"
@@ -430,11 +437,224 @@ static void test_policy_drop_in_stack(void)
 	nfu_net_free(net);
 }
 
+/* A random iptables command line (table, then words). */
+static const char *random_command(char *buf, size_t len, const char **table)
+{
+	static const char *const fchains[] = { "INPUT", "FORWARD", "OUTPUT",
+					       "U0", "U1", "U2", "NOPE" };
+	static const char *const mchains[] = { "PREROUTING", "INPUT", "M0",
+					       "M1" };
+	static const char *const specs[] = {
+		"-j ACCEPT", "-j DROP", "-j RETURN", "", "-s 10.0.0.0/8 -j DROP",
+		"-p tcp --dport 80 -j ACCEPT", "-p udp -j DROP",
+		"-i f1 -j ACCEPT", "-s 10.0.0.1,10.0.0.2 -j DROP",
+		"-d 10.0.1.0/24 -p icmp -j ACCEPT", "-j REJECT", "-j U1",
+		"-j U2", "-g U0", "-j MARK --set-mark 1",
+		"-m mark --mark 1 -j DROP",
+		/* not from OUTPUT: which chains reach which matters */
+		"-m mac --mac-source 02:00:00:00:00:01 -j ACCEPT",
+		"-m mac --mac-source 02:00:00:00:00:01 -j ACCEPT",
+	};
+	const char *spec = specs[rnd(sizeof(specs) / sizeof(specs[0]))];
+	const char *c;
+	unsigned int n = 1 + rnd(4);
+
+	if (rnd(6) == 0) {
+		*table = "mangle";
+		c = mchains[rnd(4)];
+		if (rnd(2))
+			spec = (const char *const[]){ "-j REJECT", "-j M1",
+				"-j MARK --set-mark 2", "-j DROP", "-j M0" }[rnd(5)];
+	} else {
+		*table = "filter";
+		c = fchains[rnd(7)];
+	}
+	switch (rnd(16)) {
+	case 0: case 1: case 2: case 3:
+		snprintf(buf, len, "-A %s %s", c, spec);
+		break;
+	case 4: case 5:
+		snprintf(buf, len, "-I %s %u %s", c, n, spec);
+		break;
+	case 6:
+		snprintf(buf, len, "-D %s %u", c, n);
+		break;
+	case 7:
+		snprintf(buf, len, "-D %s %s", c, spec);
+		break;
+	case 8:
+		snprintf(buf, len, "-R %s %u %s", c, n, spec);
+		break;
+	case 9:
+		snprintf(buf, len, rnd(2) ? "-Z %s" : "-Z %s %u", c, n);
+		break;
+	case 10:
+		snprintf(buf, len, "-P %s %s", c, rnd(2) ? "DROP" : "ACCEPT");
+		break;
+	case 11:
+		snprintf(buf, len, "-N %s", c);
+		break;
+	case 12:
+		snprintf(buf, len, "-X %s", c);
+		break;
+	case 13:
+		snprintf(buf, len, "-F %s", c);
+		break;
+	case 14:
+		snprintf(buf, len, "-C %s %s", c, spec);
+		break;
+	default:
+		snprintf(buf, len, "-A %s -p tcp -j %s", c,
+			 rnd(2) ? "ACCEPT" : "U0");
+		break;
+	}
+	return buf;
+}
+
+/* Parses 'line' for the ruleset of 'net' and carries it out, in place
+ * (nfu_xt_cmd_commit()) or the long way. */
+static int run_command(struct nfu_net *net, const char *table,
+		       const char *line, bool long_way, char *msg, size_t len)
+{
+	struct nfu_xt_ruleset *cur = nfu_xt_current(net), *copy;
+	struct nfu_xt_rule *rule = nfu_xt_rule_new();
+	struct nfu_xt_cmd cmd;
+	struct nfu_error err;
+	char words[256], *argv[32];
+	int argc = 0, rc;
+
+	snprintf(words, sizeof(words), "%s", line);
+	for (char *p = strtok(words, " "); p && argc < 31; p = strtok(NULL, " "))
+		argv[argc++] = p;
+	argv[argc] = NULL;
+	nfu_xt_cmd_init(&cmd, "iptables", 0, false);
+	memset(&err, 0, sizeof(err));
+	rc = nfu_xt_parse_rule(argc, argv, table,
+			       nfu_xt_ruleset_table(cur, table), rule, &cmd, &err);
+	if (!rc && !long_way) {
+		rc = nfu_xt_cmd_commit(net, table, &cmd, rule, &err);
+	} else if (!rc) {
+		nfu_xt_table_use(cur, nfu_xt_ruleset_table(cur, table));
+		copy = nfu_xt_ruleset_clone(cur);
+		if (!copy)
+			abort();
+		rc = nfu_xt_cmd_apply(nfu_xt_ruleset_table(copy, table), &cmd,
+				      rule, &err);
+		if (!rc)
+			rc = nfu_xt_commit(net, copy, &err);
+		if (rc)
+			nfu_xt_ruleset_free(copy);
+	}
+	snprintf(msg, len, "%s", err.msg);
+	nfu_xt_rule_free(rule);
+	nfu_xt_cmd_free(&cmd);
+	return rc;
+}
+
+static void save_text(struct nfu_net *net, struct nfu_strbuf *sb)
+{
+	nfu_sb_init(sb);
+	nfu_xt_save(nfu_xt_current(net), NULL, true, sb);
+	if (sb->oom)
+		abort();
+}
+
+static void test_in_place_equals_long_way(void)
+{
+	static const char topo[] = "ip addr add 10.0.0.1/24 dev f0\n"
+				   "ip addr add 10.0.1.1/24 dev f1\n";
+	unsigned int differ = 0, in_place_ok = 0, steps = 0;
+
+	for (int round = 0; round < 40; round++) {
+		struct nfu_net *net[2] = { nfu_net_new(), nfu_net_new() };
+		struct nfu_error err;
+
+		for (int k = 0; k < 2; k++) {
+			REQUIRE(net[k]);
+			REQUIRE(nfu_topology_load(net[k], topo, strlen(topo), "t",
+						  &err) == 0);
+		}
+		for (int step = 0; step < 150; step++, steps++) {
+			char line[160], msg[2][512];
+			const char *table;
+			struct nfu_strbuf sb[2];
+			int rc[2];
+
+			random_command(line, sizeof(line), &table);
+			for (int k = 0; k < 2; k++)
+				rc[k] = run_command(net[k], table, line, k == 1,
+						    msg[k], sizeof(msg[k]));
+			if (rc[0] == 0)
+				in_place_ok++;
+			/* a few packets through each table of both */
+			for (int n = 0; n < 4; n++) {
+				static const uint8_t hooks[] = {
+					NFU_INET_PRE_ROUTING, NFU_INET_LOCAL_IN,
+					NFU_INET_FORWARD, NFU_INET_LOCAL_OUT };
+				struct pktdesc p = {
+					.s = be(addrs[rnd(5)]),
+					.d = be(addrs[rnd(5)]),
+					.proto = (uint8_t[]){ 6, 17, 1 }[rnd(3)],
+				};
+				uint8_t hook = hooks[rnd(4)];
+				unsigned int v[2];
+
+				for (int k = 0; k < 2; k++) {
+					struct nfu_xt_net *x = net[k]->xt;
+					struct nfu_hook_state st = {
+						.hook = hook, .pf = NFU_PROTO_IPV4,
+						.net = net[k],
+						.in = hook == NFU_INET_LOCAL_OUT ? NULL :
+							nfu_dev_by_name(net[k], "f1"),
+						.out = hook <= NFU_INET_LOCAL_IN ? NULL :
+							nfu_dev_by_name(net[k], "f0"),
+					};
+					uint32_t len;
+					struct nfu_pkt *pkt = make_pkt(net[k], &p, &len);
+
+					REQUIRE(pkt && x);
+					v[k] = nfu_xt_do_table(pkt, &st, x->slot[1].t);
+					if (v[k] == NFU_ACCEPT &&
+					    hook != NFU_INET_PRE_ROUTING)
+						v[k] = nfu_xt_do_table(pkt, &st,
+								       x->slot[3].t);
+					nfu_pkt_free(pkt);
+				}
+				if (v[0] != v[1])
+					differ++;
+			}
+			save_text(net[0], &sb[0]);
+			save_text(net[1], &sb[1]);
+			if (rc[0] != rc[1] || strcmp(msg[0], msg[1]) ||
+			    sb[0].len != sb[1].len ||
+			    memcmp(sb[0].s, sb[1].s, sb[0].len)) {
+				differ++;
+				if (differ < 4)
+					fprintf(stderr,
+						"-t %s %s: in place %d `%s', long way %d `%s'\n"
+						"--- in place:\n%s--- long way:\n%s",
+						table, line, rc[0], msg[0], rc[1],
+						msg[1], sb[0].s, sb[1].s);
+			}
+			nfu_sb_free(&sb[0]);
+			nfu_sb_free(&sb[1]);
+		}
+		nfu_net_free(net[0]);
+		nfu_net_free(net[1]);
+	}
+	CHECK_INT(differ, 0);
+	CHECK_INT(steps, 40 * 150);
+	/* both kinds of outcome were exercised */
+	CHECK(in_place_ok > 1000);
+	CHECK(in_place_ok < steps - 500);
+}
+
 int main(void)
 {
 	RUN(test_random_against_reference);
 	RUN(test_commit_refuses_loops);
 	RUN(test_unused_tables_cost_nothing);
 	RUN(test_policy_drop_in_stack);
+	RUN(test_in_place_equals_long_way);
 	return harness_done();
 }
