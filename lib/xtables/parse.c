@@ -18,6 +18,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,9 +113,25 @@ static const struct proto_name chain_protos[] = {
 static bool strtoui(const char *s, unsigned long long max,
 		    unsigned long long *out)
 {
-	unsigned long long v;
+	unsigned long long v = 0;
+	unsigned int n = 0;
 	char *end;
 
+	/* plain decimal (no blank, sign, 0 or 0x prefix), short enough not
+	 * to overflow: what strtoull() would read, without its cost */
+	if (s[0] >= '1' && s[0] <= '9') {
+		for (; n < 19 && s[n] >= '0' && s[n] <= '9'; n++)
+			v = v * 10 + (unsigned int)(s[n] - '0');
+		if (s[n] == '\0') {
+			if (v > max)
+				return false;
+			*out = v;
+			return true;
+		}
+	} else if (s[0] == '0' && s[1] == '\0') {
+		*out = 0;
+		return true;
+	}
 	errno = 0;
 	v = strtoull(s, &end, 0);
 	if (end == s || *end != '\0' || errno == ERANGE || v > max)
@@ -218,9 +235,14 @@ struct pstate {
 	const struct nfu_xt_target_ops *target;
 	bool goto_set;
 	const char *shost, *dhost;
+	/* the last word that getopt moved past, for messages (iptables
+	 * copies it into a 64-byte buffer: option_name()) */
+	const char *optword;
+	char optname[64];
 	unsigned int nloaded;
+	/* last: nfu_xt_parse_rule() zeroes what comes before, and only
+	 * loaded[0 .. nloaded - 1] is ever read */
 	struct loaded loaded[MAX_LOADED];
-	char optname[64];         /* the option as written, for messages */
 };
 
 /* PARAMETER_PROBLEM: "prog v1.8.9 (legacy): msg\n", the line, try-help. */
@@ -357,6 +379,18 @@ struct got {
 	const char *optarg;
 };
 
+/* Option name 'opt' is the 'len' bytes at 'name' ('exact'), or begins
+ * with them.  The first byte is compared here: most names differ there,
+ * and every word of a rule is looked up in some forty names. */
+static bool opt_name_is(const char *opt, const char *name, size_t len,
+			bool exact)
+{
+	if (len && opt[0] != name[0])
+		return false;
+	/* when equal, opt has 'len' bytes before its NUL, as 'name' has */
+	return !strncmp(opt, name, len) && (!exact || opt[len] == '\0');
+}
+
 /* Candidate long options: the core's, then the loaded extensions', the
  * newest first (the merged table of iptables). */
 static int find_long(struct pstate *ps, const char *name, size_t len,
@@ -369,9 +403,8 @@ static int find_long(struct pstate *ps, const char *name, size_t len,
 	for (int pass = 0; pass < 2; pass++) {
 		for (unsigned int i = 0; i < NORIG; i++) {
 			const struct opt *o = &original_opts[i];
-			bool exact = strlen(o->name) == len;
 
-			if (strncmp(o->name, name, len) || (pass == 0 && !exact))
+			if (!opt_name_is(o->name, name, len, pass == 0))
 				continue;
 			if (pass == 0 || !found) {
 				fval = o->val;
@@ -390,10 +423,7 @@ static int find_long(struct pstate *ps, const char *name, size_t len,
 			const struct nfu_xt_option *e = ps->loaded[k].options;
 
 			for (; e && e->name; e++) {
-				bool exact = strlen(e->name) == len;
-
-				if (strncmp(e->name, name, len) ||
-				    (pass == 0 && !exact))
+				if (!opt_name_is(e->name, name, len, pass == 0))
 					continue;
 				if (pass == 0 || !found) {
 					fval = 0;
@@ -712,6 +742,21 @@ static int command_jump(struct pstate *ps, const char *name)
 	return 0;
 }
 
+/* The option as written, for an extension's messages: at most 63
+ * characters, as iptables' copy of it.  ext_option() runs right after
+ * getopt moved past the extension's own option word, which nothing
+ * changes in place (only -p's argument is lowercased), so pointing at
+ * that word says the same as a copy made at every option, for less. */
+static const char *option_name(struct pstate *ps)
+{
+	if (!ps->optword)
+		return "";
+	if (strnlen(ps->optword, sizeof(ps->optname)) < sizeof(ps->optname))
+		return ps->optword;
+	snprintf(ps->optname, sizeof(ps->optname), "%s", ps->optword);
+	return ps->optname;
+}
+
 /* An option of loaded extension 'k'. */
 static int ext_option(struct pstate *ps, int k, const struct nfu_xt_option *o,
 		      const char *arg, bool invert)
@@ -720,7 +765,7 @@ static int ext_option(struct pstate *ps, int k, const struct nfu_xt_option *o,
 	struct nfu_xt_parse_ctx ctx = {
 		.table = ps->cmd->table,
 		.ip = &ps->rule->ip,
-		.option = ps->optname,
+		.option = option_name(ps),
 		.err = ps->err,
 		.prog = ps->cmd->prog,
 	};
@@ -854,16 +899,35 @@ static int parse_mask(struct pstate *ps, const char *s, uint32_t *mask)
 	return 0;
 }
 
+/* The address of a rule command without -s or -d. */
+static const char any_addr[] = "0.0.0.0/0";
+
+static int push_addr(struct nfu_xt_addr **out, unsigned int *n,
+		     struct nfu_xt_addr a)
+{
+	struct nfu_xt_addr *na = grow_array(*out, *n, sizeof(*na));
+
+	if (!na)
+		return -ENOMEM;
+	*out = na;
+	na[(*n)++] = a;
+	return 0;
+}
+
 static int ipparse_multiple(struct pstate *ps, const char *spec,
 			    struct nfu_xt_addr **out, unsigned int *n)
 {
 	const char *p = spec;
 
+	/* what the loop below makes of it, without reading it again for
+	 * every rule */
+	if (spec == any_addr)
+		return push_addr(out, n, (struct nfu_xt_addr){ 0, 0 });
 	for (;;) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		char buf[256], *slash;
-		struct nfu_xt_addr a, *na;
+		struct nfu_xt_addr a;
 		int rc;
 
 		if (len > sizeof(buf) - 1)
@@ -883,11 +947,9 @@ static int ipparse_multiple(struct pstate *ps, const char *spec,
 		    !host_to_ipaddr(buf, &a.addr))
 			return perr(ps, "host/network `%s' not found", buf);
 		a.addr &= a.mask;
-		na = grow_array(*out, *n, sizeof(*na));
-		if (!na)
-			return -ENOMEM;
-		*out = na;
-		na[(*n)++] = a;
+		rc = push_addr(out, n, a);
+		if (rc)
+			return rc;
 		if (!comma)
 			return 0;
 		p = comma + 1;
@@ -944,9 +1006,31 @@ static int do_counters(struct pstate *ps, const char *optarg)
 	return 0;
 }
 
+_Static_assert(sizeof(((struct nfu_xt_chain *)0)->name) ==
+		       NFU_XT_CHAIN_MAXNAMELEN,
+	       "table_has_chain() compares whole names in the array");
+
+/* nfu_xt_chain_find(ps->t, name) != NULL, for less: most rules jump to
+ * a standard verdict, which is then looked for in every chain of the
+ * table in vain, and a byte compared first rules out nearly every
+ * chain without a call to strcmp(). */
 static bool table_has_chain(const struct pstate *ps, const char *name)
 {
-	return ps->t && nfu_xt_chain_find(ps->t, name);
+	const struct nfu_xt_table *t = ps->t;
+	size_t len;
+
+	if (!t)
+		return false;
+	len = strnlen(name, NFU_XT_CHAIN_MAXNAMELEN);
+	if (len == NFU_XT_CHAIN_MAXNAMELEN)
+		return false; /* longer than any chain's name */
+	for (unsigned int i = 0; i < t->nchains; i++) {
+		const char *c = t->chains[i]->name;
+
+		if (c[0] == name[0] && !memcmp(c, name, len + 1))
+			return true;
+	}
+	return false;
 }
 
 /* One option of the core; 'raw' is the last word consumed (iptables reads
@@ -1266,9 +1350,9 @@ static int post_parse(struct pstate *ps)
 			    NFU_XT_CMD_DELETE | NFU_XT_CMD_APPEND |
 			    NFU_XT_CMD_CHECK)) {
 		if (!(ps->options & OPT_DESTINATION))
-			ps->dhost = "0.0.0.0/0";
+			ps->dhost = any_addr;
 		if (!(ps->options & OPT_SOURCE))
-			ps->shost = "0.0.0.0/0";
+			ps->shost = any_addr;
 	}
 	if (ps->shost) {
 		rc = ipparse_multiple(ps, ps->shost, &cmd->src, &cmd->nsrc);
@@ -1298,13 +1382,11 @@ int nfu_xt_parse_rule(int argc, char **argv, const char *table,
 		      const struct nfu_xt_table *t, struct nfu_xt_rule *rule,
 		      struct nfu_xt_cmd *cmd, struct nfu_error *err)
 {
-	struct pstate *ps;
+	struct pstate st, *ps = &st;
 	bool invert = false;
 	int rc = 0;
 
-	ps = calloc(1, sizeof(*ps));
-	if (!ps)
-		return -ENOMEM;
+	memset(ps, 0, offsetof(struct pstate, loaded));
 	ps->argc = argc;
 	ps->argv = argv;
 	ps->cmd = cmd;
@@ -1325,8 +1407,7 @@ int nfu_xt_parse_rule(int argc, char **argv, const char *table,
 		if (g.val == -1)
 			break;
 		if (ps->optind > start && start < argc)
-			snprintf(ps->optname, sizeof(ps->optname), "%s",
-				 argv[start]);
+			ps->optword = argv[start];
 		if (g.val == 1) {
 			if (g.optarg[0] == '!' && g.optarg[1] == '\0') {
 				if (invert) {
@@ -1445,6 +1526,5 @@ int nfu_xt_parse_rule(int argc, char **argv, const char *table,
 		}
 	}
 out:
-	free(ps);
 	return rc;
 }
