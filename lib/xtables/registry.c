@@ -105,12 +105,15 @@ static const struct nfu_xt_target_ops *const targets[] = {
 	NULL
 };
 
+/* Every rule looks its extensions up here: the first byte is compared
+ * before strcmp(), which rules out most entries for less. */
 const struct nfu_xt_match_ops *nfu_xt_find_match(const char *name)
 {
 	const struct nfu_xt_match_ops *best = NULL;
 
 	for (unsigned int i = 0; matches[i]; i++)
-		if (!strcmp(matches[i]->name, name) &&
+		if (matches[i]->name[0] == name[0] &&
+		    !strcmp(matches[i]->name, name) &&
 		    (!best || matches[i]->revision > best->revision))
 			best = matches[i];
 	return best;
@@ -121,7 +124,8 @@ const struct nfu_xt_target_ops *nfu_xt_find_target(const char *name)
 	const struct nfu_xt_target_ops *best = NULL;
 
 	for (unsigned int i = 0; targets[i]; i++)
-		if (!strcmp(targets[i]->name, name) &&
+		if (targets[i]->name[0] == name[0] &&
+		    !strcmp(targets[i]->name, name) &&
 		    (!best || targets[i]->revision > best->revision))
 			best = targets[i];
 	return best;
