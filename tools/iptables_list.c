@@ -207,6 +207,10 @@ static void rule_line(struct nfu_strbuf *sb, const struct nfu_xt_rule *r,
 		break;
 	case NFU_XT_T_EXT:
 		target = r->target->name;
+		/* iptables 1.8.9 gives the kernel -j NOTRACK as CT (revision
+		 * 2, with its alias flag) and -L names the kernel's target */
+		if (!strcmp(target, "NOTRACK"))
+			target = "CT";
 		break;
 	}
 	if (fmt & F_LINENUMBERS)

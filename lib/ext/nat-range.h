@@ -46,4 +46,12 @@ int nfu_nat_parse_ports(struct nfu_xt_parse_ctx *ctx, const char *arg,
 /* "p[-q][/base]" as iptables-save prints the port part. */
 void nfu_nat_put_ports(struct nfu_strbuf *sb, const struct nfu_nat_range *r);
 
+/* libxt_NAT's __NAT_print(), for iptables-save and -L alike: " 'rangeopt'"
+ * and the range ("a[-b][:ports]", the ':' left out before ports alone when
+ * 'skip_colon'), when the range maps anything; then each flag as
+ * " 'flag_pfx'random", "…random-fully", "…persistent". */
+void nfu_nat_put_range(struct nfu_strbuf *sb, const struct nfu_nat_range *r,
+		       const char *rangeopt, const char *flag_pfx,
+		       bool skip_colon);
+
 #endif

@@ -80,6 +80,18 @@ static void checksum_save(const void *data, const struct nfu_xt_ip *ip,
 		nfu_sb_puts(sb, " --checksum-fill");
 }
 
+static void checksum_print(const void *data, const struct nfu_xt_ip *ip,
+			   bool numeric, struct nfu_strbuf *sb)
+{
+	const struct checksum_info *info = data;
+
+	(void)ip;
+	(void)numeric;
+	nfu_sb_puts(sb, " CHECKSUM");
+	if (info->operation & CHECKSUM_OP_FILL)
+		nfu_sb_puts(sb, " fill");
+}
+
 const struct nfu_xt_target_ops nfu_xt_CHECKSUM = {
 	.name = "CHECKSUM",
 	.revision = 0,
@@ -91,4 +103,5 @@ const struct nfu_xt_target_ops nfu_xt_CHECKSUM = {
 	.check = checksum_check,
 	.target = checksum_target,
 	.save = checksum_save,
+	.print = checksum_print,
 };

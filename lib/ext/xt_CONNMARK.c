@@ -217,6 +217,57 @@ static void connmark_save(const void *data, const struct nfu_xt_ip *ip,
 	}
 }
 
+/* connmark_tg_print() of iptables 1.8.9: the shortest of and/or/xor/set
+ * for what --set-xmark stores, the masks only when not the defaults. */
+static void connmark_print(const void *data, const struct nfu_xt_ip *ip,
+			   bool numeric, struct nfu_strbuf *sb)
+{
+	const struct connmark_info *info = data;
+
+	(void)ip;
+	(void)numeric;
+	switch (info->mode) {
+	case MODE_SET:
+		if (info->ctmark == 0)
+			nfu_sb_printf(sb, " CONNMARK and 0x%x", ~info->ctmask);
+		else if (info->ctmark == info->ctmask)
+			nfu_sb_printf(sb, " CONNMARK or 0x%x", info->ctmark);
+		else if (info->ctmask == 0)
+			nfu_sb_printf(sb, " CONNMARK xor 0x%x", info->ctmark);
+		else if (info->ctmask == UINT32_MAX)
+			nfu_sb_printf(sb, " CONNMARK set 0x%x", info->ctmark);
+		else
+			nfu_sb_printf(sb, " CONNMARK xset 0x%x/0x%x",
+				      info->ctmark, info->ctmask);
+		break;
+	case MODE_SAVE:
+		if (info->nfmask == UINT32_MAX && info->ctmask == UINT32_MAX)
+			nfu_sb_puts(sb, " CONNMARK save");
+		else if (info->nfmask == info->ctmask)
+			nfu_sb_printf(sb, " CONNMARK save mask 0x%x",
+				      info->nfmask);
+		else
+			nfu_sb_printf(sb, " CONNMARK save nfmask 0x%x "
+				      "ctmask ~0x%x", info->nfmask,
+				      info->ctmask);
+		break;
+	case MODE_RESTORE:
+		if (info->ctmask == UINT32_MAX && info->nfmask == UINT32_MAX)
+			nfu_sb_puts(sb, " CONNMARK restore");
+		else if (info->ctmask == info->nfmask)
+			nfu_sb_printf(sb, " CONNMARK restore mask 0x%x",
+				      info->ctmask);
+		else
+			nfu_sb_printf(sb, " CONNMARK restore ctmask 0x%x "
+				      "nfmask ~0x%x", info->ctmask,
+				      info->nfmask);
+		break;
+	default:
+		nfu_sb_puts(sb, " ERROR: UNKNOWN CONNMARK MODE");
+		break;
+	}
+}
+
 const struct nfu_xt_target_ops nfu_xt_CONNMARK = {
 	.name = "CONNMARK",
 	.revision = 1,
@@ -227,4 +278,5 @@ const struct nfu_xt_target_ops nfu_xt_CONNMARK = {
 	.final_check = connmark_final_check,
 	.target = connmark_target,
 	.save = connmark_save,
+	.print = connmark_print,
 };

@@ -207,12 +207,13 @@ static unsigned int ct_target(struct nfu_pkt *pkt, struct nfu_xt_par *par,
 	return NFU_XT_CONTINUE;
 }
 
-static void put_events(struct nfu_strbuf *sb, const char *opt, uint32_t mask,
+/* 'pfx' then the names of 'mask', comma-separated. */
+static void put_events(struct nfu_strbuf *sb, const char *pfx, uint32_t mask,
 		       const char *const *names, unsigned int n)
 {
 	const char *sep = " ";
 
-	nfu_sb_printf(sb, " --%s", opt);
+	nfu_sb_printf(sb, " %s", pfx);
 	for (unsigned int i = 0; i < n; i++) {
 		if (mask & (1u << i)) {
 			nfu_sb_printf(sb, "%s%s", sep, names[i]);
@@ -221,30 +222,37 @@ static void put_events(struct nfu_strbuf *sb, const char *opt, uint32_t mask,
 	}
 }
 
-static void ct_save(const void *data, const struct nfu_xt_ip *ip,
-		    struct nfu_strbuf *sb)
+/* The options in libxt_CT's order (ct_save_v1(), ct_print_v1()): 'dash'
+ * "--" for iptables-save, "" for the listing. */
+static void ct_put(const struct ct_info *info, const char *dash,
+		   struct nfu_strbuf *sb)
 {
-	const struct ct_info *info = data;
+	char pfx[16];
 
-	(void)ip;
 	if (info->flags & CT_NOTRACK)
-		nfu_sb_puts(sb, " --notrack");
+		nfu_sb_printf(sb, " %snotrack", dash);
 	if (info->helper[0])
-		nfu_sb_printf(sb, " --helper %s", info->helper);
-	if (info->ct_events)
-		put_events(sb, "ctevents", info->ct_events, ct_event_names, 10);
-	if (info->exp_events)
-		put_events(sb, "expevents", info->exp_events, exp_event_names, 1);
+		nfu_sb_printf(sb, " %shelper %s", dash, info->helper);
+	if (info->timeout[0])
+		nfu_sb_printf(sb, " %stimeout %s", dash, info->timeout);
+	if (info->ct_events) {
+		snprintf(pfx, sizeof(pfx), "%sctevents", dash);
+		put_events(sb, pfx, info->ct_events, ct_event_names, 10);
+	}
+	if (info->exp_events) {
+		snprintf(pfx, sizeof(pfx), "%sexpevents", dash);
+		put_events(sb, pfx, info->exp_events, exp_event_names, 1);
+	}
 	if (info->zone || (info->flags & CT_ZONE_MARK)) {
 		switch (info->flags & (CT_ZONE_DIR_ORIG | CT_ZONE_DIR_REPL)) {
 		case CT_ZONE_DIR_ORIG:
-			nfu_sb_puts(sb, " --zone-orig");
+			nfu_sb_printf(sb, " %szone-orig", dash);
 			break;
 		case CT_ZONE_DIR_REPL:
-			nfu_sb_puts(sb, " --zone-reply");
+			nfu_sb_printf(sb, " %szone-reply", dash);
 			break;
 		default:
-			nfu_sb_puts(sb, " --zone");
+			nfu_sb_printf(sb, " %szone", dash);
 			break;
 		}
 		if (info->flags & CT_ZONE_MARK)
@@ -252,8 +260,22 @@ static void ct_save(const void *data, const struct nfu_xt_ip *ip,
 		else
 			nfu_sb_printf(sb, " %u", info->zone);
 	}
-	if (info->timeout[0])
-		nfu_sb_printf(sb, " --timeout %s", info->timeout);
+}
+
+static void ct_save(const void *data, const struct nfu_xt_ip *ip,
+		    struct nfu_strbuf *sb)
+{
+	(void)ip;
+	ct_put(data, "--", sb);
+}
+
+static void ct_print(const void *data, const struct nfu_xt_ip *ip,
+		     bool numeric, struct nfu_strbuf *sb)
+{
+	(void)ip;
+	(void)numeric;
+	nfu_sb_puts(sb, " CT");
+	ct_put(data, "", sb);
 }
 
 const struct nfu_xt_target_ops nfu_xt_CT = {
@@ -268,4 +290,5 @@ const struct nfu_xt_target_ops nfu_xt_CT = {
 	.check = ct_check,
 	.target = ct_target,
 	.save = ct_save,
+	.print = ct_print,
 };

@@ -50,17 +50,16 @@ static int masq_parse(struct nfu_xt_parse_ctx *ctx, unsigned int id,
 static void masq_save(const void *data, const struct nfu_xt_ip *ip,
 		      struct nfu_strbuf *sb)
 {
-	const struct nfu_nat_range *r = data;
-
 	(void)ip;
-	if (r->flags & NFU_NAT_PROTO_SPECIFIED) {
-		nfu_sb_puts(sb, " --to-ports ");
-		nfu_nat_put_ports(sb, r);
-	}
-	if (r->flags & NFU_NAT_PROTO_RANDOM)
-		nfu_sb_puts(sb, " --random");
-	if (r->flags & NFU_NAT_PROTO_RANDOM_FULLY)
-		nfu_sb_puts(sb, " --random-fully");
+	nfu_nat_put_range(sb, data, "--to-ports ", "--", true);
+}
+
+static void masq_print(const void *data, const struct nfu_xt_ip *ip,
+		       bool numeric, struct nfu_strbuf *sb)
+{
+	(void)ip;
+	(void)numeric;
+	nfu_nat_put_range(sb, data, "masq ports: ", "", true);
 }
 
 /* No NAT yet (issues 5 and 6): the mapping arrives with it. */
@@ -83,4 +82,5 @@ const struct nfu_xt_target_ops nfu_xt_MASQUERADE = {
 	.parse = masq_parse,
 	.target = masq_target,
 	.save = masq_save,
+	.print = masq_print,
 };

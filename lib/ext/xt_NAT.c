@@ -232,10 +232,14 @@ static void put_addr(struct nfu_strbuf *sb, uint32_t a)
 	nfu_sb_printf(sb, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
 }
 
-static void nat_save(const struct nfu_nat_range *r, const char *opt,
-		     struct nfu_strbuf *sb)
+void nfu_nat_put_range(struct nfu_strbuf *sb, const struct nfu_nat_range *r,
+		       const char *rangeopt, const char *flag_pfx,
+		       bool skip_colon)
 {
-	nfu_sb_printf(sb, " %s ", opt);
+	bool any = r->flags & (NFU_NAT_MAP_IPS | NFU_NAT_PROTO_SPECIFIED);
+
+	if (any)
+		nfu_sb_printf(sb, " %s", rangeopt);
 	if (r->flags & NFU_NAT_MAP_IPS) {
 		put_addr(sb, r->min_addr);
 		if (r->max_addr != r->min_addr) {
@@ -244,29 +248,38 @@ static void nat_save(const struct nfu_nat_range *r, const char *opt,
 		}
 	}
 	if (r->flags & NFU_NAT_PROTO_SPECIFIED) {
-		nfu_sb_puts(sb, ":");
+		if (!skip_colon || (r->flags & NFU_NAT_MAP_IPS))
+			nfu_sb_puts(sb, ":");
 		nfu_nat_put_ports(sb, r);
 	}
 	if (r->flags & NFU_NAT_PROTO_RANDOM)
-		nfu_sb_puts(sb, " --random");
+		nfu_sb_printf(sb, " %srandom", flag_pfx);
 	if (r->flags & NFU_NAT_PROTO_RANDOM_FULLY)
-		nfu_sb_puts(sb, " --random-fully");
+		nfu_sb_printf(sb, " %srandom-fully", flag_pfx);
 	if (r->flags & NFU_NAT_PERSISTENT)
-		nfu_sb_puts(sb, " --persistent");
+		nfu_sb_printf(sb, " %spersistent", flag_pfx);
 }
 
 static void snat_save(const void *data, const struct nfu_xt_ip *ip,
 		      struct nfu_strbuf *sb)
 {
 	(void)ip;
-	nat_save(data, "--to-source", sb);
+	nfu_nat_put_range(sb, data, "--to-source ", "--", false);
 }
 
 static void dnat_save(const void *data, const struct nfu_xt_ip *ip,
 		      struct nfu_strbuf *sb)
 {
 	(void)ip;
-	nat_save(data, "--to-destination", sb);
+	nfu_nat_put_range(sb, data, "--to-destination ", "--", false);
+}
+
+static void nat_print(const void *data, const struct nfu_xt_ip *ip,
+		      bool numeric, struct nfu_strbuf *sb)
+{
+	(void)ip;
+	(void)numeric;
+	nfu_nat_put_range(sb, data, "to:", "", false);
 }
 
 /* No NAT yet (issues 5 and 6): Linux maps the connection here and
@@ -292,6 +305,7 @@ const struct nfu_xt_target_ops nfu_xt_SNAT = {
 	.final_check = snat_final_check,
 	.target = nat_target,
 	.save = snat_save,
+	.print = nat_print,
 };
 
 const struct nfu_xt_target_ops nfu_xt_DNAT = {
@@ -306,4 +320,5 @@ const struct nfu_xt_target_ops nfu_xt_DNAT = {
 	.final_check = dnat_final_check,
 	.target = nat_target,
 	.save = dnat_save,
+	.print = nat_print,
 };

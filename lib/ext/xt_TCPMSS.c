@@ -243,6 +243,19 @@ static void tcpmss_save(const void *data, const struct nfu_xt_ip *ip,
 		nfu_sb_printf(sb, " --set-mss %u", info->mss);
 }
 
+static void tcpmss_print(const void *data, const struct nfu_xt_ip *ip,
+			 bool numeric, struct nfu_strbuf *sb)
+{
+	const struct tcpmss_info *info = data;
+
+	(void)ip;
+	(void)numeric;
+	if (info->mss == TCPMSS_CLAMP_PMTU)
+		nfu_sb_puts(sb, " TCPMSS clamp to PMTU");
+	else
+		nfu_sb_printf(sb, " TCPMSS set %u", info->mss);
+}
+
 const struct nfu_xt_target_ops nfu_xt_TCPMSS = {
 	.name = "TCPMSS",
 	.revision = 0,
@@ -254,4 +267,5 @@ const struct nfu_xt_target_ops nfu_xt_TCPMSS = {
 	.check = tcpmss_check,
 	.target = tcpmss_target,
 	.save = tcpmss_save,
+	.print = tcpmss_print,
 };

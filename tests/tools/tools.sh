@@ -454,6 +454,44 @@ cat > "$T/lists2" <<'END'
 -t mangle -L
 -t mangle -L -n -v
 END
+# The targets of raw, nat and connection marks (their effect waits for
+# conntrack, their listing does not).
+L3=$T/list3.v4
+cat > "$L3" <<'END'
+*raw
+-A PREROUTING -p tcp -m tcp --dport 21 -j CT --helper ftp
+-A PREROUTING -s 10.0.0.0/8 -j CT --notrack --ctevents new,related,destroy --expevents new --zone-orig 5
+-A PREROUTING -i eth0 -j CT --zone mark
+-A OUTPUT -p udp -m udp --dport 53 -j NOTRACK
+-A OUTPUT -o lo -j CT --zone-reply 7
+COMMIT
+*mangle
+-A PREROUTING -j CONNMARK --restore-mark --nfmask 0xff --ctmask 0xff
+-A PREROUTING -j CONNMARK --set-xmark 0x10/0xf0
+-A FORWARD -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu
+-A FORWARD -o ppp0 -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1400
+-A POSTROUTING -j CONNMARK --save-mark --nfmask 0xff --ctmask 0xf0
+-A POSTROUTING -p udp -m udp --dport 68 -j CHECKSUM --checksum-fill
+COMMIT
+*nat
+-A PREROUTING -d 10.1.2.3/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.9.0.2:8080
+-A PREROUTING -p udp -j DNAT --to-destination 10.9.0.2-10.9.0.9:1000-2000/1500 --random --persistent
+-A OUTPUT -p tcp -j DNAT --to-destination :443
+-A POSTROUTING -s 10.9.0.0/24 -o eth0 -j MASQUERADE
+-A POSTROUTING -o eth1 -p tcp -j MASQUERADE --to-ports 1024-65535 --random-fully
+-A POSTROUTING -o eth2 -j SNAT --to-source 192.0.2.1-192.0.2.10 --persistent
+-A POSTROUTING -o eth3 -p udp -j SNAT --to-source 192.0.2.1:5000-6000 --random --random-fully
+-A INPUT -j SNAT --to-source 10.0.0.1
+COMMIT
+END
+cat > "$T/lists3" <<'END'
+-t raw -L
+-t raw -L -n -v
+-t mangle -L
+-t mangle -L -n -v
+-t nat -L
+-t nat -L -n -v
+END
 # list_all LISTS RUN: each listing of LISTS through RUN, with its exit code
 list_all() {
 	lists=$1
@@ -469,6 +507,8 @@ list_all() {
 list_all "$T/lists" "$NFU" iptables --state "$T/list.st" > "$T/n.L"
 "$NFU" iptables-restore --state "$T/list2.st" "$L2"
 list_all "$T/lists2" "$NFU" iptables --state "$T/list2.st" >> "$T/n.L"
+"$NFU" iptables-restore --state "$T/list3.st" "$L3"
+list_all "$T/lists3" "$NFU" iptables --state "$T/list3.st" >> "$T/n.L"
 cat > "$T/expect.L" <<'END'
 == -L
 Chain INPUT (policy DROP)
@@ -845,6 +885,116 @@ Chain POSTROUTING (policy ACCEPT 0 packets, 0 bytes)
     0     0 CLASSIFY   1    --  *      eth0    0.0.0.0/0            0.0.0.0/0            icmp !type 0 CLASSIFY set 1:10
     0     0            17   --  *      *       0.0.0.0/8            169.254.0.0/16       udp dpt:!53 multiport sports  !1:100,200
 rc=0
+== -t raw -L
+Chain PREROUTING (policy ACCEPT)
+target     prot opt source               destination         
+CT         tcp  --  anywhere             anywhere             tcp dpt:ftp CT helper ftp
+CT         all  --  10.0.0.0/8           anywhere             CT notrack ctevents new,related,destroy expevents new zone-orig 5
+CT         all  --  anywhere             anywhere             CT zone mark
+
+Chain OUTPUT (policy ACCEPT)
+target     prot opt source               destination         
+CT         udp  --  anywhere             anywhere             udp dpt:domain NOTRACK
+CT         all  --  anywhere             anywhere             CT zone-reply 7
+rc=0
+== -t raw -L -n -v
+Chain PREROUTING (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 CT         6    --  *      *       0.0.0.0/0            0.0.0.0/0            tcp dpt:21 CT helper ftp
+    0     0 CT         0    --  *      *       10.0.0.0/8           0.0.0.0/0            CT notrack ctevents new,related,destroy expevents new zone-orig 5
+    0     0 CT         0    --  eth0   *       0.0.0.0/0            0.0.0.0/0            CT zone mark
+
+Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 CT         17   --  *      *       0.0.0.0/0            0.0.0.0/0            udp dpt:53 NOTRACK
+    0     0 CT         0    --  *      lo      0.0.0.0/0            0.0.0.0/0            CT zone-reply 7
+rc=0
+== -t mangle -L
+Chain PREROUTING (policy ACCEPT)
+target     prot opt source               destination         
+CONNMARK   all  --  anywhere             anywhere             CONNMARK restore mask 0xff
+CONNMARK   all  --  anywhere             anywhere             CONNMARK xset 0x10/0xf0
+
+Chain INPUT (policy ACCEPT)
+target     prot opt source               destination         
+
+Chain FORWARD (policy ACCEPT)
+target     prot opt source               destination         
+TCPMSS     tcp  --  anywhere             anywhere             tcp flags:SYN,RST/SYN TCPMSS clamp to PMTU
+TCPMSS     tcp  --  anywhere             anywhere             tcp flags:SYN,RST/SYN TCPMSS set 1400
+
+Chain OUTPUT (policy ACCEPT)
+target     prot opt source               destination         
+
+Chain POSTROUTING (policy ACCEPT)
+target     prot opt source               destination         
+CONNMARK   all  --  anywhere             anywhere             CONNMARK save nfmask 0xff ctmask ~0xf0
+CHECKSUM   udp  --  anywhere             anywhere             udp dpt:bootpc CHECKSUM fill
+rc=0
+== -t mangle -L -n -v
+Chain PREROUTING (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 CONNMARK   0    --  *      *       0.0.0.0/0            0.0.0.0/0            CONNMARK restore mask 0xff
+    0     0 CONNMARK   0    --  *      *       0.0.0.0/0            0.0.0.0/0            CONNMARK xset 0x10/0xf0
+
+Chain INPUT (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+
+Chain FORWARD (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 TCPMSS     6    --  *      *       0.0.0.0/0            0.0.0.0/0            tcp flags:0x06/0x02 TCPMSS clamp to PMTU
+    0     0 TCPMSS     6    --  *      ppp0    0.0.0.0/0            0.0.0.0/0            tcp flags:0x06/0x02 TCPMSS set 1400
+
+Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+
+Chain POSTROUTING (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 CONNMARK   0    --  *      *       0.0.0.0/0            0.0.0.0/0            CONNMARK save nfmask 0xff ctmask ~0xf0
+    0     0 CHECKSUM   17   --  *      *       0.0.0.0/0            0.0.0.0/0            udp dpt:68 CHECKSUM fill
+rc=0
+== -t nat -L
+Chain PREROUTING (policy ACCEPT)
+target     prot opt source               destination         
+DNAT       tcp  --  anywhere             10.1.2.3             tcp dpt:http to:10.9.0.2:8080
+DNAT       udp  --  anywhere             anywhere             to:10.9.0.2-10.9.0.9:1000-2000/1500 random persistent
+
+Chain INPUT (policy ACCEPT)
+target     prot opt source               destination         
+SNAT       all  --  anywhere             anywhere             to:10.0.0.1
+
+Chain OUTPUT (policy ACCEPT)
+target     prot opt source               destination         
+DNAT       tcp  --  anywhere             anywhere             to::443
+
+Chain POSTROUTING (policy ACCEPT)
+target     prot opt source               destination         
+MASQUERADE  all  --  10.9.0.0/24          anywhere            
+MASQUERADE  tcp  --  anywhere             anywhere             masq ports: 1024-65535 random-fully
+SNAT       all  --  anywhere             anywhere             to:192.0.2.1-192.0.2.10 persistent
+SNAT       udp  --  anywhere             anywhere             to:192.0.2.1:5000-6000 random random-fully
+rc=0
+== -t nat -L -n -v
+Chain PREROUTING (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 DNAT       6    --  *      *       0.0.0.0/0            10.1.2.3             tcp dpt:80 to:10.9.0.2:8080
+    0     0 DNAT       17   --  *      *       0.0.0.0/0            0.0.0.0/0            to:10.9.0.2-10.9.0.9:1000-2000/1500 random persistent
+
+Chain INPUT (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 SNAT       0    --  *      *       0.0.0.0/0            0.0.0.0/0            to:10.0.0.1
+
+Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 DNAT       6    --  *      *       0.0.0.0/0            0.0.0.0/0            to::443
+
+Chain POSTROUTING (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 MASQUERADE  0    --  *      eth0    10.9.0.0/24          0.0.0.0/0           
+    0     0 MASQUERADE  6    --  *      eth1    0.0.0.0/0            0.0.0.0/0            masq ports: 1024-65535 random-fully
+    0     0 SNAT       0    --  *      eth2    0.0.0.0/0            0.0.0.0/0            to:192.0.2.1-192.0.2.10 persistent
+    0     0 SNAT       17   --  *      eth3    0.0.0.0/0            0.0.0.0/0            to:192.0.2.1:5000-6000 random random-fully
+rc=0
 END
 same "iptables -L as expected" "$T/expect.L" "$T/n.L"
 if [ "$KERNEL" = 1 ] && ip netns add "$NSL" 2>/dev/null; then
@@ -852,6 +1002,8 @@ if [ "$KERNEL" = 1 ] && ip netns add "$NSL" 2>/dev/null; then
 	list_all "$T/lists" ip netns exec "$NSL" iptables-legacy > "$T/k.L"
 	ip netns exec "$NSL" iptables-legacy-restore < "$L2"
 	list_all "$T/lists2" ip netns exec "$NSL" iptables-legacy >> "$T/k.L"
+	ip netns exec "$NSL" iptables-legacy-restore < "$L3"
+	list_all "$T/lists3" ip netns exec "$NSL" iptables-legacy >> "$T/k.L"
 	ip netns del "$NSL"
 	same "iptables -L as Linux's" "$T/k.L" "$T/n.L"
 fi

@@ -8,6 +8,10 @@
  *    rule through the ops alone (parse, final_check, save) and through the
  *    whole iptables parser and a commit into a stack (save text, error
  *    messages, checkentry refusals).
+ *  - targets-list.golden: the iptables -L text (with -n and without) of
+ *    every accepted rule of the fourteen target golden files, as
+ *    iptables-legacy 1.8.9 listed each one alone: the matches' and the
+ *    target's print ops after the whole parser.
  *  - TCPMSS on SYNs of the test's own making: the MSS option lowered (never
  *    raised), added when missing (at most 536), left alone with data after
  *    the header; lengths and checksums verified from scratch.
@@ -30,6 +34,96 @@ static void test_golden_NOTRACK(void) { golden("NOTRACK"); }
 static void test_golden_CONNMARK(void) { golden("CONNMARK"); }
 static void test_golden_TCPMSS(void) { golden("TCPMSS"); }
 static void test_golden_CHECKSUM(void) { golden("CHECKSUM"); }
+
+/* ---- iptables -L text ---- */
+
+/* What tools/iptables_list.c prints after the destination column: each
+ * match's text (its name when it has no print op), then the target's. */
+static void list_tail(const struct nfu_xt_rule *r, bool numeric,
+		      struct nfu_strbuf *sb)
+{
+	for (unsigned int i = 0; i < r->nmatches; i++) {
+		const struct nfu_xt_ematch *m = &r->matches[i];
+
+		if (m->ops->print)
+			m->ops->print(m->data, &r->ip, numeric, sb);
+		else
+			nfu_sb_printf(sb, "%s ", m->ops->name);
+	}
+	if (r->tkind == NFU_XT_T_EXT && r->target->print)
+		r->target->print(r->tdata, &r->ip, numeric, sb);
+}
+
+static void list_check(const char *line, const char *numeric,
+		       const char *names)
+{
+	char *argv[64];
+	int argc = split(line, argv, 64);
+	const char *table = "filter";
+	struct nfu_xt_ruleset *rs = nfu_xt_ruleset_new();
+	struct nfu_xt_rule *rule = nfu_xt_rule_new();
+	struct nfu_error err = { 0 };
+	struct nfu_xt_cmd cmd;
+	struct nfu_strbuf a, b;
+
+	REQUIRE(rs && rule);
+	for (int i = 0; i + 1 < argc; i++)
+		if (!strcmp(argv[i], "-t"))
+			table = argv[i + 1];
+	nfu_xt_cmd_init(&cmd, "iptables", 0, false);
+	nfu_sb_init(&a);
+	nfu_sb_init(&b);
+	if (nfu_xt_parse_rule(argc, argv, "filter",
+			      nfu_xt_ruleset_table(rs, table), rule, &cmd,
+			      &err) < 0) {
+		HARNESS_FAIL("%s: parse failed: %s", line, err.msg);
+		goto out;
+	}
+	REQUIRE(rule->tkind == NFU_XT_T_EXT);
+	if (!rule->target->print)
+		HARNESS_FAIL("%s: target %s has no print op", line,
+			     rule->target->name);
+	list_tail(rule, true, &a);
+	list_tail(rule, false, &b);
+	if (strcmp(a.s ? a.s : "", numeric))
+		HARNESS_FAIL("%s: -L -n \"%s\", want \"%s\"", line,
+			     a.s ? a.s : "", numeric);
+	if (strcmp(b.s ? b.s : "", names))
+		HARNESS_FAIL("%s: -L \"%s\", want \"%s\"", line,
+			     b.s ? b.s : "", names);
+out:
+	nfu_sb_free(&a);
+	nfu_sb_free(&b);
+	nfu_xt_cmd_free(&cmd);
+	nfu_xt_rule_free(rule);
+	nfu_xt_ruleset_free(rs);
+	free_words(argv, argc);
+}
+
+static void test_list_golden(void)
+{
+	char *text = slurp(DATA "targets-list.golden"), *line, *save;
+	unsigned int n = 0;
+
+	REQUIRE(text);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *f[3] = { line, NULL, NULL };
+
+		if (line[0] == '#')
+			continue;
+		/* the two texts may be empty: split by hand */
+		for (int i = 1; i < 3; i++) {
+			f[i] = strchr(f[i - 1], '\t');
+			REQUIRE(f[i]);
+			*f[i]++ = '\0';
+		}
+		list_check(f[0], f[1], f[2]);
+		n++;
+	}
+	CHECK(n > 200);
+	free(text);
+}
 
 /* ---- TCPMSS on crafted segments ---- */
 
@@ -341,6 +435,7 @@ int main(void)
 	RUN(test_golden_CONNMARK);
 	RUN(test_golden_TCPMSS);
 	RUN(test_golden_CHECKSUM);
+	RUN(test_list_golden);
 	RUN(test_tcpmss_lowers);
 	RUN(test_tcpmss_never_raises);
 	RUN(test_tcpmss_after_options);
