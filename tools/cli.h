@@ -38,6 +38,7 @@
 int cli_iptables(int argc, char **argv);
 int cli_iptables_save(int argc, char **argv);
 int cli_iptables_restore(int argc, char **argv);
+int cli_replay(int argc, char **argv);
 
 struct cli_state {
 	const char *path;

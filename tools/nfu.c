@@ -21,6 +21,8 @@ static const struct {
 	  "print a ruleset as iptables-legacy-save does" },
 	{ "iptables-restore", cli_iptables_restore,
 	  "load iptables-save text as iptables-legacy-restore does" },
+	{ "replay", cli_replay,
+	  "run a ruleset over captured traffic: what Linux would do" },
 };
 
 static void usage(FILE *f)

@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "ipv4/ipv4-private.h"
-#include "xtables/xt-private.h"
+#include "xtables/xt-compiled.h"
 
 /* ifname_compare_aligned() with iptables' '+' wildcard. */
 static bool iface_match(const char *want, uint8_t len, bool plus,
@@ -89,6 +89,8 @@ unsigned int nfu_xt_do_table(struct nfu_pkt *pkt,
 		.table = t->def->name,
 	};
 	const struct nfu_xt_chain *c = t->hook_chain[state->hook];
+	const struct nfu_xt_net *x = state->net->xt;
+	nfu_xt_trace_fn trace = x ? x->trace : NULL;
 	unsigned int i = 0, sp = 0, verdict;
 	bool isfrag;
 
@@ -122,6 +124,8 @@ unsigned int nfu_xt_do_table(struct nfu_pkt *pkt,
 		 * only the stack's thread writes it) */
 		((struct nfu_xt_rule *)r)->pcnt++;
 		((struct nfu_xt_rule *)r)->bcnt += pkt->len;
+		if (__builtin_expect(trace != NULL, 0))
+			trace(x->trace_priv, pkt, t->def->name, c, i + 1, r);
 
 		switch (r->tkind) {
 		case NFU_XT_T_VERDICT:
@@ -168,6 +172,8 @@ policy:
 
 		b->pcnt++;
 		b->bcnt += pkt->len;
+		if (__builtin_expect(trace != NULL, 0))
+			trace(x->trace_priv, pkt, t->def->name, b, 0, NULL);
 		return std_verdict(b->policy);
 	}
 }

@@ -69,6 +69,17 @@ static struct nfu_xt_net *xt_net(struct nfu_net *net)
 	return x;
 }
 
+int nfu_xt_set_trace(struct nfu_net *net, nfu_xt_trace_fn fn, void *priv)
+{
+	struct nfu_xt_net *x = xt_net(net);
+
+	if (!x)
+		return -ENOMEM;
+	x->trace = fn;
+	x->trace_priv = priv;
+	return 0;
+}
+
 struct nfu_xt_ruleset *nfu_xt_current(struct nfu_net *net)
 {
 	struct nfu_xt_net *x = xt_net(net);

@@ -22,6 +22,8 @@ struct nfu_xt_net {
 	struct nfu_xt_slot slot[NFU_XT_NTABLES];
 	void *recent_lists;             /* xt_recent.c: the stack's lists */
 	void *hashlimit_tables;         /* xt_hashlimit.c: the stack's tables */
+	nfu_xt_trace_fn trace;          /* nfu_xt_set_trace() */
+	void *trace_priv;
 };
 
 #endif

@@ -370,6 +370,20 @@ struct nfu_xt_rule *nfu_xt_cmd_instance(const struct nfu_xt_cmd *cmd,
 					const struct nfu_xt_rule *rule,
 					unsigned int i, unsigned int j);
 
+/*
+ * Tracing (nfu replay --trace), in the spirit of Linux's TRACE target:
+ * 'fn' is called for every rule that matched a packet ('rulenum' its
+ * 1-based position in 'chain') and for every policy that decided ('rule'
+ * NULL, 'rulenum' 0).  NULL: off (one predictable branch per matched
+ * rule).
+ */
+typedef void (*nfu_xt_trace_fn)(void *priv, const struct nfu_pkt *pkt,
+				const char *table,
+				const struct nfu_xt_chain *chain,
+				unsigned int rulenum,
+				const struct nfu_xt_rule *rule);
+int nfu_xt_set_trace(struct nfu_net *net, nfu_xt_trace_fn fn, void *priv);
+
 /* eval.c: ipt_do_table() over table 't' of the ruleset in force. */
 unsigned int nfu_xt_do_table(struct nfu_pkt *pkt,
 			     const struct nfu_hook_state *state,

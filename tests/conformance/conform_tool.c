@@ -23,6 +23,12 @@
  *       the LOG target's lines in it, one a line.
  *   conform_tool compare SCEN A A_NAME B B_NAME [-v]
  *       Compares two results; exit 0 when equal, 1 when not, 2 on error.
+ *   conform_tool pcap SCEN OUTDIR [PAUSE_MS]
+ *       Writes the frames of each device to OUTDIR/DEV.pcap (nanosecond
+ *       pcap, one file per device of the topology, empty when it has
+ *       none), timed as they are sent: the first at 2026-01-01 00:00:00
+ *       UTC, then PAUSE_MS (20) apart, plus the 'sleep' lines: the input
+ *       of `nfu replay -t SCEN/topology -i DEV=OUTDIR/DEV.pcap …'.
  *   conform_tool tx-csum-off DEV…
  *       Turns transmit checksum offload off on each DEV of the current
  *       network namespace (ethtool -K DEV tx off), so that the checksums
@@ -55,6 +61,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: conform_tool show SCEN\n"
+		"       conform_tool pcap SCEN OUTDIR [PAUSE_MS]\n"
 		"       conform_tool devices SCEN\n"
 		"       conform_tool send SCEN PAUSE_MS DEV=NETNS:IFNAME...\n"
 		"       conform_tool result SCEN OUT ORIGIN COUNTERS [--save=SAVE]"
@@ -93,6 +100,60 @@ static int cmd_show(const struct conf_scenario *sc)
 		       sc->frames[i].dev, desc);
 	}
 	return 0;
+}
+
+#define PCAP_EPOCH_NS (1767225600ull * 1000000000ull)
+
+static int cmd_pcap(const struct conf_scenario *sc, const char *outdir,
+		    unsigned long pause_ms)
+{
+	FILE *f[CONF_MAX_DEVS] = { 0 };
+	char path[2048];
+	uint64_t now = PCAP_EPOCH_NS;
+	unsigned int i, d;
+	int ret = 0;
+
+	for (d = 0; d < sc->ndevs; d++) {
+		snprintf(path, sizeof(path), "%s/%s.pcap", outdir,
+			 sc->devs[d].name);
+		f[d] = conf_pcap_create(path);
+		if (!f[d]) {
+			fprintf(stderr, "conform_tool: %s: %s\n", path,
+				strerror(errno));
+			ret = 2;
+			goto out;
+		}
+	}
+	for (i = 0; i < sc->nframes; i++) {
+		const struct conf_frame *fr = &sc->frames[i];
+
+		if (i > 0)
+			now += pause_ms * 1000000u;
+		now += (uint64_t)fr->sleep_ms * 1000000u;
+		for (d = 0; d < sc->ndevs; d++)
+			if (!strcmp(sc->devs[d].name, fr->dev))
+				break;
+		if (d == sc->ndevs) {
+			fprintf(stderr, "conform_tool: line %u: no device `%s'\n",
+				fr->line, fr->dev);
+			ret = 2;
+			goto out;
+		}
+		if (conf_pcap_write(f[d], now, fr->data, fr->len)) {
+			fprintf(stderr, "conform_tool: %s.pcap: %s\n", fr->dev,
+				strerror(errno));
+			ret = 2;
+			goto out;
+		}
+	}
+out:
+	for (d = 0; d < sc->ndevs; d++)
+		if (f[d] && fclose(f[d]) && !ret) {
+			fprintf(stderr, "conform_tool: %s: %s\n", outdir,
+				strerror(errno));
+			ret = 2;
+		}
+	return ret;
 }
 
 static int cmd_devices(const struct conf_scenario *sc)
@@ -437,6 +498,11 @@ int main(int argc, char **argv)
 
 		ret = *end || ms > 10000 ? usage()
 					 : cmd_send(&sc, ms, argv + 4, argc - 4);
+	} else if (strcmp(argv[1], "pcap") == 0 && (argc == 4 || argc == 5)) {
+		char *end = "";
+		unsigned long ms = argc == 5 ? strtoul(argv[4], &end, 10) : 20;
+
+		ret = *end || ms > 10000 ? usage() : cmd_pcap(&sc, argv[3], ms);
 	} else if (strcmp(argv[1], "result") == 0 && argc >= 6) {
 		ret = cmd_result(&sc, argv[3], argv[4], argv[5], argv + 6,
 				 argc - 6);

@@ -1,0 +1,87 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# nfu_side.sh NFU TOOL SCENARIO_DIR OUT - run a scenario through
+# `nfu replay', the way kernel.sh runs it through Linux, and write the
+# result (result.h) to OUT.
+#
+# The same steps as the kernel side, with nfu's commands in place of the
+# kernel's: the frames become one capture per device (`conform_tool
+# pcap'); the rules file is restored into a ruleset file and the counting
+# rules go first in each mangle chain (`nfu iptables-restore',
+# `nfu iptables -t mangle -I CHAIN 1'); `nfu replay' runs it over the
+# captures with the scenario's topology, writes what left each device
+# (-o) and the counters (-c) and the LOG lines (--log); then the hook
+# counts come from `nfu iptables -t mangle -L -v -x -n' of that, and
+# `conform_tool result' makes the result as it does for the kernel.
+#
+# Exits 0, or 1 on a failure (with why on stderr).  NFU_CONFORM_KEEP=1
+# keeps the work directory.
+
+set -u
+
+PAUSE_MS=${NFU_CONFORM_PAUSE_MS:-20}
+
+nfu=$1
+tool=$2
+scen=$3
+out=$4
+
+work=$(mktemp -d /tmp/nfu-side.XXXXXX) || exit 1
+cleanup() {
+	[ -n "${NFU_CONFORM_KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+fail() {
+	echo "nfu side: $*" >&2
+	exit 1
+}
+
+"$tool" devices "$scen" >"$work/devices" || fail "bad scenario $scen"
+mkdir "$work/in" || fail "mkdir"
+"$tool" pcap "$scen" "$work/in" "$PAUSE_MS" || fail "making the captures"
+
+st=$work/state
+if [ -f "$scen/rules" ]; then
+	"$nfu" iptables-restore --state "$st" <"$scen/rules" ||
+		fail "restoring $scen/rules"
+fi
+for chain in PREROUTING INPUT FORWARD OUTPUT POSTROUTING; do
+	"$nfu" iptables --state "$st" -t mangle -I $chain 1 ||
+		fail "the counting rule in mangle $chain"
+done
+"$nfu" iptables-save --state "$st" >"$work/rules" || fail "iptables-save"
+
+inputs=""
+pcaps=""
+while read -r dev hmac pmac; do
+	inputs="$inputs -i $dev=$work/in/$dev.pcap"
+	pcaps="$pcaps $dev=$work/out/$dev.pcap"
+done <"$work/devices"
+
+# shellcheck disable=SC2086
+"$nfu" replay -r "$work/rules" -t "$scen/topology" $inputs -o "$work/out" \
+	-c --arp --log "$work/rawlog" >"$work/save" 2>"$work/replay.err" ||
+	fail "nfu replay: $(cat "$work/replay.err")"
+
+# the counters as `iptables -t mangle -L -v -x -n' lists them
+"$nfu" iptables-restore --state "$work/after" --counters <"$work/save" ||
+	fail "restoring the counters"
+"$nfu" iptables --state "$work/after" -t mangle -L -v -x -n >"$work/counters" ||
+	fail "iptables -L"
+
+extra=
+if [ -f "$scen/rules" ]; then
+	extra=--save=$work/save
+	if grep -q -- '-j LOG' "$scen/rules"; then
+		# dmesg -t's form: the time stamp off
+		sed 's/^\[[0-9.]*\] //' "$work/rawlog" >"$work/log" || fail "log"
+		extra="$extra --log=$work/log"
+	fi
+fi
+# shellcheck disable=SC2086
+"$tool" result "$scen" "$out" "nfu replay" "$work/counters" $extra $pcaps ||
+	fail "result"
+exit 0
