@@ -15,6 +15,7 @@
 #ifndef NFU_NFU_H
 #define NFU_NFU_H
 
+#include "nfu/capture.h"
 #include "nfu/drop.h"
 #include "nfu/error.h"
 #include "nfu/hook.h"
