@@ -81,8 +81,13 @@ struct replay {
 	/* the packet being replayed */
 	uint64_t t0, now, seq, total;
 	bool delivered_now;
-	char decision[512];     /* the last rule or policy that matched */
-	bool decision_drops;
+	/* per packet in flight (the replayed one, those the host makes on
+	 * its way): the last rule or policy that matched it */
+	struct {
+		const struct nfu_pkt *pkt;
+		char text[480];
+	} decision[8];
+	unsigned int ndecisions;
 	/* summary */
 	uint64_t npkts, nlocal_out, nnot_ipv4, ncopies, ndelivered, nsent,
 		ngenerated, nforwarded, nheld, nqueued, nbad_link, ntruncated, narp;
@@ -301,19 +306,39 @@ static int on_deliver(void *priv, struct nfu_pkt *pkt)
 	return 1;
 }
 
+/* The decision slot of 'pkt' (a new one when 'make'), or NULL. */
+static char *decision_of(struct replay *rp, const struct nfu_pkt *pkt,
+			 bool make)
+{
+	unsigned int i;
+
+	for (i = 0; i < rp->ndecisions; i++)
+		if (rp->decision[i].pkt == pkt)
+			return rp->decision[i].text;
+	if (!make)
+		return NULL;
+	if (rp->ndecisions == sizeof(rp->decision) / sizeof(rp->decision[0]))
+		i = rp->ndecisions - 1; /* deep nesting: reuse the last */
+	else
+		i = rp->ndecisions++;
+	rp->decision[i].pkt = pkt;
+	return rp->decision[i].text;
+}
+
 static void on_dropped(void *priv, const struct nfu_pkt *pkt,
 		       enum nfu_drop_reason reason)
 {
 	struct replay *rp = priv;
+	const char *d = decision_of(rp, pkt, false);
 
 	if (!rp->trace)
 		return;
-	if (reason == NFU_DROP_NETFILTER && rp->decision[0])
+	if (reason == NFU_DROP_NETFILTER && d)
 		printf("  = dropped%s by %s\n",
-		       pkt && pkt->local_out ? " (a packet of the host)" : "",
-		       rp->decision);
-	else if (reason == NFU_DROP_NO_RESPONDER ||
-		 reason == NFU_DROP_ICMP_RATELIMIT ||
+		       pkt && pkt->local_out ? " (a packet of the host)" : "", d);
+	else if (reason == NFU_DROP_NO_RESPONDER)
+		printf("  = (the host has no socket for it)\n");
+	else if (reason == NFU_DROP_ICMP_RATELIMIT ||
 		 reason == NFU_DROP_ICMP_IGNORED)
 		printf("  = no answer from the host (%s)\n",
 		       nfu_drop_reason_name(reason));
@@ -341,13 +366,12 @@ static void on_trace(void *priv, const struct nfu_pkt *pkt, const char *table,
 {
 	struct replay *rp = priv;
 	struct nfu_strbuf sb;
-	(void)pkt;
 
 	if (!rule) {
 		const char *pol = chain->policy == NFU_XT_STD_DROP ? "DROP" : "ACCEPT";
 
 		printf("  %s:%s policy %s\n", table, chain->name, pol);
-		snprintf(rp->decision, sizeof(rp->decision),
+		snprintf(decision_of(rp, pkt, true), sizeof(rp->decision[0].text),
 			 "the policy of %s:%s", table, chain->name);
 		return;
 	}
@@ -355,8 +379,9 @@ static void on_trace(void *priv, const struct nfu_pkt *pkt, const char *table,
 	nfu_xt_save_rule(rule, &sb);
 	printf("  %s:%s:%u -A %s%s\n", table, chain->name, rulenum, chain->name,
 	       sb.s ? sb.s : "");
-	snprintf(rp->decision, sizeof(rp->decision), "%s:%s:%u (-A %s%s)",
-		 table, chain->name, rulenum, chain->name, sb.s ? sb.s : "");
+	snprintf(decision_of(rp, pkt, true), sizeof(rp->decision[0].text),
+		 "%s:%s:%u (-A %s%s)", table, chain->name, rulenum, chain->name,
+		 sb.s ? sb.s : "");
 	nfu_sb_free(&sb);
 }
 
@@ -749,7 +774,7 @@ static int replay_one(struct replay *rp, struct input *in)
 	if (p->ts_ns > rp->now)
 		rp->now = p->ts_ns;
 	nfu_net_set_time(rp->net, rp->now - rp->t0);
-	rp->decision[0] = 0;
+	rp->ndecisions = 0;
 	rp->delivered_now = false;
 	if (!p->l3) {
 		rp->nbad_link++;

@@ -1,0 +1,185 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# tests/tools/replay.sh NFU CONFORM_TOOL - `nfu replay' as a user runs it.
+#
+# The demo scene (examples/demo) against the kernel's golden result; its
+# captures against its packet description; determinism; what enters at
+# LOCAL_OUT and what is passed over; the guess without a topology on real
+# captures (../shared/data/pcaps, skipped when absent); SLL2 with `any';
+# and every error: a clear message naming the file (and line, or packet),
+# a non-zero exit, nothing on stdout.
+
+set -u
+NFU=${1:?usage: replay.sh NFU CONFORM_TOOL}
+TOOL=${2:?usage: replay.sh NFU CONFORM_TOOL}
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+DEMO=$ROOT/examples/demo
+PCAPS=$ROOT/../shared/data/pcaps
+W=$(mktemp -d /tmp/nfu-replay-test.XXXXXX) || exit 1
+trap 'rm -rf "$W"' EXIT
+
+pass=0
+failed=0
+ok() { pass=$((pass + 1)); }
+bad() {
+	failed=$((failed + 1))
+	echo "FAIL: $*"
+}
+check() { # check WHAT COMMAND...: the command must succeed
+	what=$1
+	shift
+	if "$@"; then ok; else bad "$what"; fi
+}
+
+demo() {
+	"$NFU" replay -r "$DEMO/rules" -t "$DEMO/topology" \
+		-i lan0="$DEMO/capture/lan0.pcap" -i wan0="$DEMO/capture/wan0.pcap" "$@"
+}
+
+# 1. The demo's captures are what its description makes.
+mkdir "$W/cap"
+"$TOOL" pcap "$DEMO" "$W/cap" || bad "conform_tool pcap"
+for d in lan0 wan0; do
+	check "examples/demo/capture/$d.pcap is made from examples/demo/packets" \
+		cmp -s "$W/cap/$d.pcap" "$DEMO/capture/$d.pcap"
+done
+
+# 2. The demo through nfu replay gives Linux's result (hook counts, every
+# frame that left, every counter, the LOG lines).
+if sh "$ROOT/tests/conformance/nfu_side.sh" "$NFU" "$TOOL" "$DEMO" "$W/demo.result"; then
+	"$TOOL" compare "$DEMO" "$DEMO/expected/result" Linux "$W/demo.result" "nfu replay" \
+		>"$W/demo.cmp" 2>&1
+	check "the demo equals Linux's golden result: $(cat "$W/demo.cmp")" \
+		test $? -eq 0
+else
+	bad "nfu_side.sh on the demo"
+fi
+
+# 3. Deterministic: two runs, the same trace, counters and captures.
+for n in 1 2; do
+	demo --trace -c -o "$W/out$n" --log "$W/log$n" >"$W/trace$n" 2>"$W/err$n" ||
+		bad "demo run $n: $(cat "$W/err$n")"
+	grep -v '^# ' "$W/trace$n" >"$W/trace$n.nohdr"
+done
+check "two runs print the same trace" cmp -s "$W/trace1.nohdr" "$W/trace2.nohdr"
+check "two runs log the same" cmp -s "$W/log1" "$W/log2"
+for d in lan0 wan0 lo local; do
+	check "two runs write the same $d.pcap" cmp -s "$W/out1/$d.pcap" "$W/out2/$d.pcap"
+done
+grep -q '^  filter:lan_out:4 -A lan_out -p tcp -m tcp --dport 25 -j REJECT --reject-with icmp-admin-prohibited$' "$W/trace1"
+check "the trace names the rule that matched" test $? -eq 0
+grep -q '^  = dropped by filter:lan_out:4 (-A lan_out' "$W/trace1"
+check "the trace says which rule dropped" test $? -eq 0
+grep -q '^  = dropped: ttl_exceeded$' "$W/trace1"
+check "the trace gives the reason of a drop outside the rules" test $? -eq 0
+grep -q '^  filter:INPUT policy DROP$' "$W/trace1" && bad "no packet meets INPUT's policy in the demo" || ok
+grep -q '^\[5:252\] -A log_drop -j DROP$' "$W/trace1"
+check "-c prints the counters" test $? -eq 0
+grep -q 'gw drop: IN=wan0 OUT=lan0' "$W/log1"
+check "--log holds the LOG lines" test $? -eq 0
+grep -q '9 dropped: netfilter 7, ttl_exceeded 1, no_socket 1' "$W/err1"
+check "the summary counts drops by reason: $(cat "$W/err1")" test $? -eq 0
+
+# 4. What the host sent, captured on lan0, replayed: its own packets enter
+# at LOCAL_OUT; the frames it forwarded are passed over (the replay makes
+# them itself).  The first run's lan0.pcap holds both kinds.
+"$NFU" replay -r "$DEMO/rules" -t "$DEMO/topology" -i lan0="$W/out1/lan0.pcap" -c \
+	>"$W/sent.save" 2>"$W/sent.err" || bad "replaying what left lan0: $(cat "$W/sent.err")"
+grep -q '(4 sent by the host)' "$W/sent.err"
+check "the host's packets enter at LOCAL_OUT: $(cat "$W/sent.err")" test $? -eq 0
+grep -q '3 forwarded copies the host sent' "$W/sent.err"
+check "forwarded copies are passed over: $(cat "$W/sent.err")" test $? -eq 0
+grep -q '^:OUTPUT ACCEPT \[4:' "$W/sent.save"
+check "OUTPUT counted the host's packets" test $? -eq 0
+
+# 5. Without a topology, on real captures.
+if [ -f "$PCAPS/dns_tcp.pcap" ]; then
+	printf '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp --sport 53 -j ACCEPT\n-A OUTPUT -p tcp --dport 53\nCOMMIT\n' >"$W/dns.rules"
+	"$NFU" replay -r "$W/dns.rules" "$PCAPS/dns_tcp.pcap" -c >"$W/dns.save" 2>"$W/dns.err" ||
+		bad "replay of dns_tcp.pcap without a topology: $(cat "$W/dns.err")"
+	grep -q 'address 192.168.1.11/24 (in 11 of 11 packets)' "$W/dns.err"
+	check "the host is guessed and said: $(cat "$W/dns.err")" test $? -eq 0
+	grep -q -- '-t TOPOLOGY' "$W/dns.err"
+	check "the guess says how to say otherwise" test $? -eq 0
+	grep -q '^\[5:[0-9]*\] -A INPUT -p tcp -m tcp --sport 53 -j ACCEPT$' "$W/dns.save"
+	check "the server's 5 packets reach INPUT" test $? -eq 0
+	grep -q '^\[6:[0-9]*\] -A OUTPUT -p tcp -m tcp --dport 53$' "$W/dns.save"
+	check "the host's 6 packets pass OUTPUT" test $? -eq 0
+	# SLL (tcpdump -i any), both directions told by the packet type
+	"$NFU" replay -r "$W/dns.rules" "$PCAPS/tcp-handshake-nano.pcap" -c \
+		>"$W/sll.save" 2>"$W/sll.err" || bad "SLL capture: $(cat "$W/sll.err")"
+	grep -q '(2 sent by the host)' "$W/sll.err"
+	check "SLL's outgoing packets enter at LOCAL_OUT: $(cat "$W/sll.err")" test $? -eq 0
+	grep -q '^:INPUT DROP \[1:60\]$' "$W/sll.save"
+	check "SLL's incoming packet meets INPUT's policy" test $? -eq 0
+else
+	echo "skipped: no $PCAPS (the real captures of ../shared/data)"
+fi
+
+# 6. SLL2 with `any': each packet's interface by its ifindex (2: the first
+# device after lo), its direction by the packet type.
+SLL2=$ROOT/tests/unit/data/capture/any-sll2.pcap
+if [ -f "$SLL2" ]; then
+	printf 'ip addr add 10.199.0.1/24 dev e1\n' >"$W/any.topo"
+	printf '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n' >"$W/empty.rules"
+	"$NFU" replay -r "$W/empty.rules" -t "$W/any.topo" -i any="$SLL2" -c \
+		>"$W/any.out" 2>"$W/any.err" || bad "any: $(cat "$W/any.err")"
+	grep -q '4 packets replayed (2 sent by the host), 2 delivered to the host' "$W/any.err" &&
+		grep -q '2 not IPv4' "$W/any.err"
+	check "any: SLL2's interface and direction: $(cat "$W/any.err")" test $? -eq 0
+	printf 'ip link add e1\nip link add e2\n' >"$W/e12.topo"
+	"$NFU" replay -r "$W/empty.rules" -t "$W/e12.topo" -i e2="$SLL2" -c \
+		>"$W/e2.out" 2>"$W/e2.err" || bad "e2: $(cat "$W/e2.err")"
+	grep -q '^:INPUT ACCEPT \[0:0\]' "$W/e2.out"
+	check "-i e2=: the packets are e2's, whatever SLL2 says" test $? -eq 0
+fi
+
+# 7. Errors: a message naming the file (and line), exit != 0, no stdout.
+err_case() { # err_case WHAT PATTERN ARGS...
+	what=$1
+	pat=$2
+	shift 2
+	"$NFU" replay "$@" >"$W/e.out" 2>"$W/e.err"
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		bad "$what: exit 0"
+	elif [ -s "$W/e.out" ]; then
+		bad "$what: something on stdout: $(head -3 "$W/e.out")"
+	elif ! grep -q -- "$pat" "$W/e.err"; then
+		bad "$what: stderr lacks '$pat': $(cat "$W/e.err")"
+	else
+		ok
+	fi
+}
+L0="lan0=$DEMO/capture/lan0.pcap"
+err_case "no -r" "no ruleset: give -r RULES" -i "$L0" -c
+err_case "missing rules file" "$W/nope.rules: No such file" -r "$W/nope.rules" \
+	-t "$DEMO/topology" -i "$L0" -c --trace
+printf '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 99999 -j ACCEPT\nCOMMIT\n' >"$W/bad.rules"
+err_case "a bad rule" "$W/bad.rules:3: the ruleset is refused" -r "$W/bad.rules" \
+	-t "$DEMO/topology" -i "$L0" -c --trace
+printf '*filter\n:INPUT ACCEPT [0:0]\n:a - [0:0]\n:b - [0:0]\n-A INPUT -j a\n-A a -j b\n-A b -j a\nCOMMIT\n' >"$W/loop.rules"
+err_case "a loop" "the kernel would refuse this ruleset" -r "$W/loop.rules" \
+	-t "$DEMO/topology" -i "$L0" -c --trace
+printf 'ip addr add 10.1.0.1/24 dev lan0\nip route add 10.9.0.0/16 via 10.77.0.1\n' >"$W/bad.topo"
+err_case "a bad topology" "$W/bad.topo:2" -r "$DEMO/rules" -t "$W/bad.topo" -i "$L0" -c
+err_case "an unknown interface" "has no interface \`eth7' (it has lo, lan0, wan0)" \
+	-r "$DEMO/rules" -t "$DEMO/topology" -i "eth7=$DEMO/capture/lan0.pcap" -c --trace
+err_case "a missing capture" "$W/none.pcap" -r "$DEMO/rules" -t "$DEMO/topology" \
+	-i "lan0=$W/none.pcap" -c --trace
+# a capture cut in its last packet: nothing half-done, the packet named
+size=$(wc -c <"$DEMO/capture/lan0.pcap")
+head -c $((size - 10)) "$DEMO/capture/lan0.pcap" >"$W/cut.pcap"
+err_case "a truncated capture" "packet 10" -r "$DEMO/rules" -t "$DEMO/topology" \
+	-i "lan0=$W/cut.pcap" -c --trace
+printf 'not a capture at all\n' >"$W/text.pcap"
+err_case "not a capture" "$W/text.pcap" -r "$DEMO/rules" -t "$DEMO/topology" \
+	-i "lan0=$W/text.pcap" -c
+err_case "-i without =" "takes IFACE=CAPTURE" -r "$DEMO/rules" -i lan0 -c
+err_case "stdin" "cannot be" -r "$DEMO/rules" -t "$DEMO/topology" -i lan0=- -c
+err_case "an unknown option" "unknown option \`--frobnicate'" -r "$DEMO/rules" --frobnicate x.pcap
+
+echo "$pass passed, $failed failed"
+[ $failed -eq 0 ]
