@@ -32,9 +32,9 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		fprintf(f, "  %-18s %s\n", subcommands[i].name,
 			subcommands[i].what);
-	fprintf(f, "\nUntil nfu daemon exists, every subcommand acts on a ruleset "
-		   "file:\n--state FILE, or the environment variable NFU_STATE. "
-		   "See nfu-iptables(8).\n");
+	fprintf(f, "\nUntil nfu daemon exists, the iptables subcommands act on a "
+		   "ruleset file:\n--state FILE, or the environment variable "
+		   "NFU_STATE. See nfu-iptables(8), nfu-replay(8).\n");
 }
 
 int main(int argc, char **argv)
