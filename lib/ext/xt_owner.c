@@ -4,10 +4,14 @@
  * generated packet, its file's uid or gid (a range), whether it exists,
  * and (--suppl-groups) the supplementary groups of the gid test.
  *
- * nfu has no sockets: every packet is, for Linux, one without skb->sk.
- * Linux then answers "(match ^ invert) == 0": the rule matches only when
- * every test it names is inverted ("! --socket-exists", "! --uid-owner
- * 0"), and never with --suppl-groups, which cannot be inverted.
+ * nfu has no user sockets.  What the host sends itself (echo replies,
+ * ICMP errors, resets) Linux sends through kernel sockets, which exist but
+ * have no file (has_kernel_socket()): --socket-exists matches, and
+ * a uid or gid test only when inverted, whatever else the rule says
+ * (--suppl-groups included), "((match ^ invert) & (UID | GID)) == 0".
+ * A packet without a socket (forwarded, in POSTROUTING) matches only when
+ * every test the rule names is inverted, "(match ^ invert) == 0", so
+ * never with --suppl-groups, which cannot be inverted.
  *
  * Names are resolved with the reentrant passwd and group calls at parse
  * time, as iptables does; the saved form is numeric.
@@ -20,6 +24,18 @@
 #include <unistd.h>
 
 #include "ext/ext-private.h"
+
+/* Would Linux's skb->sk be a socket here?  The host's own packets leave
+ * through its kernel sockets (icmp_sk for echo replies and ICMP errors,
+ * REJECT's included; the TCP control socket for the resets of closed
+ * ports), sockets without a file; forwarded packets have none.  nfu makes
+ * no other packets.  Linux's one exception, REJECT's reset (built by
+ * nf_send_reset() without a socket), nfu cannot tell apart: struct
+ * nfu_pkt does not say who made a packet.  (The same in xt_recent.c.) */
+static bool has_kernel_socket(const struct nfu_pkt *pkt)
+{
+	return pkt->local_out;
+}
 
 enum {
 	OWNER_UID = 0x01,
@@ -174,10 +190,13 @@ static bool owner_mt(const struct nfu_pkt *pkt, struct nfu_xt_par *par,
 {
 	const struct owner_info *o = data;
 
-	(void)pkt;
 	(void)par;
-	/* no socket: see the head of this file */
-	return (o->match ^ o->invert) == 0;
+	/* see the head of this file */
+	if (!has_kernel_socket(pkt))
+		return (o->match ^ o->invert) == 0;
+	if (o->match & o->invert & OWNER_SOCKET)
+		return false;
+	return ((o->match ^ o->invert) & (OWNER_UID | OWNER_GID)) == 0;
 }
 
 static void put_id(struct nfu_strbuf *sb, bool user, uint32_t lo,

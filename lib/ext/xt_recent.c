@@ -12,11 +12,13 @@
  * list dropped and named again by a later commit keeps its addresses.
  *
  * Linux's module parameters at their defaults: ip_list_tot = 100
- * addresses a list (the least recently seen one makes room), and the
- * times kept per address a power of two of at least ip_pkt_list_tot = 20
- * and the largest --hitcount of the list's rules; a rule that needs more
- * empties the list, as Linux's checkentry does.  Times come from the
- * stack's clock; "--seconds S" compares with now - S s with wrap-around
+ * addresses a list (the least recently seen one makes room), and, with
+ * ip_pkt_list_tot = 0, the times kept per address 32, or the power of two
+ * at or above the --hitcount of the rule that made the list; a later rule
+ * that needs more empties the list, as Linux's checkentry does.  The
+ * list's mask is also that of the rule that made it: every rule naming
+ * the list looks addresses up with it.  Times come from the stack's
+ * clock; "--seconds S" compares with now - S s with wrap-around
  * arithmetic, as Linux's time_after() on jiffies.
  */
 #include <errno.h>
@@ -30,7 +32,19 @@
 #define RECENT_NAME_LEN 200    /* XT_RECENT_NAME_LEN */
 #define RECENT_MAX_NSTAMPS 65536u
 #define IP_LIST_TOT 100u
-#define IP_PKT_LIST_TOT 20u
+#define NSTAMPS_DEFAULT 32u    /* without a --hitcount (ip_pkt_list_tot 0) */
+
+/* Would Linux's skb->sk be a socket here?  The host's own packets leave
+ * through its kernel sockets (icmp_sk for echo replies and ICMP errors,
+ * REJECT's included; the TCP control socket for the resets of closed
+ * ports), sockets without a file; forwarded packets have none.  nfu makes
+ * no other packets.  Linux's one exception, REJECT's reset (built by
+ * nf_send_reset() without a socket), nfu cannot tell apart: struct
+ * nfu_pkt does not say who made a packet.  (The same in xt_owner.c.) */
+static bool has_kernel_socket(const struct nfu_pkt *pkt)
+{
+	return pkt->local_out;
+}
 
 enum {
 	R_CHECK = 0x01,
@@ -70,6 +84,7 @@ struct recent_table {
 	char name[RECENT_NAME_LEN];
 	unsigned int entries;
 	uint32_t nmax;          /* stamps per entry, a power of two */
+	uint32_t mask;          /* of the rule that made it, network order */
 	/* least recently seen first */
 	struct recent_entry *lru_head, *lru_tail;
 };
@@ -363,8 +378,7 @@ static int recent_check(const struct nfu_xt_check_ctx *ctx, void *data)
 			nfu_error_set(ctx->err, NULL, 0, 0, "xt_recent: %s", bad);
 		return -EINVAL;
 	}
-	nmax = pow2_up(r->hit_count > IP_PKT_LIST_TOT ? r->hit_count
-						      : IP_PKT_LIST_TOT);
+	nmax = r->hit_count ? pow2_up(r->hit_count) : NSTAMPS_DEFAULT;
 	l = lists_of(ctx->net, true);
 	if (!ctx->net)
 		return 0; /* a check without a stack (fuzzing): nothing to keep */
@@ -383,6 +397,7 @@ static int recent_check(const struct nfu_xt_check_ctx *ctx, void *data)
 		goto nomem;
 	strcpy(t->name, r->name);
 	t->nmax = nmax;
+	t->mask = r->mask;
 	t->next = l->tables;
 	l->tables = t;
 	return 0;
@@ -469,10 +484,11 @@ static bool recent_mt(const struct nfu_pkt *pkt, struct nfu_xt_par *par,
 		return false;
 	now = nfu_net_now(par->net);
 	memcpy(&addr, iph + (r->side == SIDE_DEST ? 16 : 12), 4);
-	addr &= r->mask;
+	addr &= t->mask;
 	ttl = iph[8];
-	/* as Linux: the TTL before forwarding (no packet has a socket) */
-	if (par->out)
+	/* as Linux: the TTL before forwarding, for a packet in an output
+	 * hook without a socket (the host's own have one) */
+	if (par->out && !has_kernel_socket(pkt))
 		ttl++;
 
 	e = entry_lookup(t, addr, (r->check_set & R_TTL) ? ttl : 0);

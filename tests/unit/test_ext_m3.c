@@ -399,20 +399,26 @@ static bool match_on(struct nfu_net *net, struct rule *r, struct nfu_pkt *pkt,
 	return m;
 }
 
-/* Without a socket, only a rule whose every test is inverted matches. */
-static void test_owner_no_socket(void)
+/* Without a socket (a forwarded packet), only a rule whose every test is
+ * inverted matches; the host's own packets have a kernel socket without
+ * a file: --socket-exists matches, a uid/gid test only inverted. */
+static void test_owner_sockets(void)
 {
 	static const struct {
 		const char *rule;
-		bool m;
+		bool fwd, host;
 	} cases[] = {
-		{ "OUTPUT -m owner --uid-owner 0", false },
-		{ "OUTPUT -m owner ! --uid-owner 0", true },
-		{ "OUTPUT -m owner --socket-exists", false },
-		{ "OUTPUT -m owner ! --socket-exists", true },
-		{ "OUTPUT -m owner ! --uid-owner 0 --gid-owner 0", false },
-		{ "OUTPUT -m owner ! --uid-owner 0 ! --gid-owner 0", true },
-		{ "OUTPUT -m owner ! --gid-owner 0 --suppl-groups", false },
+		{ "OUTPUT -m owner --uid-owner 0", false, false },
+		{ "OUTPUT -m owner ! --uid-owner 0", true, true },
+		{ "OUTPUT -m owner --socket-exists", false, true },
+		{ "OUTPUT -m owner ! --socket-exists", true, false },
+		{ "OUTPUT -m owner ! --uid-owner 0 --gid-owner 0", false, false },
+		{ "OUTPUT -m owner ! --uid-owner 0 ! --gid-owner 0", true, true },
+		{ "OUTPUT -m owner ! --gid-owner 0 --suppl-groups", false, true },
+		{ "OUTPUT -m owner --gid-owner 0 --suppl-groups", false, false },
+		{ "OUTPUT -m owner ! --uid-owner 0 --socket-exists", false, true },
+		{ "OUTPUT -m owner ! --uid-owner 0 ! --socket-exists", true, false },
+		{ "OUTPUT -m owner --uid-owner 0 ! --gid-owner 0", false, false },
 	};
 	struct nfu_net *net = nfu_net_new();
 
@@ -427,12 +433,19 @@ static void test_owner_no_socket(void)
 			free(r.data);
 			continue;
 		}
-		pkt = ip_pkt(net, NFU_IP(10, 0, 0, 1), NFU_IP(10, 0, 0, 2), 64,
-			     17, NULL, 0);
-		if (pkt) {
-			if (match_on(net, &r, pkt, NULL, "lo") != cases[i].m)
-				HARNESS_FAIL("%s: should %smatch", cases[i].rule,
-					     cases[i].m ? "" : "not ");
+		for (int host = 0; host < 2; host++) {
+			bool want = host ? cases[i].host : cases[i].fwd;
+
+			pkt = ip_pkt(net, NFU_IP(10, 0, 0, 1),
+				     NFU_IP(10, 0, 0, 2), 64, 17, NULL, 0);
+			if (!pkt)
+				continue;
+			pkt->local_out = host;
+			if (match_on(net, &r, pkt, NULL, "lo") != want)
+				HARNESS_FAIL("%s (%s): should %smatch",
+					     cases[i].rule,
+					     host ? "the host's" : "forwarded",
+					     want ? "" : "not ");
 			harness_checks++;
 			nfu_pkt_free(pkt);
 		}
@@ -568,6 +581,28 @@ out:
 	free(set.data);
 	free(chk.data);
 	free(reap.data);
+	nfu_net_free(net);
+}
+
+/* A list keeps the mask of the rule that made it (Linux's t->mask): a
+ * rule with another --mask looks addresses up with the list's. */
+static void test_recent_list_mask(void)
+{
+	struct nfu_net *net = nfu_net_new();
+	uint64_t t0 = 7000 * SEC;
+	struct rule set, chk;
+
+	REQUIRE(net != NULL);
+	load(net, &set, "INPUT -m recent --set --name n --mask 255.255.0.0");
+	load(net, &chk, "INPUT -m recent --rcheck --name n");
+	if (!set.data || !chk.data)
+		goto out;
+	CHECK(recent_at(net, &set, t0, NFU_IP(10, 7, 1, 1), 64));
+	CHECK(recent_at(net, &chk, t0, NFU_IP(10, 7, 200, 9), 64));
+	CHECK(!recent_at(net, &chk, t0, NFU_IP(10, 8, 1, 1), 64));
+out:
+	free(set.data);
+	free(chk.data);
 	nfu_net_free(net);
 }
 
@@ -790,9 +825,10 @@ int main(void)
 	RUN(test_golden_rpfilter);
 	RUN(test_golden_connlimit);
 	RUN(test_golden_hashlimit);
-	RUN(test_owner_no_socket);
+	RUN(test_owner_sockets);
 	RUN(test_recent_lists);
 	RUN(test_recent_mask_reap);
+	RUN(test_recent_list_mask);
 	RUN(test_sctp_match);
 	RUN(test_rpfilter_match);
 	RUN(test_connlimit_no_ct);
