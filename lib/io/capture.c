@@ -15,6 +15,7 @@
  * allocate, so a broken file fails with a message and never reads or
  * allocates past what it holds.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -409,8 +410,6 @@ static uint64_t ng_ts_ns(const struct iface *ifc, uint64_t ts)
 			ns = ts * pow10[9 - e];
 		else
 			ns = ts / pow10[e - 9];
-	} else if (e == 0) {
-		ns = ts * NSEC_PER_SEC;
 	} else {
 		/* units of 2^-e s, e <= 63: whole seconds, then the fraction
 		 * times 10^9 in 96 bits (hi·2^32 + lo) shifted down by e */
@@ -614,12 +613,11 @@ static int ng_iface(struct nfu_cap_reader *r, struct nfu_error *err,
 			}
 			ifc.tsoffset_ns = get64(r, v) * NSEC_PER_SEC;
 		}
-		/* the value is padded to 32 bits; the padding may be missing
-		 * after the last option */
+		/* the value is padded to 32 bits, within the block since
+		 * block lengths are multiples of 4 */
 		pos += 4 + olen;
 		pos += (4 - pos % 4) % 4;
-		if (pos > blen)
-			break;
+		assert(pos <= blen);
 	}
 	if (r->n_ifaces == r->cap_ifaces) {
 		uint32_t cap = r->cap_ifaces ? r->cap_ifaces * 2 : 4;

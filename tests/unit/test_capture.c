@@ -747,6 +747,52 @@ static void test_pcapng(void)
 	CHECK(g[0].ts_ns == 9876543210987654ull);
 	CHECK(g[1].ts_ns == 1234567890ull);
 	bb_free(&b);
+
+	/* whole seconds, as 10^0 and as 2^0 */
+	ng_shb(&b);
+	ng_idb(&b, 1, 0, NULL, 0, 0);
+	ng_idb(&b, 1, 0, NULL, 0x80, -5);
+	ng_epb(&b, 0, 1795865885, frame, 14, 14);
+	ng_epb(&b, 1, 1795865890, frame, 14, 14);
+	n = read_mem(&b, "s.pcapng", g, 2, &rc, &err);
+	CHECK_INT(rc, 0);
+	REQUIRE(n == 2);
+	CHECK(g[0].ts_ns == 1795865885000000000ull);
+	CHECK(g[1].ts_ns == 1795865885000000000ull);
+	bb_free(&b);
+}
+
+/* A section holds at most 65536 interfaces; a new section starts again. */
+static void test_many_ifaces(void)
+{
+	struct bb b = { 0 };
+	struct nfu_error err;
+	struct got g[2];
+	int rc, n;
+
+	ng_shb(&b);
+	for (int i = 0; i < 65536; i++)
+		ng_idb(&b, 1, 0, NULL, NO_TSRESOL, 0);
+	ng_epb(&b, 65535, 1, frame, sizeof(frame), sizeof(frame));
+	ng_shb(&b);
+	ng_idb(&b, 101, 0, "last", NO_TSRESOL, 0);
+	ng_epb(&b, 0, 2, IP4, IP4_LEN, IP4_LEN);
+	n = read_mem(&b, "m", g, 2, &rc, &err);
+	CHECK_INT(rc, 0);
+	REQUIRE(n == 2);
+	CHECK_INT(g[0].iface_id, 65535);
+	CHECK_STR(g[1].iface_name, "last");
+	bb_free(&b);
+
+	ng_shb(&b);
+	for (int i = 0; i < 65537; i++)
+		ng_idb(&b, 1, 0, NULL, NO_TSRESOL, 0);
+	n = read_mem(&b, "m", g, 2, &rc, &err);
+	CHECK_INT(rc, -EINVAL);
+	CHECK_INT(n, 0);
+	CHECK_STR(formatted(&err),
+		  "m: interface description block at offset 1310748: more than 65536 interfaces in one section");
+	bb_free(&b);
 }
 
 /* Broken files: the exact message, and how many packets came before. */
@@ -1512,6 +1558,7 @@ int main(void)
 	RUN(test_pcap_orders);
 	RUN(test_linktypes);
 	RUN(test_pcapng);
+	RUN(test_many_ifaces);
 	RUN(test_broken);
 	RUN(test_truncated);
 	RUN(test_stream);
