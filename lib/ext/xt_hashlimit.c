@@ -15,16 +15,20 @@
  * htable_create()), reached through the stack's xtables state
  * (nfu_xt_net.hashlimit_tables) and freed at the stack's teardown (Linux
  * frees a table with its last rule: nfu keeps it, settings included, for
- * the stack's life, as xt_recent.c keeps its lists); a
- * bucket per key, full when made, refilled per tick of 1/250 s (HZ=250,
- * as xt_limit.c) by the stack's clock.  Where Linux's garbage collector
- * drops a bucket at some gcinterval after it expires, nfu renews it at
- * the first packet after its expiry, so that the answer does not depend
- * on when the collector ran.  Without --hashlimit-htable-max a table
- * holds 8192 buckets (Linux sizes it from the machine's memory); a
- * packet that finds it full is dropped, as there.  --hashlimit-rate-match
- * is not done yet: such a rule matches as if every key were within its
- * rate.
+ * the stack's life, as xt_recent.c keeps its lists).  The table's
+ * settings make the key (mode, masks) and the buckets (rate, burst,
+ * expiry) for every rule that names it; a rule decides only upto or
+ * above, packets or bytes, and rate-match.  A bucket per key, full when
+ * made, refilled per tick of 1/250 s (HZ=250, as xt_limit.c) by the
+ * stack's clock; in byte mode a packet costs its 16-byte chunks plus one.
+ * With --hashlimit-rate-match, Linux's windows of --hashlimit-rate-interval
+ * seconds instead: a key matches while its window is within the rate and
+ * burst and the one before was.  Where Linux's garbage collector drops a
+ * bucket at some gcinterval after it expires, nfu renews it at the first
+ * packet after its expiry, so that the answer does not depend on when the
+ * collector ran.  Without --hashlimit-htable-max a table holds 8192
+ * buckets (Linux sizes it from the machine's memory); a packet that finds
+ * it full is dropped, as there.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -497,19 +501,28 @@ struct hl_key {
 	uint16_t sport, dport;
 };
 
+/* Linux's dsthash_ent with its rateinfo: the token bucket, or with
+ * rate-match the count of the current window. */
 struct hl_bucket {
 	struct hl_bucket *next;
 	struct hl_key key;
 	uint64_t expires;            /* tick */
 	uint64_t prev;               /* tick of the last refill */
 	uint64_t credit, credit_cap, cost;
+	uint64_t current_rate, rate, burst; /* rate-match */
+	uint32_t interval;           /* rate-match, seconds */
+	bool prev_window;            /* rate-match: the last window was over */
 };
 
 struct hl_table {
 	struct hl_table *next;
 	char name[HL_NAME_LEN];
-	/* the settings of the rule that made it */
-	uint32_t mode, max, expire;
+	/* the settings of the rule that made it (hinfo->cfg): the key, the
+	 * buckets' rates and their expiry are the table's for every rule
+	 * naming it; only the decision (above/upto, packets/bytes, rate
+	 * match) is each rule's own */
+	uint32_t mode, max, expire, interval;
+	uint8_t srcmask, dstmask;
 	uint64_t avg, burst;
 	unsigned int count;
 	struct hl_bucket *buckets;
@@ -583,8 +596,14 @@ static int table_get(const struct nfu_xt_check_ctx *ctx,
 		return 0; /* a check without a stack (fuzzing) */
 	if (!ts)
 		return fail(ctx, -ENOMEM, "xt_hashlimit: out of memory");
-	if (table_find(ts, h->name))
+	t = table_find(ts, h->name);
+	if (t) {
+		/* as Linux 6.18: a table is rate-match or not for all */
+		if ((t->mode ^ h->mode) & HL_RATE_MATCH)
+			return fail(ctx, -EINVAL, "xt_hashlimit: the table is "
+				    "rate-match for some rules, not others");
 		return 0;
+	}
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return fail(ctx, -ENOMEM, "xt_hashlimit: out of memory");
@@ -592,6 +611,9 @@ static int table_get(const struct nfu_xt_check_ctx *ctx,
 	t->mode = h->mode;
 	t->max = h->max ? h->max : HL_DEFAULT_MAX;
 	t->expire = h->expire;
+	t->interval = h->interval;
+	t->srcmask = h->srcmask;
+	t->dstmask = h->dstmask;
 	t->avg = h->avg;
 	t->burst = h->burst;
 	t->next = ts->head;
@@ -614,49 +636,78 @@ static uint32_t prefix_mask(uint8_t plen)
 	return plen ? __builtin_bswap32(0xffffffffu << (32 - plen)) : 0;
 }
 
-/* Linux's hashlimit_init_dst(): 0, or -1 when the ports are cut off. */
-static int make_key(const struct hashlimit_info *h, const struct nfu_pkt *pkt,
+/* Linux's hashlimit_init_dst(), with the table's mode and masks: 0, or
+ * -1 when the ports are cut off.  As Linux, a later fragment's "ports"
+ * are the first bytes of its payload, and AH's and ESP's are their SPI
+ * (proto_ports_offset()). */
+static int make_key(const struct hl_table *t, const struct nfu_pkt *pkt,
 		    const struct nfu_xt_par *par, const uint8_t *iph,
 		    struct hl_key *k)
 {
 	const uint8_t *ports;
-	uint8_t proto = iph[9];
+	unsigned int off;
 
 	memset(k, 0, sizeof(*k));
-	if (h->mode & HASH_SIP) {
+	if (t->mode & HASH_SIP) {
 		memcpy(&k->src, iph + 12, 4);
-		k->src &= prefix_mask(h->srcmask);
+		k->src &= prefix_mask(t->srcmask);
 	}
-	if (h->mode & HASH_DIP) {
+	if (t->mode & HASH_DIP) {
 		memcpy(&k->dst, iph + 16, 4);
-		k->dst &= prefix_mask(h->dstmask);
+		k->dst &= prefix_mask(t->dstmask);
 	}
-	if (!(h->mode & (HASH_SPT | HASH_DPT)))
+	if (!(t->mode & (HASH_SPT | HASH_DPT)))
 		return 0;
-	if (par->fragoff)
-		return 0; /* no ports in a later fragment: 0 */
-	switch (proto) {
-	case 6: case 17: case 33: case 132: case 136:
-		ports = nfu_ext_header(pkt, par->thoff, 4);
-		if (!ports)
-			return -1;
+	switch (iph[9]) {
+	case 6: case 17: case 33: case 50: case 132: case 136:
+		off = 0;
+		break;
+	case 51: /* AH */
+		off = 4;
 		break;
 	default:
 		return 0;
 	}
-	if (h->mode & HASH_SPT)
+	ports = nfu_ext_header(pkt, par->thoff + off, 4);
+	if (!ports)
+		return -1;
+	if (t->mode & HASH_SPT)
 		k->sport = (uint16_t)(ports[0] << 8 | ports[1]);
-	if (h->mode & HASH_DPT)
+	if (t->mode & HASH_DPT)
 		k->dport = (uint16_t)(ports[2] << 8 | ports[3]);
 	return 0;
 }
 
-/* Linux's rateinfo_init(). */
+/* Linux's user2rate() and user2rate_bytes(), for rate-match. */
+static uint64_t user2rate(uint64_t user)
+{
+	return user ? HL_SCALE / user : 0;
+}
+
+static uint64_t user2rate_bytes(uint32_t user)
+{
+	uint64_t r = user ? UINT32_MAX / user : UINT32_MAX;
+
+	return (r - 1) << HL_BYTE_SHIFT;
+}
+
+/* Linux's rateinfo_init(), with the table's settings. */
 static void bucket_init(const struct hl_table *t, struct hl_bucket *b,
 			uint64_t now)
 {
 	b->prev = now;
-	if (t->mode & HL_BYTES) {
+	if (t->mode & HL_RATE_MATCH) {
+		b->prev_window = false;
+		b->current_rate = 0;
+		if (t->mode & HL_BYTES) {
+			b->rate = user2rate_bytes((uint32_t)t->avg);
+			b->burst = t->burst ? t->burst * b->rate : b->rate;
+		} else {
+			b->rate = user2rate(t->avg);
+			b->burst = t->burst + b->rate;
+		}
+		b->interval = t->interval;
+	} else if (t->mode & HL_BYTES) {
 		b->credit = CPJ_BYTES * HL_HZ;
 		b->cost = (uint32_t)((t->avg * (HL_HZ * CPJ_BYTES)) >> 32);
 		b->credit_cap = t->burst;
@@ -667,7 +718,7 @@ static void bucket_init(const struct hl_table *t, struct hl_bucket *b,
 	}
 }
 
-/* Linux's rateinfo_recalc() without rate-match. */
+/* Linux's rateinfo_recalc(), with the table's mode. */
 static void bucket_refill(const struct hl_table *t, struct hl_bucket *b,
 			  uint64_t now)
 {
@@ -677,6 +728,16 @@ static void bucket_refill(const struct hl_table *t, struct hl_bucket *b,
 	if (now <= b->prev)
 		return;
 	delta = now - b->prev;
+	if (t->mode & HL_RATE_MATCH) {
+		uint64_t interval = (uint64_t)b->interval * HL_HZ;
+
+		if (delta < interval)
+			return;
+		b->prev = now;
+		b->prev_window = b->current_rate * interval > delta * b->rate;
+		b->current_rate = 0;
+		return;
+	}
 	b->prev = now;
 	if (t->mode & HL_BYTES) {
 		uint64_t old = b->credit;
@@ -695,10 +756,10 @@ static void bucket_refill(const struct hl_table *t, struct hl_bucket *b,
 		b->credit = cap;
 }
 
-/* Linux's hashlimit_byte_cost(). */
+/* Linux's hashlimit_byte_cost(): the packet's 16-byte chunks, plus one. */
 static uint64_t byte_cost(unsigned int len, struct hl_bucket *b)
 {
-	uint64_t c = (uint64_t)(len >> HL_BYTE_SHIFT) * b->cost;
+	uint64_t c = ((uint64_t)(len >> HL_BYTE_SHIFT) + 1) * b->cost;
 
 	if (c > CPJ_BYTES * HL_HZ)
 		c = CPJ_BYTES * HL_HZ;
@@ -709,6 +770,8 @@ static uint64_t byte_cost(unsigned int len, struct hl_bucket *b)
 	return (uint32_t)c;
 }
 
+/* Linux's hashlimit_mt_common(): the bucket is the table's, the decision
+ * the rule's (h->mode). */
 static bool hashlimit_mt(const struct nfu_pkt *pkt, struct nfu_xt_par *par,
 			 void *data)
 {
@@ -720,10 +783,10 @@ static bool hashlimit_mt(const struct nfu_pkt *pkt, struct nfu_xt_par *par,
 	struct hl_bucket *b, **pp;
 	struct hl_key k;
 
-	/* not done yet: see the head of this file */
-	if (!t || (h->mode & HL_RATE_MATCH))
+	/* no table: the rule was never checked (no stack) */
+	if (!t)
 		return !inv;
-	if (!iph || make_key(h, pkt, par, iph, &k) < 0) {
+	if (!iph || make_key(t, pkt, par, iph, &k) < 0) {
 		par->hotdrop = true;
 		return false;
 	}
@@ -750,7 +813,13 @@ static bool hashlimit_mt(const struct nfu_pkt *pkt, struct nfu_xt_par *par,
 		bucket_refill(t, b, now);
 	}
 	b->expires = now + ms_to_ticks(t->expire);
-	cost = (t->mode & HL_BYTES) ? byte_cost(pkt->len, b) : b->cost;
+	if (h->mode & HL_RATE_MATCH) {
+		b->current_rate += (h->mode & HL_BYTES) ? pkt->len : 1;
+		if (!b->prev_window && b->current_rate <= b->burst)
+			return !inv;
+		return inv;
+	}
+	cost = (h->mode & HL_BYTES) ? byte_cost(pkt->len, b) : b->cost;
 	if (b->credit >= cost) {
 		b->credit -= cost;
 		return !inv;

@@ -307,7 +307,15 @@ static void run_golden(const char *name)
 			free(r.data);
 			continue;
 		}
-		rc = check_rule(net, &r, &common, &err);
+		{
+			/* each line was recorded alone: a stack of its own,
+			 * so that no table of an earlier line is shared */
+			struct nfu_net *own = nfu_net_new();
+
+			REQUIRE(own != NULL);
+			rc = check_rule(own, &r, &common, &err);
+			nfu_net_free(own);
+		}
 		if (rc)
 			HARNESS_FAIL("%s: check: %d %s", fld[0], rc, err.msg);
 		save_rule(&r, saved, sizeof(saved));
@@ -799,6 +807,48 @@ out:
 	nfu_net_free(net);
 }
 
+/* Rate-match: windows of a second at 2/s with a burst of 1 (2 + 1 a
+ * window); a window over the rate fails the next one whole.  A table is
+ * rate-match or not for all its rules (Linux 6.18 refuses a mix). */
+static void test_hashlimit_rate_match(void)
+{
+	struct nfu_net *net = nfu_net_new();
+	uint32_t a = NFU_IP(192, 0, 2, 1);
+	uint64_t t0 = 3000 * SEC;
+	struct nfu_error err;
+	struct rule rm, plain, mixed;
+	bool common;
+
+	REQUIRE(net != NULL);
+	load(net, &rm, "INPUT -m hashlimit --hashlimit-upto 2/sec --hashlimit-burst 1 --hashlimit-mode srcip --hashlimit-name rm --hashlimit-rate-match");
+	load(net, &plain, "INPUT -m hashlimit --hashlimit-upto 2/sec --hashlimit-name p");
+	if (!rm.data || !plain.data)
+		goto out;
+	REQUIRE(parse_rule("INPUT -m hashlimit --hashlimit-upto 2/sec --hashlimit-name p --hashlimit-rate-match", &mixed, &err) == 0);
+	CHECK(check_rule(net, &mixed, &common, &err) == -EINVAL);
+	free(mixed.data);
+	REQUIRE(parse_rule("INPUT -m hashlimit --hashlimit-upto 2/sec --hashlimit-name rm", &mixed, &err) == 0);
+	CHECK(check_rule(net, &mixed, &common, &err) == -EINVAL);
+	free(mixed.data);
+
+	CHECK(hl_at(net, &rm, t0, a));
+	CHECK(hl_at(net, &rm, t0 + 10 * MS, a));
+	CHECK(hl_at(net, &rm, t0 + 20 * MS, a));
+	CHECK(!hl_at(net, &rm, t0 + 30 * MS, a));
+	CHECK(!hl_at(net, &rm, t0 + 40 * MS, a));
+	/* within the second: still the same window */
+	CHECK(!hl_at(net, &rm, t0 + 996 * MS, a));
+	/* the next window: 6 in it was over 2/s, so it fails whole */
+	CHECK(!hl_at(net, &rm, t0 + 1000 * MS, a));
+	CHECK(!hl_at(net, &rm, t0 + 1010 * MS, a));
+	/* and the one after that, with 2 in 1 s, is within the rate */
+	CHECK(hl_at(net, &rm, t0 + 2000 * MS, a));
+out:
+	free(rm.data);
+	free(plain.data);
+	nfu_net_free(net);
+}
+
 static void test_connlimit_no_ct(void)
 {
 	struct nfu_net *net = nfu_net_new();
@@ -833,6 +883,7 @@ int main(void)
 	RUN(test_rpfilter_match);
 	RUN(test_connlimit_no_ct);
 	RUN(test_hashlimit_buckets);
+	RUN(test_hashlimit_rate_match);
 	printf("%u golden lines\n", golden_lines);
 	return harness_done();
 }
