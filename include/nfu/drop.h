@@ -53,7 +53,10 @@ extern "C" {
 	X(FRAG_MEM, "frag_mem")              /* ipfrag_high_thresh reached */\
 	X(NOMEM, "nomem")                    /* no buffer for the packet */  \
 	X(NO_NEIGH, "no_neighbour")          /* next hop not resolved */     \
-	X(UNHANDLED_PROTO, "unhandled_protocol")
+	X(UNHANDLED_PROTO, "unhandled_protocol")                             \
+	X(CT_FULL, "conntrack_table_full")   /* nf_conntrack_max reached */  \
+	X(CT_CLASH, "conntrack_insert_failed") /* clash at confirm */        \
+	X(CT_INVALID, "conntrack_invalid")   /* a tracker said drop */
 
 enum nfu_drop_reason {
 #define NFU_DROP_ENUM(name, str) NFU_DROP_##name,

@@ -297,3 +297,32 @@ void nfu_hook_release_all(struct nfu_net *net)
 		free(r);
 	}
 }
+
+/* Go on with 'pkt' in the traversal of state->hook after the function of
+ * 'ops', as if that function had accepted it: the functions after it,
+ * then state->okfn.  For a function that takes one packet (NFU_STOLEN)
+ * and lets another go on in its place: conntrack's reassembly, which
+ * turns the last fragment into the whole datagram (Linux morphs the skb
+ * in place; nfu's datagram is a new packet).  When 'ops' is no longer
+ * registered, the packet goes on from the first function with a higher
+ * priority. */
+int nfu_hook_continue(struct nfu_pkt *pkt, const struct nfu_hook_state *state,
+		      const struct nfu_hook_ops *ops)
+{
+	struct nfu_net *net = state->net;
+	struct nfu_hook_state st = *state;
+	struct nfu_hook_entries *e;
+	unsigned int i = 0;
+
+	if (st.pf >= NFU_PROTO_NUMPROTO || st.hook >= NFU_MAX_HOOKS)
+		return -EINVAL;
+	e = net->hooks[st.pf][st.hook];
+	if (!e)
+		return st.okfn(net, pkt);
+	while (i < e->num && e->e[i].ops != ops &&
+	       (!e->e[i].ops || e->e[i].ops->priority <= ops->priority))
+		i++;
+	if (i < e->num && e->e[i].ops == ops)
+		i++;
+	return nfu_hook_slow(pkt, &st, e, i);
+}

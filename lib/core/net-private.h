@@ -78,8 +78,34 @@ struct nfu_net {
 
 	struct nfu_ipv4_net *ipv4;
 	void *xt;                 /* lib/xtables: tables in force, or NULL */
+	void *ct;                 /* lib/conntrack: its state, or NULL */
+	/* lib/conntrack frees a connection whose last reference goes */
+	void (*ct_destroy)(struct nfu_net *net, void *ct);
 	struct nfu_net_exit *exits;
 };
+
+/* The first member of a connection (lib/conntrack's struct nfu_ct):
+ * references, which lib/core takes and drops when it copies or frees a
+ * packet (pkt->ct). */
+struct nfu_ct_common {
+	uint32_t use;
+};
+
+static inline void nfu_pkt_ct_get(const struct nfu_pkt *pkt)
+{
+	if (pkt->ct)
+		((struct nfu_ct_common *)pkt->ct)->use++;
+}
+
+/* Drops the packet's reference to its connection, and forgets it. */
+static inline void nfu_pkt_ct_put(struct nfu_pkt *pkt)
+{
+	struct nfu_ct_common *c = pkt->ct;
+
+	pkt->ct = NULL;
+	if (c && --c->use == 0)
+		pkt->net->ct_destroy(pkt->net, c);
+}
 
 /* Core life cycle (nfu_net_new in lib/ipv4 builds on these). */
 struct nfu_net *nfu_net_core_alloc(void);
@@ -101,6 +127,10 @@ void nfu_pkt_drop(struct nfu_pkt *pkt, enum nfu_drop_reason reason);
  */
 int nfu_hook_slow(struct nfu_pkt *pkt, struct nfu_hook_state *state,
 		  struct nfu_hook_entries *e, unsigned int i);
+/* The traversal of state->hook goes on with 'pkt' after the function of
+ * 'ops' (see hook.c); returns as nfu_hook_slow(). */
+int nfu_hook_continue(struct nfu_pkt *pkt, const struct nfu_hook_state *state,
+		      const struct nfu_hook_ops *ops);
 
 static inline int nfu_nf_hook(struct nfu_net *net, uint8_t pf, uint8_t hook,
 			      struct nfu_pkt *pkt, struct nfu_dev *in,

@@ -75,6 +75,7 @@ void nfu_pkt_free(struct nfu_pkt *p)
 	if (!p)
 		return;
 	net = p->net;
+	nfu_pkt_ct_put(p);
 	if (p->pooled && net->pool_nfree < POOL_MAX_FREE) {
 		p->next = net->pool_free;
 		net->pool_free = p;
@@ -121,6 +122,7 @@ struct nfu_pkt *nfu_pkt_copy(const struct nfu_pkt *p)
 	n->next = NULL;
 	n->data = head + hr;
 	memcpy(n->data, p->data, p->len);
+	nfu_pkt_ct_get(n);
 	return n;
 }
 

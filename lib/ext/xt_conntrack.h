@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "conntrack/ct-private.h"
 #include "xtables/xt-private.h"
 
 /* Linux's XT_CONNTRACK_STATE_BIT(ctinfo) = 1 << (ctinfo + 1), ctinfo
@@ -33,13 +34,8 @@ enum {
 	NFU_XT_CT_STATE_UNTRACKED = 1u << 6,
 };
 
-/* Linux's IPS_* status bits that --ctstatus names. */
-enum {
-	NFU_IPS_EXPECTED = 1u << 0,
-	NFU_IPS_SEEN_REPLY = 1u << 1,
-	NFU_IPS_ASSURED = 1u << 2,
-	NFU_IPS_CONFIRMED = 1u << 3,
-};
+/* Linux's IPS_* status bits that --ctstatus names: NFU_IPS_EXPECTED,
+ * _SEEN_REPLY, _ASSURED, _CONFIRMED of conntrack/ct-private.h. */
 
 /* match_flags and invert_flags: Linux's XT_CONNTRACK_* values. */
 enum {

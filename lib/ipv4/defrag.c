@@ -551,6 +551,7 @@ static int reasm(struct nfu_net *net, struct nfu_ipfrag *f, struct ipq *q,
 	d->next = NULL;
 	d->drop_reason = NFU_DROP_NONE;
 	d->fragment = 0;
+	nfu_pkt_ct_get(d);      /* the head's connection, a reference of its own */
 	/* ...but the route, device and time of the last one. */
 	d->in = last->in;
 	d->out = last->out;

@@ -98,7 +98,8 @@ static void copy_metadata(struct nfu_pkt *to, const struct nfu_pkt *from)
 	to->nexthop = from->nexthop;
 	to->rt_type = from->rt_type;
 	to->tos = from->tos;
-	to->ct = from->ct;
+	to->ct = from->ct;      /* each fragment holds the connection */
+	nfu_pkt_ct_get(to);
 	to->ctinfo = from->ctinfo;
 	to->tstamp = from->tstamp;
 	to->fragment = 1;

@@ -1,0 +1,696 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Connection tracking's core: the table, lookup and creation of
+ * connections, their confirmation, timeouts and collection, the table's
+ * limit, and the hook functions (Linux's nf_conntrack_core.c,
+ * nf_conntrack_proto.c and nf_defrag_ipv4.c, in nfu's own words).
+ * See ct-private.h for the design.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "conntrack/ct-private.h"
+#include "core/csum.h"
+#include "ipv4/ipv4-private.h"
+
+#define NS_PER_SEC 1000000000ull
+/* Buckets the collector looks at per packet (Linux's gc_worker scans the
+ * table in slices too). */
+#define GC_BUCKETS_PER_PKT 8u
+/* Buckets early_drop() looks into (Linux's NF_CT_EVICTION_RANGE). */
+#define EVICTION_RANGE 8u
+
+/*
+ * SipHash-2-4 (Aumasson and Bernstein), keyed per stack: the bucket of a
+ * tuple cannot be chosen by whoever sends the packets.
+ */
+static inline uint64_t rotl(uint64_t x, int b)
+{
+	return (x << b) | (x >> (64 - b));
+}
+
+#define SIPROUND                                                              \
+	do {                                                                  \
+		v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32);     \
+		v2 += v3; v3 = rotl(v3, 16); v3 ^= v2;                        \
+		v0 += v3; v3 = rotl(v3, 21); v3 ^= v0;                        \
+		v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32);     \
+	} while (0)
+
+static uint64_t siphash24(const uint64_t key[2], const uint64_t *m,
+			  unsigned int nwords)
+{
+	uint64_t v0 = 0x736f6d6570736575ull ^ key[0];
+	uint64_t v1 = 0x646f72616e646f6dull ^ key[1];
+	uint64_t v2 = 0x6c7967656e657261ull ^ key[0];
+	uint64_t v3 = 0x7465646279746573ull ^ key[1];
+	uint64_t b = (uint64_t)(nwords * 8) << 56;
+
+	for (unsigned int i = 0; i < nwords; i++) {
+		v3 ^= m[i];
+		SIPROUND;
+		SIPROUND;
+		v0 ^= m[i];
+	}
+	v3 ^= b;
+	SIPROUND;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static uint32_t hash_tuple(const struct nfu_ct_net *cn,
+			   const struct nfu_ct_tuple *t, uint16_t zone)
+{
+	uint64_t m[3];
+
+	memcpy(m, t, sizeof(*t));
+	m[2] = zone;
+	return (uint32_t)siphash24(cn->seed, m, 3) & (cn->nbuckets - 1);
+}
+
+static bool tuple_eq(const struct nfu_ct_tuple *a, const struct nfu_ct_tuple *b)
+{
+	return a->src == b->src && a->dst == b->dst && a->sport == b->sport &&
+	       a->dport == b->dport && a->proto == b->proto;
+}
+
+static uint64_t now_ns(const struct nfu_ct_net *cn)
+{
+	return nfu_net_now(cn->net);
+}
+
+static bool expired(const struct nfu_ct *ct, uint64_t now)
+{
+	return (ct->status & NFU_IPS_CONFIRMED) && (int64_t)(ct->timeout - now) <= 0;
+}
+
+/*
+ * Life of a connection.
+ */
+
+static void ct_free(struct nfu_ct *ct)
+{
+	struct nfu_ct_net *cn = ct->cn;
+
+	if (ct->master)
+		nfu_ct_put(ct->master);
+	cn->count--;
+	free(ct);
+	if (cn->dead && cn->count == 0)
+		free(cn);
+}
+
+void nfu_ct_put(struct nfu_ct *ct)
+{
+	if (ct && --ct->common.use == 0)
+		ct_free(ct);
+}
+
+static void ct_destroy_cb(struct nfu_net *net, void *ct)
+{
+	(void)net;
+	ct_free(ct);
+}
+
+static void unlink_hash(struct nfu_ct_net *cn, struct nfu_ct_tuplehash *h,
+			uint16_t zone)
+{
+	struct nfu_ct_tuplehash **pp = &cn->buckets[hash_tuple(cn, &h->tuple, zone)];
+
+	while (*pp && *pp != h)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = h->next;
+	h->next = NULL;
+}
+
+void nfu_ct_kill(struct nfu_ct *ct)
+{
+	struct nfu_ct_net *cn = ct->cn;
+
+	if (!(ct->status & NFU_IPS_CONFIRMED) || (ct->status & NFU_IPS_DYING))
+		return;
+	ct->status |= NFU_IPS_DYING;
+	unlink_hash(cn, &ct->tuplehash[NFU_CT_DIR_ORIGINAL], ct->zone);
+	unlink_hash(cn, &ct->tuplehash[NFU_CT_DIR_REPLY], ct->zone);
+	cn->confirmed--;
+	nfu_ct_put(ct); /* the table's reference */
+}
+
+void nfu_ct_refresh(struct nfu_ct *ct, uint32_t secs)
+{
+	uint64_t d = (uint64_t)secs * NS_PER_SEC;
+
+	if (ct->status & NFU_IPS_FIXED_TIMEOUT)
+		return;
+	/* before confirmation the timeout is relative (Linux adds the time
+	 * at confirm) */
+	if (ct->status & NFU_IPS_CONFIRMED)
+		ct->timeout = now_ns(ct->cn) + d;
+	else
+		ct->timeout = d;
+}
+
+/* The collector: a few buckets per call, expired connections removed. */
+static void gc_step(struct nfu_ct_net *cn, unsigned int nbuckets)
+{
+	uint64_t now = now_ns(cn);
+
+	for (unsigned int i = 0; i < nbuckets && cn->confirmed; i++) {
+		struct nfu_ct_tuplehash *h = cn->buckets[cn->gc_next];
+
+		while (h) {
+			struct nfu_ct *ct = nfu_ct_of_hash(h);
+
+			if (expired(ct, now)) {
+				/* both its tuples leave their chains (the
+				 * other may be next here): start again */
+				nfu_ct_kill(ct);
+				h = cn->buckets[cn->gc_next];
+				continue;
+			}
+			h = h->next;
+		}
+		cn->gc_next = (cn->gc_next + 1) & (cn->nbuckets - 1);
+	}
+}
+
+struct nfu_ct *nfu_ct_find(struct nfu_ct_net *cn, const struct nfu_ct_tuple *t,
+			   uint16_t zone, unsigned int *dir)
+{
+	uint64_t now = now_ns(cn);
+	struct nfu_ct_tuplehash *h;
+
+restart:
+	for (h = cn->buckets[hash_tuple(cn, t, zone)]; h; h = h->next) {
+		struct nfu_ct *ct = nfu_ct_of_hash(h);
+
+		if (!tuple_eq(&h->tuple, t) || ct->zone != zone)
+			continue;
+		if (expired(ct, now)) {
+			nfu_ct_kill(ct);
+			cn->search_restart++;
+			goto restart;
+		}
+		if (dir)
+			*dir = h->dir;
+		cn->found++;
+		return ct;
+	}
+	return NULL;
+}
+
+void nfu_ct_walk(struct nfu_ct_net *cn,
+		 void (*fn)(struct nfu_ct *ct, void *priv), void *priv)
+{
+	for (uint32_t b = 0; b < cn->nbuckets; b++)
+		for (struct nfu_ct_tuplehash *h = cn->buckets[b], *next; h; h = next) {
+			next = h->next;
+			/* each connection once: by its original tuple */
+			if (h->dir == NFU_CT_DIR_ORIGINAL)
+				fn(nfu_ct_of_hash(h), priv);
+		}
+}
+
+/* early_drop(): room for one more by dropping an unassured connection
+ * near the new one's bucket. */
+static bool early_drop(struct nfu_ct_net *cn, uint32_t bucket)
+{
+	uint64_t now = now_ns(cn);
+
+	for (unsigned int i = 0; i < EVICTION_RANGE; i++) {
+		uint32_t b = (bucket + i) & (cn->nbuckets - 1);
+
+		for (struct nfu_ct_tuplehash *h = cn->buckets[b]; h; h = h->next) {
+			struct nfu_ct *ct = nfu_ct_of_hash(h);
+
+			if (expired(ct, now) ||
+			    (!(ct->status & NFU_IPS_ASSURED) &&
+			     (!ct->l4->can_early_drop || ct->l4->can_early_drop(ct)))) {
+				nfu_ct_kill(ct);
+				cn->early_drop++;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+size_t nfu_ct_l4_len(const struct nfu_pkt *pkt, unsigned int thoff)
+{
+	const unsigned char *ip = nfu_pkt_network_header(pkt);
+	size_t have = pkt->len - (size_t)(ip - pkt->data);
+	size_t tot = have >= 4 ? ((size_t)ip[2] << 8 | ip[3]) : 0;
+
+	if (tot > have)
+		tot = have;
+	return tot > thoff ? tot - thoff : 0;
+}
+
+bool nfu_ct_l4_csum_ok(const struct nfu_pkt *pkt, unsigned int thoff,
+		       size_t len, uint8_t proto)
+{
+	const unsigned char *ip = nfu_pkt_network_header(pkt);
+	uint32_t sum = 0, s, d;
+
+	if (proto) {
+		memcpy(&s, ip + 12, 4);
+		memcpy(&d, ip + 16, 4);
+		sum = nfu_csum_pseudo(s, d, proto, (uint16_t)len);
+	}
+	return nfu_csum_fold(nfu_csum_partial(ip + thoff, len, sum)) == 0;
+}
+
+bool nfu_ct_get_tuple(const struct nfu_pkt *pkt, unsigned int thoff,
+		      const struct nfu_ct_l4proto *l4, struct nfu_ct_tuple *t)
+{
+	const unsigned char *ip = nfu_pkt_network_header(pkt);
+	size_t iplen = pkt->len - (size_t)(ip - pkt->data);
+
+	memset(t, 0, sizeof(*t));
+	memcpy(&t->src, ip + 12, 4);
+	memcpy(&t->dst, ip + 16, 4);
+	t->proto = ip[9];
+	if (thoff > iplen)
+		return false;
+	return l4->pkt_to_tuple(ip + thoff, iplen - thoff, t);
+}
+
+/* init_conntrack(): a new, unconfirmed connection for 'tuple'. */
+static struct nfu_ct *ct_new(struct nfu_ct_net *cn, const struct nfu_ct_tuple *t,
+			     const struct nfu_ct_l4proto *l4, uint16_t zone,
+			     int *err)
+{
+	struct nfu_ct *ct;
+	struct nfu_ct_tuple r;
+
+	memset(&r, 0, sizeof(r));
+	r.src = t->dst;
+	r.dst = t->src;
+	r.proto = t->proto;
+	if (!l4->invert_tuple(&r, t)) {
+		*err = 0; /* no connection: the packet is INVALID */
+		return NULL;
+	}
+	if (cn->sysctl.max && cn->count >= cn->sysctl.max &&
+	    !early_drop(cn, hash_tuple(cn, t, zone))) {
+		cn->drop++;
+		*err = -ENOMEM; /* "table full, dropping packet" */
+		return NULL;
+	}
+	ct = calloc(1, sizeof(*ct));
+	if (!ct) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	ct->cn = cn;
+	ct->l4 = l4;
+	ct->zone = zone;
+	ct->id = ++cn->next_id;
+	ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple = *t;
+	ct->tuplehash[NFU_CT_DIR_ORIGINAL].dir = NFU_CT_DIR_ORIGINAL;
+	ct->tuplehash[NFU_CT_DIR_REPLY].tuple = r;
+	ct->tuplehash[NFU_CT_DIR_REPLY].dir = NFU_CT_DIR_REPLY;
+	cn->count++;
+	return ct;
+}
+
+/* resolve_normal_ct(): the packet's connection and ctinfo.  Returns 0
+ * (pkt->ct set, or none: INVALID) or a negative errno (drop). */
+static int resolve(struct nfu_ct_net *cn, struct nfu_pkt *pkt,
+		   unsigned int thoff, const struct nfu_ct_l4proto *l4,
+		   const struct nfu_ct *tmpl)
+{
+	uint16_t zone = tmpl ? tmpl->zone : 0;
+	struct nfu_ct_tuple t;
+	struct nfu_ct *ct;
+	unsigned int dir = NFU_CT_DIR_ORIGINAL;
+	uint32_t ctinfo;
+	int err = 0;
+
+	if (!nfu_ct_get_tuple(pkt, thoff, l4, &t))
+		return 0;
+	ct = nfu_ct_find(cn, &t, zone, &dir);
+	if (!ct) {
+		ct = ct_new(cn, &t, l4, zone, &err);
+		if (!ct)
+			return err;
+		if (tmpl) {
+			ct->helper = tmpl->helper;
+			if (ct->helper)
+				ct->status |= NFU_IPS_HELPER;
+		}
+		ct->common.use = 1; /* the packet's */
+		pkt->ct = ct;
+		pkt->ctinfo = NFU_CT_NEW;
+		return 0;
+	}
+	if (dir == NFU_CT_DIR_REPLY)
+		ctinfo = NFU_CT_ESTABLISHED_REPLY;
+	else if (ct->status & NFU_IPS_SEEN_REPLY)
+		ctinfo = NFU_CT_ESTABLISHED;
+	else if (ct->status & NFU_IPS_EXPECTED)
+		ctinfo = NFU_CT_RELATED;
+	else
+		ctinfo = NFU_CT_NEW;
+	ct->common.use++;
+	pkt->ct = ct;
+	pkt->ctinfo = ctinfo;
+	return 0;
+}
+
+/* The transport header's offset of a packet conntrack can track: 0 for a
+ * later fragment or a header too short (Linux's get_l4proto()). */
+static unsigned int l4_offset(const struct nfu_pkt *pkt)
+{
+	const unsigned char *ip = nfu_pkt_network_header(pkt);
+	size_t iplen = pkt->len - (size_t)(ip - pkt->data);
+	unsigned int hl;
+
+	if (iplen < 20)
+		return 0;
+	hl = (ip[0] & 15u) * 4;
+	if (hl < 20 || hl > iplen)
+		return 0;
+	if (((unsigned int)(ip[6] & 0x1f) << 8 | ip[7]) != 0)
+		return 0; /* a later fragment: nothing to track it by */
+	return hl;
+}
+
+/* nf_conntrack_in() */
+static unsigned int ct_in(void *priv, struct nfu_pkt *pkt,
+			  const struct nfu_hook_state *state)
+{
+	struct nfu_ct_net *cn = priv;
+	const struct nfu_ct_l4proto *l4;
+	struct nfu_ct *tmpl = NULL, *ct;
+	unsigned int thoff;
+	int ret;
+
+	gc_step(cn, GC_BUCKETS_PER_PKT);
+	if (pkt->ctinfo == NFU_CT_UNTRACKED && !pkt->ct)
+		return NFU_ACCEPT;
+	if (pkt->ct) {
+		ct = pkt->ct;
+		if (!(ct->status & NFU_IPS_TEMPLATE))
+			return NFU_ACCEPT; /* tracked already (looped back) */
+		tmpl = ct; /* CT's settings for the new connection */
+		pkt->ct = NULL;
+		pkt->ctinfo = 0;
+	}
+	thoff = l4_offset(pkt);
+	if (!thoff) {
+		cn->invalid++;
+		ret = NFU_ACCEPT;
+		goto out;
+	}
+	l4 = nfu_ct_l4proto_find(nfu_pkt_network_header(pkt)[9]);
+	if (l4->error) {
+		ret = l4->error(cn, pkt, thoff, state->hook,
+				tmpl ? tmpl->zone : 0);
+		if (ret <= 0) {
+			cn->error++;
+			cn->invalid++;
+			ret = -ret;
+			goto out;
+		}
+		if (pkt->ct) { /* an ICMP error, RELATED to its connection */
+			ret = NFU_ACCEPT;
+			goto out;
+		}
+	}
+repeat:
+	ret = resolve(cn, pkt, thoff, l4, tmpl);
+	if (ret < 0) {
+		ret = NFU_DROP;
+		pkt->drop_reason = NFU_DROP_CT_FULL;
+		goto out;
+	}
+	ct = pkt->ct;
+	if (!ct) {
+		cn->invalid++;
+		ret = NFU_ACCEPT;
+		goto out;
+	}
+	ret = ct->l4->packet(ct, pkt, thoff, pkt->ctinfo, state->hook);
+	if (ret <= 0) {
+		/* invalid: the packet goes on without its connection (a new
+		 * one is forgotten with it), or is dropped */
+		nfu_pkt_ct_put(pkt);
+		pkt->ctinfo = 0;
+		cn->invalid++;
+		if (ret == -(int)NFU_REPEAT)
+			goto repeat; /* TCP: a SYN reopened a closing one */
+		ret = -ret;
+		if (ret == NFU_DROP)
+			cn->drop++;
+		goto out;
+	}
+	if (pkt->ctinfo == NFU_CT_ESTABLISHED_REPLY)
+		ct->status |= NFU_IPS_SEEN_REPLY;
+	if (cn->sysctl.acct) {
+		unsigned int d = nfu_ctinfo_dir(pkt->ctinfo);
+
+		ct->packets[d]++;
+		ct->bytes[d] += pkt->len - (uint32_t)(nfu_pkt_network_header(pkt) - pkt->data);
+	}
+out:
+	if (tmpl)
+		nfu_ct_put(tmpl);
+	return (unsigned int)ret;
+}
+
+/* __nf_conntrack_confirm(): the first packet of a new connection got
+ * through: the connection goes into the table. */
+static unsigned int ct_confirm(void *priv, struct nfu_pkt *pkt,
+			       const struct nfu_hook_state *state)
+{
+	struct nfu_ct_net *cn = priv;
+	struct nfu_ct *ct = pkt->ct, *other;
+	uint32_t b0, b1;
+	(void)state;
+
+	if (!ct || (ct->status & (NFU_IPS_CONFIRMED | NFU_IPS_TEMPLATE)))
+		return NFU_ACCEPT;
+	/* only the original direction makes a connection (a REJECT's
+	 * reply to an unconfirmed one does not) */
+	if (nfu_ctinfo_dir(pkt->ctinfo) != NFU_CT_DIR_ORIGINAL)
+		return NFU_ACCEPT;
+	if (ct->status & NFU_IPS_DYING) {
+		pkt->drop_reason = NFU_DROP_NETFILTER;
+		return NFU_DROP;
+	}
+	/* another packet of the same flow confirmed one meanwhile (a
+	 * packet that was queued, say): take that one if it is the same
+	 * connection (Linux's nf_ct_resolve_clash), else drop */
+	other = nfu_ct_find(cn, &ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple,
+			    ct->zone, NULL);
+	if (!other)
+		other = nfu_ct_find(cn, &ct->tuplehash[NFU_CT_DIR_REPLY].tuple,
+				    ct->zone, NULL);
+	if (other) {
+		if (tuple_eq(&other->tuplehash[NFU_CT_DIR_REPLY].tuple,
+			     &ct->tuplehash[NFU_CT_DIR_REPLY].tuple) &&
+		    tuple_eq(&other->tuplehash[NFU_CT_DIR_ORIGINAL].tuple,
+			     &ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple)) {
+			other->common.use++;
+			nfu_pkt_ct_put(pkt);
+			pkt->ct = other;
+			return NFU_ACCEPT;
+		}
+		cn->insert_failed++;
+		pkt->drop_reason = NFU_DROP_CT_CLASH;
+		return NFU_DROP;
+	}
+	ct->timeout += now_ns(cn);
+	ct->status |= NFU_IPS_CONFIRMED;
+	b0 = hash_tuple(cn, &ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple, ct->zone);
+	b1 = hash_tuple(cn, &ct->tuplehash[NFU_CT_DIR_REPLY].tuple, ct->zone);
+	ct->tuplehash[NFU_CT_DIR_ORIGINAL].next = cn->buckets[b0];
+	cn->buckets[b0] = &ct->tuplehash[NFU_CT_DIR_ORIGINAL];
+	ct->tuplehash[NFU_CT_DIR_REPLY].next = cn->buckets[b1];
+	cn->buckets[b1] = &ct->tuplehash[NFU_CT_DIR_REPLY];
+	ct->common.use++; /* the table's */
+	cn->confirmed++;
+	cn->insert++;
+	return NFU_ACCEPT;
+}
+
+/* ipv4_conntrack_defrag(): whole datagrams for conntrack.  A fragment is
+ * held (stolen); the one that completes its datagram is stolen too and
+ * the datagram goes on in its place. */
+static unsigned int ct_defrag(void *priv, struct nfu_pkt *pkt,
+			      const struct nfu_hook_state *state)
+{
+	struct nfu_ct_net *cn = priv;
+	const unsigned char *ip = nfu_pkt_network_header(pkt);
+	struct nfu_pkt *whole = pkt;
+	uint32_t user;
+	int rc;
+
+	/* untracked packets (raw NOTRACK runs after this: only looped-back
+	 * ones arrive so) are left alone, as Linux */
+	if (pkt->ctinfo == NFU_CT_UNTRACKED && !pkt->ct)
+		return NFU_ACCEPT;
+	if (pkt->ct && !(((struct nfu_ct *)pkt->ct)->status & NFU_IPS_TEMPLATE))
+		return NFU_ACCEPT;
+	if (!(ip[6] & 0x3f) && !ip[7]) /* neither MF nor an offset */
+		return NFU_ACCEPT;
+	user = (state->hook == NFU_INET_PRE_ROUTING ?
+			NFU_IP_DEFRAG_CONNTRACK_IN : NFU_IP_DEFRAG_CONNTRACK_OUT) +
+	       (pkt->ct ? ((struct nfu_ct *)pkt->ct)->zone : 0);
+	rc = nfu_ip_defrag(cn->net, &whole, user);
+	if (rc == -EINPROGRESS)
+		return NFU_STOLEN;
+	if (rc < 0)
+		return NFU_STOLEN; /* dropped (and counted) by reassembly */
+	if (whole == pkt)
+		return NFU_ACCEPT;
+	/* 'pkt' was freed into the datagram: it goes on from here */
+	nfu_hook_continue(whole, state, &cn->ops[state->hook == NFU_INET_PRE_ROUTING ? 0 : 2]);
+	return NFU_STOLEN;
+}
+
+/*
+ * The stack's conntrack.
+ */
+
+static void ct_exit(struct nfu_net *net, void *priv)
+{
+	struct nfu_ct_net *cn = priv;
+
+	for (unsigned int i = 0; i < sizeof(cn->ops) / sizeof(cn->ops[0]); i++)
+		if (cn->registered & (1u << i))
+			nfu_hook_unregister(net, &cn->ops[i]);
+	for (uint32_t b = 0; b < cn->nbuckets; b++)
+		while (cn->buckets[b])
+			nfu_ct_kill(nfu_ct_of_hash(cn->buckets[b]));
+	free(cn->buckets);
+	cn->buckets = NULL;
+	net->ct = NULL;
+	/* connections still held by packets free it with the last one */
+	cn->dead = true;
+	if (cn->count == 0)
+		free(cn);
+}
+
+static const uint32_t tcp_timeouts_default[NFU_CT_TCP_TIMEOUT_MAX] = {
+	[NFU_CT_TCP_SYN_SENT] = 120,
+	[NFU_CT_TCP_SYN_RECV] = 60,
+	[NFU_CT_TCP_ESTABLISHED] = 432000,
+	[NFU_CT_TCP_FIN_WAIT] = 120,
+	[NFU_CT_TCP_CLOSE_WAIT] = 60,
+	[NFU_CT_TCP_LAST_ACK] = 30,
+	[NFU_CT_TCP_TIME_WAIT] = 120,
+	[NFU_CT_TCP_CLOSE] = 10,
+	[NFU_CT_TCP_SYN_SENT2] = 120,
+	[NFU_CT_TCP_RETRANS] = 300,
+	[NFU_CT_TCP_UNACK] = 300,
+};
+
+static void random_seed(uint64_t seed[2])
+{
+	const char *fixed = getenv("NFU_CT_SEED");
+
+	if (fixed && *fixed) { /* tests: the same buckets every run */
+		seed[0] = strtoull(fixed, NULL, 0);
+		seed[1] = ~seed[0];
+		return;
+	}
+	if (getrandom(seed, 2 * sizeof(seed[0]), 0) == 2 * sizeof(seed[0]))
+		return;
+	/* no getrandom: the clock and the address of the state */
+	seed[0] = (uint64_t)(uintptr_t)seed ^ 0x9e3779b97f4a7c15ull;
+	seed[1] = (uint64_t)getpid() * 0xbf58476d1ce4e5b9ull;
+}
+
+struct nfu_ct_net *nfu_ct_net(struct nfu_net *net)
+{
+	struct nfu_ct_net *cn = net->ct;
+
+	if (cn)
+		return cn;
+	cn = calloc(1, sizeof(*cn));
+	if (!cn)
+		return NULL;
+	cn->net = net;
+	cn->sysctl.max = 262144;
+	cn->sysctl.buckets = 262144;
+	cn->sysctl.checksum = 1;
+	cn->sysctl.tcp_loose = 1;
+	cn->sysctl.tcp_max_retrans = 3;
+	memcpy(cn->sysctl.tcp_timeouts, tcp_timeouts_default,
+	       sizeof(tcp_timeouts_default));
+	cn->sysctl.udp_timeout = 30;
+	cn->sysctl.udp_timeout_stream = 120;
+	cn->sysctl.icmp_timeout = 30;
+	cn->sysctl.generic_timeout = 600;
+	cn->sysctl.expect_max = 4096;
+	random_seed(cn->seed);
+	if (nfu_net_add_exit(net, ct_exit, cn) < 0) {
+		free(cn);
+		return NULL;
+	}
+	net->ct = cn;
+	net->ct_destroy = ct_destroy_cb;
+	return cn;
+}
+
+int nfu_ct_enable(struct nfu_net *net)
+{
+	struct nfu_ct_net *cn = nfu_ct_net(net);
+	static const struct {
+		uint8_t hook;
+		int32_t prio;
+		nfu_hookfn *fn;
+	} regs[] = {
+		{ NFU_INET_PRE_ROUTING, NFU_IP_PRI_CONNTRACK_DEFRAG, ct_defrag },
+		{ NFU_INET_PRE_ROUTING, NFU_IP_PRI_CONNTRACK, ct_in },
+		{ NFU_INET_LOCAL_OUT, NFU_IP_PRI_CONNTRACK_DEFRAG, ct_defrag },
+		{ NFU_INET_LOCAL_OUT, NFU_IP_PRI_CONNTRACK, ct_in },
+		{ NFU_INET_LOCAL_IN, NFU_IP_PRI_CONNTRACK_CONFIRM, ct_confirm },
+		{ NFU_INET_POST_ROUTING, NFU_IP_PRI_CONNTRACK_CONFIRM, ct_confirm },
+	};
+	int rc = 0;
+
+	if (!cn)
+		return -ENOMEM;
+	if (cn->enabled)
+		return 0;
+	if (!cn->buckets) {
+		uint32_t n = 1;
+
+		while (n < cn->sysctl.buckets && n < (1u << 30))
+			n <<= 1;
+		cn->buckets = calloc(n, sizeof(*cn->buckets));
+		if (!cn->buckets)
+			return -ENOMEM;
+		cn->nbuckets = n;
+	}
+	for (unsigned int i = 0; i < sizeof(regs) / sizeof(regs[0]) && !rc; i++) {
+		if (cn->registered & (1u << i))
+			continue;
+		cn->ops[i].hook = regs[i].fn;
+		cn->ops[i].priv = cn;
+		cn->ops[i].pf = NFU_PROTO_IPV4;
+		cn->ops[i].hooknum = regs[i].hook;
+		cn->ops[i].priority = regs[i].prio;
+		rc = nfu_hook_register(net, &cn->ops[i]);
+		if (!rc)
+			cn->registered |= 1u << i;
+	}
+	if (rc)
+		return rc; /* registered ones stay; enabling again finishes */
+	cn->enabled = true;
+	return 0;
+}

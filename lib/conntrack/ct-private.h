@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * conntrack/ct-private.h - connection tracking: the connection, its
+ * tuples, the table of a stack, and the interface of the protocol
+ * trackers (one file each: proto_tcp.c, proto_udp.c, proto_icmp.c,
+ * proto_generic.c).
+ *
+ * What?
+ *   Linux's nf_conntrack for IPv4, per stack.  Every packet that passes
+ *   PRE_ROUTING or LOCAL_OUT (priority NFU_IP_PRI_CONNTRACK, -200) gets a
+ *   connection and a ctinfo in pkt->ct / pkt->ctinfo: NEW, ESTABLISHED,
+ *   RELATED (and the _REPLY forms), or none (INVALID), or UNTRACKED.  A
+ *   new connection is 'unconfirmed' (held only by its packet) until its
+ *   first packet passes LOCAL_IN or POST_ROUTING (confirm, priority
+ *   NFU_IP_PRI_CONNTRACK_CONFIRM): a packet dropped before that leaves no
+ *   entry.
+ *
+ * Basic design
+ *   - A connection (struct nfu_ct) holds its two tuples (original and
+ *     reply direction), each with the link of its hash chain, so that one
+ *     table finds it from a packet of either direction.  The hash is keyed
+ *     with a random seed per stack (SipHash), so an attacker cannot choose
+ *     addresses that fall in one chain.  Lookup never allocates.
+ *   - Connections are reference counted: the table holds one reference
+ *     (from confirm until removal), each packet one (pkt->ct).  The first
+ *     member is struct nfu_ct_common so that lib/core can count references
+ *     when it copies or frees a packet without knowing lib/conntrack.
+ *   - Timeouts are on the stack's clock.  An expired connection found by
+ *     a lookup is removed then; besides, every packet lets the collector
+ *     look at a few buckets (as Linux's gc_worker, incrementally), so no
+ *     packet ever scans the table.  nf_conntrack_max bounds the table:
+ *     when full, an unassured connection of the new one's bucket area is
+ *     dropped early, else the new packet is dropped (as Linux does).
+ *   - Protocol trackers are const ops structs (struct nfu_ct_l4proto),
+ *     found by protocol number; the generic tracker takes the others.
+ *   - Conntrack starts in a stack when a ruleset first needs it
+ *     (nfu_ct_enable(), called by the check of state, conntrack, NAT,
+ *     CT, NOTRACK, CONNMARK and helper rules, as Linux's nf_ct_netns_get
+ *     loads it), and stays for the stack's life (Linux unregisters its
+ *     hooks when the last such rule goes: a known difference).
+ *
+ * Thread-safety
+ *   The stack's thread only, as everything of a struct nfu_net.
+ */
+#ifndef NFU_CT_PRIVATE_H
+#define NFU_CT_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/net-private.h"
+
+/* Linux's enum ip_conntrack_info. */
+enum nfu_ctinfo {
+	NFU_CT_ESTABLISHED = 0,
+	NFU_CT_RELATED = 1,
+	NFU_CT_NEW = 2,
+	NFU_CT_IS_REPLY = 3,
+	NFU_CT_ESTABLISHED_REPLY = NFU_CT_ESTABLISHED + NFU_CT_IS_REPLY,
+	NFU_CT_RELATED_REPLY = NFU_CT_RELATED + NFU_CT_IS_REPLY,
+	NFU_CT_NUMBER = 5,
+	NFU_CT_UNTRACKED = 7,
+};
+
+enum nfu_ct_dir {
+	NFU_CT_DIR_ORIGINAL = 0,
+	NFU_CT_DIR_REPLY = 1,
+	NFU_CT_DIR_MAX = 2,
+};
+
+/* Linux's IPS_* status bits. */
+enum {
+	NFU_IPS_EXPECTED = 1u << 0,
+	NFU_IPS_SEEN_REPLY = 1u << 1,
+	NFU_IPS_ASSURED = 1u << 2,
+	NFU_IPS_CONFIRMED = 1u << 3,
+	NFU_IPS_SRC_NAT = 1u << 4,
+	NFU_IPS_DST_NAT = 1u << 5,
+	NFU_IPS_SEQ_ADJUST = 1u << 6,
+	NFU_IPS_SRC_NAT_DONE = 1u << 7,
+	NFU_IPS_DST_NAT_DONE = 1u << 8,
+	NFU_IPS_DYING = 1u << 9,
+	NFU_IPS_FIXED_TIMEOUT = 1u << 10,
+	NFU_IPS_TEMPLATE = 1u << 11,
+	NFU_IPS_UNTRACKED = 1u << 12,
+	NFU_IPS_HELPER = 1u << 13,
+};
+
+/*
+ * A tuple: what identifies one direction of a connection.  Addresses and
+ * ports in network order, as Linux keeps them.  For ICMP, 'sport' is the
+ * identifier and 'dport' holds type (high byte) and code (low byte) in
+ * host order: Linux's src.u.icmp.id and dst.u.icmp.{type,code}.  For
+ * protocols without ports both are 0.  Compared with memcmp: keep it
+ * packed and zero the padding (there is none).
+ */
+struct nfu_ct_tuple {
+	uint32_t src, dst;
+	uint16_t sport, dport;
+	uint8_t proto;
+	uint8_t pad[3];
+};
+
+/* One direction of a connection, in the table's hash chain. */
+struct nfu_ct_tuplehash {
+	struct nfu_ct_tuplehash *next;
+	struct nfu_ct_tuple tuple;
+	uint8_t dir;           /* which of the connection's two it is */
+};
+
+/* TCP's per-direction window state: Linux's struct ip_ct_tcp_state. */
+struct nfu_ct_tcp_state {
+	uint32_t td_end;      /* max of seq + len */
+	uint32_t td_maxend;   /* max of ack + max(win, 1) */
+	uint32_t td_maxwin;   /* max(win) */
+	uint32_t td_maxack;   /* max of ack */
+	uint8_t td_scale;     /* window scale factor */
+	uint8_t flags;        /* NFU_CT_TCP_FLAG_* */
+};
+
+/* Linux's IP_CT_TCP_FLAG_*. */
+enum {
+	NFU_CT_TCP_FLAG_WINDOW_SCALE = 0x01,
+	NFU_CT_TCP_FLAG_SACK_PERM = 0x02,
+	NFU_CT_TCP_FLAG_CLOSE_INIT = 0x04,
+	NFU_CT_TCP_FLAG_BE_LIBERAL = 0x08,
+	NFU_CT_TCP_FLAG_DATA_UNACKNOWLEDGED = 0x10,
+	NFU_CT_TCP_FLAG_MAXACK_SET = 0x20,
+	NFU_CT_EXP_CHALLENGE_ACK = 0x40,
+	NFU_CT_TCP_SIMULTANEOUS_OPEN = 0x80,
+};
+
+/* Linux's enum tcp_conntrack, in its order (the state machine's index). */
+enum nfu_ct_tcp_st {
+	NFU_CT_TCP_NONE,
+	NFU_CT_TCP_SYN_SENT,
+	NFU_CT_TCP_SYN_RECV,
+	NFU_CT_TCP_ESTABLISHED,
+	NFU_CT_TCP_FIN_WAIT,
+	NFU_CT_TCP_CLOSE_WAIT,
+	NFU_CT_TCP_LAST_ACK,
+	NFU_CT_TCP_TIME_WAIT,
+	NFU_CT_TCP_CLOSE,
+	NFU_CT_TCP_SYN_SENT2,
+	NFU_CT_TCP_MAX,
+	NFU_CT_TCP_IGNORE,
+	NFU_CT_TCP_RETRANS,
+	NFU_CT_TCP_UNACK,
+	NFU_CT_TCP_TIMEOUT_MAX,
+};
+
+/* Linux's struct ip_ct_tcp. */
+struct nfu_ct_tcp {
+	struct nfu_ct_tcp_state seen[2]; /* by direction */
+	uint8_t state;         /* enum nfu_ct_tcp_st */
+	uint8_t last_dir;      /* direction of the last packet */
+	uint8_t retrans;       /* retransmissions seen */
+	uint8_t last_index;    /* index of the last packet (tcp_conntracks) */
+	uint32_t last_seq;
+	uint32_t last_ack;
+	uint32_t last_end;
+	uint16_t last_win;
+	uint8_t last_wscale;
+	uint8_t last_flags;
+};
+
+/* Linux's struct nf_ct_udp. */
+struct nfu_ct_udp {
+	uint64_t stream_ts;    /* the stack's time after which it is a stream */
+};
+
+struct nfu_ct_l4proto;
+struct nfu_ct_helper;
+struct nfu_ct_net;
+
+/*
+ * A connection.  'use' counts references: the table's (once confirmed)
+ * and each packet's.  'timeout' is the stack's time (ns) at which it
+ * expires, valid once confirmed.
+ */
+struct nfu_ct {
+	struct nfu_ct_common common;             /* use: references */
+	uint32_t status;                         /* NFU_IPS_* */
+	struct nfu_ct_tuplehash tuplehash[NFU_CT_DIR_MAX];
+	uint64_t timeout;
+	uint32_t mark;
+	uint16_t zone;
+	const struct nfu_ct_l4proto *l4;
+	const struct nfu_ct_helper *helper;      /* NULL: none */
+	struct nfu_ct *master;                   /* of an expected connection */
+	union {
+		struct nfu_ct_tcp tcp;
+		struct nfu_ct_udp udp;
+	} proto;
+	/* accounting (connbytes, conntrack -L with nf_conntrack_acct) */
+	uint64_t packets[NFU_CT_DIR_MAX], bytes[NFU_CT_DIR_MAX];
+	struct nfu_ct_net *cn;                   /* its stack's state */
+	uint64_t id;                             /* for conntrack -o id */
+};
+
+/* The connection of one of its tuplehashes. */
+static inline struct nfu_ct *nfu_ct_of_hash(const struct nfu_ct_tuplehash *h)
+{
+	return (struct nfu_ct *)((const char *)(h - h->dir) -
+				 offsetof(struct nfu_ct, tuplehash));
+}
+
+/* The direction of ctinfo 'ci'. */
+static inline unsigned int nfu_ctinfo_dir(uint32_t ci)
+{
+	return ci >= NFU_CT_IS_REPLY ? NFU_CT_DIR_REPLY : NFU_CT_DIR_ORIGINAL;
+}
+
+/*
+ * A protocol tracker (Linux's struct nf_conntrack_l4proto with the
+ * nf_conntrack_handle_packet() switch folded in).
+ */
+struct nfu_ct_l4proto {
+	uint8_t proto;             /* IPPROTO_*; 0 for the generic tracker */
+	const char *name;          /* "tcp", as conntrack -L prints it */
+	/* The L4 part of the tuple of a packet: 'l4' (its 'len' bytes), the
+	 * transport header of a first fragment or whole packet.  false: too
+	 * short to tell (the packet is then INVALID). */
+	bool (*pkt_to_tuple)(const uint8_t *l4, size_t len,
+			     struct nfu_ct_tuple *t);
+	/* The reply tuple's L4 part from the original's (addresses are done
+	 * by the caller).  false: no reply is possible (an ICMP type that is
+	 * not a request): no connection for it. */
+	bool (*invert_tuple)(struct nfu_ct_tuple *inv,
+			     const struct nfu_ct_tuple *orig);
+	/* Before the lookup (Linux's l4proto error handlers): checksums at
+	 * PRE_ROUTING when net.netfilter.nf_conntrack_checksum, malformed
+	 * headers, and ICMP errors (which it tracks itself: RELATED to the
+	 * quoted connection, or INVALID).  Returns NFU_ACCEPT to go on with
+	 * the lookup, or a verdict <= 0 to stop: -NFU_ACCEPT (as Linux:
+	 * "accept, untracked as INVALID or with the ct it set"), NFU_DROP.
+	 * NULL: nothing to check. */
+	int (*error)(struct nfu_ct_net *cn, struct nfu_pkt *pkt,
+		     unsigned int thoff, unsigned int hook, uint16_t zone);
+	/* Every packet of a connection, the first one included (the
+	 * connection is not confirmed yet then): checks it against the
+	 * state, moves the state, sets the timeout (nfu_ct_refresh()).
+	 * Returns NFU_ACCEPT, NFU_DROP, or -NFU_ACCEPT for a packet that is
+	 * INVALID (it goes on without a connection; a new connection is then
+	 * not made). */
+	int (*packet)(struct nfu_ct *ct, struct nfu_pkt *pkt,
+		      unsigned int thoff, enum nfu_ctinfo ctinfo,
+		      unsigned int hook);
+	/* conntrack -L: the protocol's words after the timeout ("ESTABLISHED "
+	 * for TCP), appended to 'buf' of 'len'; NULL: nothing. */
+	void (*print_state)(const struct nfu_ct *ct, char *buf, size_t len);
+	/* Whether the connection may be dropped early when the table is full
+	 * (Linux: TCP only when not established). NULL: yes. */
+	bool (*can_early_drop)(const struct nfu_ct *ct);
+};
+
+extern const struct nfu_ct_l4proto nfu_ct_l4proto_generic;
+extern const struct nfu_ct_l4proto nfu_ct_l4proto_tcp;
+extern const struct nfu_ct_l4proto nfu_ct_l4proto_udp;
+extern const struct nfu_ct_l4proto nfu_ct_l4proto_icmp;
+
+/* The tracker of protocol 'proto' (the generic one for unknown ones). */
+const struct nfu_ct_l4proto *nfu_ct_l4proto_find(uint8_t proto);
+
+/*
+ * Settings: Linux's net.netfilter.nf_conntrack_* sysctls, in seconds
+ * where they are timeouts (nfu_sysctl_set() reaches them).
+ */
+struct nfu_ct_sysctl {
+	uint32_t max;                  /* nf_conntrack_max */
+	uint32_t buckets;              /* nf_conntrack_buckets (at start) */
+	uint8_t checksum;              /* nf_conntrack_checksum (1) */
+	uint8_t acct;                  /* nf_conntrack_acct (0) */
+	uint8_t tcp_loose;             /* nf_conntrack_tcp_loose (1) */
+	uint8_t tcp_be_liberal;        /* nf_conntrack_tcp_be_liberal (0) */
+	uint8_t tcp_ignore_invalid_rst; /* (0) */
+	uint8_t tcp_max_retrans;       /* nf_conntrack_tcp_max_retrans (3) */
+	uint8_t log_invalid;           /* nf_conntrack_log_invalid (0) */
+	uint32_t tcp_timeouts[NFU_CT_TCP_TIMEOUT_MAX]; /* by state, s */
+	uint32_t udp_timeout;          /* nf_conntrack_udp_timeout (30) */
+	uint32_t udp_timeout_stream;   /* (120) */
+	uint32_t icmp_timeout;         /* nf_conntrack_icmp_timeout (30) */
+	uint32_t generic_timeout;      /* nf_conntrack_generic_timeout (600) */
+	uint32_t expect_max;           /* nf_conntrack_expect_max */
+};
+
+/* A stack's connection tracking. */
+struct nfu_ct_net {
+	struct nfu_net *net;
+	struct nfu_ct_sysctl sysctl;
+	struct nfu_ct_tuplehash **buckets;
+	uint32_t nbuckets;             /* a power of two */
+	uint32_t count;                /* connections alive (in the table
+					  or held by a packet) */
+	uint64_t seed[2];              /* SipHash key, random per stack */
+	uint32_t gc_next;              /* the collector's next bucket */
+	uint64_t gc_last;              /* stack time of its last step */
+	uint64_t next_id;
+	uint32_t confirmed;            /* of them, in the table */
+	bool enabled;                  /* hooks registered */
+	bool dead;                     /* the stack is gone; the last
+					  connection frees this */
+	struct nfu_hook_ops ops[6];
+	unsigned int registered;       /* ops[i] registered: bit i */
+	/* statistics, as conntrack -S */
+	uint64_t found, invalid, insert, insert_failed, drop, early_drop,
+		error, expect_new, expect_create, expect_delete, search_restart;
+};
+
+/* The stack's conntrack state, made on first use (NULL: no memory). */
+struct nfu_ct_net *nfu_ct_net(struct nfu_net *net);
+/* Registers the hooks (once): conntrack in, confirm, defrag. */
+int nfu_ct_enable(struct nfu_net *net);
+
+/* Sets a connection's timeout to 'secs' from now (unless FIXED_TIMEOUT). */
+void nfu_ct_refresh(struct nfu_ct *ct, uint32_t secs);
+/* The connection and direction of 'tuple' in zone 'zone', or NULL
+ * (expired ones are removed on the way).  Takes no reference. */
+struct nfu_ct *nfu_ct_find(struct nfu_ct_net *cn, const struct nfu_ct_tuple *t,
+			   uint16_t zone, unsigned int *dir);
+/* Removes 'ct' from the table (it is freed when the last packet holding
+ * it goes).  For conntrack -D, -F, and TCP's RST/close handling. */
+void nfu_ct_kill(struct nfu_ct *ct);
+/* Drops a reference (lib/core calls it through net->ct_destroy). */
+void nfu_ct_put(struct nfu_ct *ct);
+
+/* The tuple of 'pkt' (its IPv4 header at the network offset, the L4
+ * header at 'thoff' bytes from it).  false: cannot be told. */
+bool nfu_ct_get_tuple(const struct nfu_pkt *pkt, unsigned int thoff,
+		      const struct nfu_ct_l4proto *l4, struct nfu_ct_tuple *t);
+
+/* The bytes from the transport header at 'thoff' to the end of the IP
+ * packet (its total length, bounded by what the buffer holds). */
+size_t nfu_ct_l4_len(const struct nfu_pkt *pkt, unsigned int thoff);
+/* Is the checksum of those 'len' bytes right?  'proto' 6 or 17: with the
+ * pseudo-header; 0: alone (ICMP). */
+bool nfu_ct_l4_csum_ok(const struct nfu_pkt *pkt, unsigned int thoff,
+		       size_t len, uint8_t proto);
+
+/* conntrack -L's line of 'ct' (without the newline): "tcp      6 431999
+ * ESTABLISHED src=… [ASSURED] mark=0 use=1"; 'extended' adds the
+ * "ipv4     2 " prefix of -o extended. */
+void nfu_ct_format(const struct nfu_ct *ct, bool extended, char *buf,
+		   size_t len);
+
+/* Every connection of the table, in the table's order, to 'fn'. */
+void nfu_ct_walk(struct nfu_ct_net *cn,
+		 void (*fn)(struct nfu_ct *ct, void *priv), void *priv);
+
+#endif

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The UDP tracker (Linux's nf_conntrack_proto_udp.c): a datagram that is
+ * short, whose length field disagrees with the packet, or (at PRE_ROUTING,
+ * with nf_conntrack_checksum) whose checksum is wrong is INVALID.  An
+ * unreplied flow lives nf_conntrack_udp_timeout (30 s) after each packet;
+ * once a reply was seen it is ASSURED, and a flow still active two seconds
+ * after it began lives nf_conntrack_udp_timeout_stream (120 s).
+ */
+#include <string.h>
+
+#include "conntrack/ct-private.h"
+
+#define NS_PER_SEC 1000000000ull
+
+static bool udp_pkt_to_tuple(const uint8_t *l4, size_t len,
+			     struct nfu_ct_tuple *t)
+{
+	if (len < 4) /* the ports are enough (Linux reads only them) */
+		return false;
+	memcpy(&t->sport, l4, 2);
+	memcpy(&t->dport, l4 + 2, 2);
+	return true;
+}
+
+static bool udp_invert(struct nfu_ct_tuple *inv, const struct nfu_ct_tuple *orig)
+{
+	inv->sport = orig->dport;
+	inv->dport = orig->sport;
+	return true;
+}
+
+/* udp_error() */
+static bool udp_bad(const struct nfu_ct *ct, const struct nfu_pkt *pkt,
+		    unsigned int thoff, unsigned int hook)
+{
+	size_t l4len = nfu_ct_l4_len(pkt, thoff);
+	const uint8_t *uh = nfu_pkt_network_header(pkt) + thoff;
+	unsigned int ulen;
+
+	if (l4len < 8)
+		return true; /* short packet */
+	ulen = (unsigned int)uh[4] << 8 | uh[5];
+	if (ulen > l4len || ulen < 8)
+		return true; /* truncated/malformed packet */
+	if (!uh[6] && !uh[7])
+		return false; /* no checksum */
+	return hook == NFU_INET_PRE_ROUTING && ct->cn->sysctl.checksum &&
+	       !nfu_ct_l4_csum_ok(pkt, thoff, l4len, 17);
+}
+
+static int udp_packet(struct nfu_ct *ct, struct nfu_pkt *pkt,
+		      unsigned int thoff, enum nfu_ctinfo ctinfo,
+		      unsigned int hook)
+{
+	const struct nfu_ct_sysctl *sc = &ct->cn->sysctl;
+	(void)ctinfo;
+
+	if (udp_bad(ct, pkt, thoff, hook))
+		return -(int)NFU_ACCEPT;
+	if (!(ct->status & NFU_IPS_CONFIRMED))
+		ct->proto.udp.stream_ts = nfu_net_now(ct->cn->net) + 2 * NS_PER_SEC;
+	if (ct->status & NFU_IPS_SEEN_REPLY) {
+		uint32_t t = sc->udp_timeout;
+
+		/* still active two seconds after it began: a stream */
+		if ((int64_t)(nfu_net_now(ct->cn->net) - ct->proto.udp.stream_ts) > 0)
+			t = sc->udp_timeout_stream;
+		nfu_ct_refresh(ct, t);
+		ct->status |= NFU_IPS_ASSURED;
+	} else {
+		nfu_ct_refresh(ct, sc->udp_timeout);
+	}
+	return NFU_ACCEPT;
+}
+
+const struct nfu_ct_l4proto nfu_ct_l4proto_udp = {
+	.proto = 17,
+	.name = "udp",
+	.pkt_to_tuple = udp_pkt_to_tuple,
+	.invert_tuple = udp_invert,
+	.packet = udp_packet,
+};

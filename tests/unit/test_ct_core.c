@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Connection tracking's core (lib/conntrack/core.c) and its UDP, ICMP and
+ * generic trackers: ctinfo of each packet of a flow in both directions,
+ * confirmation (a packet dropped before it leaves no entry), timeouts on
+ * the stack's clock, ICMP errors RELATED to the connection they quote,
+ * invalid packets, the table's limit with early drop, and reference
+ * counts (every connection freed; ASan checks).
+ *
+ * The expected ctinfo and statuses are Linux's (nf_conntrack_core.c,
+ * nf_conntrack_proto_udp.c, nf_conntrack_proto_icmp.c); the timeouts its
+ * defaults (net.netfilter.nf_conntrack_udp_timeout 30, _stream 120,
+ * _icmp_timeout 30, _generic_timeout 600).
+ */
+#include "conntrack/ct-private.h"
+#include "ipv4_scene.h"
+
+static struct ct_seen {
+	uint32_t ctinfo[64];
+	bool has_ct[64];
+	uint32_t status[64];
+	unsigned int n;
+} seen;
+
+/* Sees every packet just after conntrack (at filter's priority): its
+ * ctinfo, whether it has a connection, and that connection's status. */
+static unsigned int look(void *priv, struct nfu_pkt *pkt,
+			 const struct nfu_hook_state *state)
+{
+	(void)priv;
+	(void)state;
+	if (seen.n < 64) {
+		struct nfu_ct *ct = pkt->ct;
+
+		seen.ctinfo[seen.n] = pkt->ctinfo;
+		seen.has_ct[seen.n] = ct != NULL;
+		seen.status[seen.n] = ct ? ct->status : 0;
+		seen.n++;
+	}
+	return NFU_ACCEPT;
+}
+
+static struct nfu_hook_ops look_ops[2];
+static bool drop_forward;
+
+static unsigned int dropper(void *priv, struct nfu_pkt *pkt,
+			    const struct nfu_hook_state *state)
+{
+	(void)priv;
+	(void)pkt;
+	(void)state;
+	return drop_forward ? NFU_DROP : NFU_ACCEPT;
+}
+static struct nfu_hook_ops drop_ops;
+
+static bool ct_scene(void)
+{
+	if (!scene_up("sysctl -w net.ipv4.ip_forward=1\n"))
+		return false;
+	memset(&seen, 0, sizeof(seen));
+	drop_forward = false;
+	look_ops[0] = (struct nfu_hook_ops){ .hook = look, .pf = NFU_PROTO_IPV4,
+		.hooknum = NFU_INET_PRE_ROUTING, .priority = NFU_IP_PRI_FILTER };
+	look_ops[1] = (struct nfu_hook_ops){ .hook = look, .pf = NFU_PROTO_IPV4,
+		.hooknum = NFU_INET_LOCAL_OUT, .priority = NFU_IP_PRI_FILTER };
+	drop_ops = (struct nfu_hook_ops){ .hook = dropper, .pf = NFU_PROTO_IPV4,
+		.hooknum = NFU_INET_FORWARD, .priority = NFU_IP_PRI_FILTER };
+	if (nfu_hook_register(sc.net, &look_ops[0]) ||
+	    nfu_hook_register(sc.net, &look_ops[1]) ||
+	    nfu_hook_register(sc.net, &drop_ops) || nfu_ct_enable(sc.net)) {
+		HARNESS_FAIL("hooks");
+		return false;
+	}
+	return true;
+}
+
+static struct nfu_ct_net *cn(void)
+{
+	return sc.net->ct;
+}
+
+static void set_time(double secs)
+{
+	nfu_net_set_time(sc.net, (uint64_t)(secs * 1e9));
+}
+
+#define A_ADDR A4(10, 0, 0, 2)
+#define B_ADDR A4(192, 168, 1, 9)
+
+static void test_udp_flow(void)
+{
+	uint8_t p[200];
+	size_t n;
+	struct nfu_ct *ct;
+	struct nfu_ct_tuple t = { 0 };
+	unsigned int dir;
+
+	REQUIRE(ct_scene());
+	set_time(1);
+	n = build_udp(p, A_ADDR, B_ADDR, 40000, 53, 10);
+	scene_rx(E0, p, n);
+	CHECK_INT(seen.n, 1);
+	CHECK_INT(seen.ctinfo[0], NFU_CT_NEW);
+	CHECK(seen.has_ct[0]);
+	CHECK_INT(seen.status[0] & NFU_IPS_CONFIRMED, 0);
+	CHECK_INT(cn()->confirmed, 1);
+	/* again, no reply yet: still NEW (Linux: not SEEN_REPLY) */
+	set_time(2);
+	scene_rx(E0, p, n);
+	CHECK_INT(seen.ctinfo[1], NFU_CT_NEW);
+	CHECK(seen.status[1] & NFU_IPS_CONFIRMED);
+	/* the reply */
+	set_time(2.5);
+	n = build_udp(p, B_ADDR, A_ADDR, 53, 40000, 10);
+	scene_rx(E1, p, n);
+	CHECK_INT(seen.ctinfo[2], NFU_CT_ESTABLISHED_REPLY);
+	/* then the original direction is ESTABLISHED, and ASSURED */
+	set_time(3.5);
+	n = build_udp(p, A_ADDR, B_ADDR, 40000, 53, 10);
+	scene_rx(E0, p, n);
+	CHECK_INT(seen.ctinfo[3], NFU_CT_ESTABLISHED);
+	CHECK(seen.status[3] & NFU_IPS_SEEN_REPLY);
+	CHECK(seen.status[3] & NFU_IPS_ASSURED);
+	/* active more than 2 s after it began: the stream timeout, 120 s */
+	t.src = __builtin_bswap32(A_ADDR);
+	t.dst = __builtin_bswap32(B_ADDR);
+	t.sport = __builtin_bswap16(40000);
+	t.dport = __builtin_bswap16(53);
+	t.proto = 17;
+	ct = nfu_ct_find(cn(), &t, 0, &dir);
+	REQUIRE(ct);
+	CHECK_INT(dir, NFU_CT_DIR_ORIGINAL);
+	CHECK_INT((ct->timeout - (uint64_t)3.5e9) / 1000000000u, 120);
+	CHECK_INT(ct->common.use, 1); /* the table's only */
+	/* expired 120 s later: gone, and a new packet is NEW again */
+	set_time(3.5 + 120.5);
+	CHECK(nfu_ct_find(cn(), &t, 0, &dir) == NULL);
+	CHECK_INT(cn()->confirmed, 0);
+	scene_rx(E0, p, n);
+	CHECK_INT(seen.ctinfo[4], NFU_CT_NEW);
+	scene_down();
+}
+
+static void test_udp_unreplied_timeout(void)
+{
+	uint8_t p[200];
+	size_t n;
+
+	REQUIRE(ct_scene());
+	set_time(10);
+	n = build_udp(p, A_ADDR, B_ADDR, 1, 2, 0);
+	scene_rx(E0, p, n);
+	set_time(10 + 29.9);
+	scene_rx(E0, p, n);
+	CHECK_INT(seen.ctinfo[1], NFU_CT_NEW);
+	CHECK(seen.status[1] & NFU_IPS_CONFIRMED); /* the same one */
+	set_time(10 + 29.9 + 30.1);
+	scene_rx(E0, p, n);
+	CHECK_INT(seen.ctinfo[2], NFU_CT_NEW);
+	CHECK_INT(seen.status[2] & NFU_IPS_CONFIRMED, 0); /* a new one */
+	scene_down();
+}
+
+/* A packet dropped before confirmation leaves no connection. */
+static void test_dropped_before_confirm(void)
+{
+	uint8_t p[200];
+	size_t n;
+
+	REQUIRE(ct_scene());
+	drop_forward = true;
+	n = build_udp(p, A_ADDR, B_ADDR, 5, 6, 0);
+	scene_rx(E0, p, n);
+	CHECK_INT(seen.ctinfo[0], NFU_CT_NEW);
+	CHECK_INT(cn()->confirmed, 0);
+	CHECK_INT(cn()->count, 0); /* freed with its packet */
+	drop_forward = false;
+	scene_rx(E0, p, n);
+	CHECK_INT(cn()->confirmed, 1);
+	scene_down();
+}
+
+static void test_icmp_echo_and_errors(void)
+{
+	uint8_t p[300], q[100];
+	size_t n, qn;
+
+	REQUIRE(ct_scene());
+	n = build_echo(p, A_ADDR, B_ADDR, 77, 1, 8);
+	scene_rx(E0, p, n);
+	CHECK_INT(seen.ctinfo[0], NFU_CT_NEW);
+	n = build_icmp(p, B_ADDR, A_ADDR, 0, 0, 77u << 16 | 1, NULL, 8);
+	scene_rx(E1, p, n);
+	CHECK_INT(seen.ctinfo[1], NFU_CT_ESTABLISHED_REPLY);
+	/* an echo reply nobody asked for: INVALID (no connection) */
+	n = build_icmp(p, B_ADDR, A_ADDR, 0, 0, 78u << 16 | 1, NULL, 8);
+	scene_rx(E1, p, n);
+	CHECK(!seen.has_ct[2]);
+	CHECK_INT(seen.ctinfo[2], 0);
+	/* a UDP flow, then a port unreachable about it from B: RELATED */
+	n = build_udp(p, A_ADDR, B_ADDR, 4000, 4001, 4);
+	scene_rx(E0, p, n);
+	qn = 28;
+	memcpy(q, p, qn); /* the quoted header and 8 bytes */
+	n = build_icmp(p, B_ADDR, A_ADDR, 3, 3, 0, q, qn);
+	scene_rx(E1, p, n);
+	CHECK_INT(seen.ctinfo[4], NFU_CT_RELATED_REPLY);
+	CHECK(seen.has_ct[4]);
+	/* the same error sent to another address: INVALID */
+	n = build_icmp(p, B_ADDR, A4(10, 0, 0, 3), 3, 3, 0, q, qn);
+	scene_rx(E1, p, n);
+	CHECK(!seen.has_ct[5]);
+	/* an error about an unknown flow: INVALID */
+	q[21] ^= 1; /* another source port */
+	n = build_icmp(p, B_ADDR, A_ADDR, 3, 3, 0, q, qn);
+	scene_rx(E1, p, n);
+	CHECK(!seen.has_ct[6]);
+	/* a bad ICMP checksum at PRE_ROUTING: INVALID */
+	n = build_echo(p, A_ADDR, B_ADDR, 90, 1, 8);
+	p[22] ^= 0xff;
+	scene_rx(E0, p, n);
+	CHECK(!seen.has_ct[7]);
+	scene_down();
+}
+
+static void test_generic_and_later_fragments(void)
+{
+	uint8_t p[200];
+	size_t n;
+
+	REQUIRE(ct_scene());
+	n = build_ip(p, A_ADDR, B_ADDR, 47, 8); /* GRE */
+	memset(p + 20, 0, 8);
+	scene_rx(E0, p, n);
+	CHECK_INT(seen.ctinfo[0], NFU_CT_NEW);
+	n = build_ip(p, B_ADDR, A_ADDR, 47, 8);
+	memset(p + 20, 0, 8);
+	scene_rx(E1, p, n);
+	CHECK_INT(seen.ctinfo[1], NFU_CT_ESTABLISHED_REPLY);
+	scene_down();
+}
+
+/* nf_conntrack_max: when full, an unassured connection is dropped early
+ * for the new one; the count never passes the limit. */
+static void test_table_limit(void)
+{
+	uint8_t p[200];
+	size_t n;
+
+	REQUIRE(ct_scene());
+	cn()->sysctl.max = 4;
+	for (unsigned int i = 0; i < 50; i++) {
+		n = build_udp(p, A_ADDR, B_ADDR, 1000 + i, 53, 0);
+		scene_rx(E0, p, n);
+		CHECK(cn()->count <= 4);
+	}
+	CHECK_INT(cn()->confirmed, 4);
+	CHECK(cn()->early_drop + cn()->drop == 46);
+	scene_down();
+}
+
+int main(void)
+{
+	RUN(test_udp_flow);
+	RUN(test_udp_unreplied_timeout);
+	RUN(test_dropped_before_confirm);
+	RUN(test_icmp_echo_and_errors);
+	RUN(test_generic_and_later_fragments);
+	RUN(test_table_limit);
+	return harness_done();
+}
