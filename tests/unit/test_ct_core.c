@@ -259,6 +259,56 @@ static void test_table_limit(void)
 	scene_down();
 }
 
+/* Fragment 'off'..'end' (payload bytes, from the UDP header on) of the
+ * datagram 'whole' (a built UDP packet) into 'b'. */
+static size_t frag_of(uint8_t *b, const uint8_t *whole, size_t wlen,
+		      size_t off, size_t end)
+{
+	size_t plen = end - off;
+
+	memcpy(b, whole, 20);
+	memcpy(b + 20, whole + 20 + off, plen);
+	wr16(b + 2, (unsigned int)(20 + plen));
+	wr16(b + 6, (unsigned int)(off / 8) | (20 + end < wlen ? 0x2000u : 0));
+	wr16(b + 10, 0);
+	ip_fix_csum(b);
+	return 20 + plen;
+}
+
+/* With conntrack, fragments are reassembled at -400 (before conntrack):
+ * conntrack and everything after PRE_ROUTING's -400 see the datagram;
+ * it leaves in fragments no larger than the largest one that came. */
+static void test_defrag_before_conntrack(void)
+{
+	uint8_t whole[1500], f[1500];
+	size_t wn, n, sizes[8];
+	unsigned int nout;
+
+	REQUIRE(ct_scene());
+	wn = build_udp(whole, A_ADDR, B_ADDR, 7000, 7001, 1000);
+	/* the last fragment first, then the first, then the middle */
+	n = frag_of(f, whole, wn, 808, wn - 20);
+	scene_rx(E0, f, n);
+	CHECK_INT(seen.n, 0); /* held at -400 */
+	n = frag_of(f, whole, wn, 0, 400);
+	scene_rx(E0, f, n);
+	CHECK_INT(seen.n, 0);
+	n = frag_of(f, whole, wn, 400, 808);
+	scene_rx(E0, f, n);
+	REQUIRE(seen.n == 1); /* the datagram, once */
+	CHECK_INT(seen.ctinfo[0], NFU_CT_NEW);
+	CHECK_INT(cn()->confirmed, 1);
+	/* forwarded in fragments of at most the largest received (428) */
+	nout = sc.nout;
+	CHECK(nout >= 3);
+	for (unsigned int i = 0; i < nout && i < 8; i++) {
+		sizes[i] = rd16(out_ip(i) + 2);
+		CHECK(sizes[i] <= 428);
+	}
+	CHECK_INT(sizes[0], 428);
+	scene_down();
+}
+
 int main(void)
 {
 	RUN(test_udp_flow);
@@ -267,5 +317,6 @@ int main(void)
 	RUN(test_icmp_echo_and_errors);
 	RUN(test_generic_and_later_fragments);
 	RUN(test_table_limit);
+	RUN(test_defrag_before_conntrack);
 	return harness_done();
 }
