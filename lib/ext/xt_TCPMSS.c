@@ -14,9 +14,8 @@
  * checksum is updated incrementally, pseudo-header length included, and
  * the IP total length and header checksum follow.  A segment shorter than
  * its header is dropped.  The path MTU is the smaller of the output
- * device's and the input device's MTU (Linux takes the route back to the
- * source; nfu's routes carry no MTU of their own, so a device's is the
- * route's).
+ * route's MTU and that of the route back to the source (nfu's routes
+ * carry no MTU of their own, so a route's is its device's).
  */
 #include <string.h>
 
@@ -26,6 +25,7 @@
 #include "ipv4/ipv4-private.h"
 
 #define TCPMSS_CLAMP_PMTU 0xffff
+#define IP_MAX_MTU 0xfff0u
 #define TCPOPT_MSS 2
 #define TCPOLEN_MSS 4
 
@@ -114,16 +114,34 @@ static int tcpmss_check(const struct nfu_xt_check_ctx *ctx, void *data)
 	return 0;
 }
 
+/* tcpmss_reverse_mtu(): the MTU of the route back to the source, looked
+ * up as Linux's nf_route() does, an output route; without one, no limit.
+ * Linux caps a route's MTU at IP_MAX_MTU (lo's 65536 is 65520). */
+static unsigned int reverse_mtu(struct nfu_net *net, const struct nfu_pkt *pkt)
+{
+	const struct nfu_iphdr *iph = nfu_ip_hdr(pkt);
+	struct nfu_rt_result res;
+	const struct nfu_dev *dev;
+
+	if (nfu_ip_route_output(net, iph->saddr, 0, &res) != 0)
+		return UINT32_MAX;
+	dev = nfu_dev_by_index(net, res.ifindex);
+	if (!dev)
+		return UINT32_MAX;
+	return dev->mtu < IP_MAX_MTU ? dev->mtu : IP_MAX_MTU;
+}
+
+/* The smaller of the output route's MTU and reverse_mtu(). */
 static unsigned int path_mtu(const struct nfu_pkt *pkt,
 			     const struct nfu_xt_par *par)
 {
 	const struct nfu_dev *out = par->out ? par->out : pkt->out;
-	const struct nfu_dev *in = par->in ? par->in : pkt->in;
 	unsigned int mtu = out ? out->mtu : 0;
+	unsigned int back = reverse_mtu(par->net, pkt);
 
-	if (in && in->mtu < mtu)
-		mtu = in->mtu;
-	return mtu;
+	if (mtu > IP_MAX_MTU)
+		mtu = IP_MAX_MTU;
+	return back < mtu ? back : mtu;
 }
 
 /* optlen() of Linux: EOL, NOP and a zero length count one byte. */

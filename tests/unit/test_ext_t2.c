@@ -199,10 +199,11 @@ struct mss_run {
 	size_t len;
 };
 
-/* Runs TCPMSS with 'args' on the 'len' bytes at 'ip' (an IP packet),
- * leaving via a device of MTU 'out_mtu', arrived by one of 'in_mtu'. */
+/* Runs TCPMSS with 'args' on the 'len' bytes at 'ip' (an IP packet from
+ * 10.9.0.1), leaving via a device of MTU 'out_mtu'; the route back to
+ * 10.9.0.1 leaves by a device of MTU 'back_mtu' (the stack's only one). */
 static void mss_run(const char *args, const unsigned char *ip, size_t len,
-		    uint16_t fragoff, uint32_t out_mtu, uint32_t in_mtu,
+		    uint16_t fragoff, uint32_t out_mtu, uint32_t back_mtu,
 		    struct mss_run *r)
 {
 	const struct nfu_xt_target_ops *ops = nfu_xt_find_target("TCPMSS");
@@ -210,16 +211,22 @@ static void mss_run(const char *args, const unsigned char *ip, size_t len,
 	struct nfu_error err = { 0 };
 	struct nfu_xt_parse_ctx ctx = { .ip = &xip, .err = &err,
 					.table = "mangle", .prog = "iptables" };
-	struct nfu_dev in = { .mtu = in_mtu }, out = { .mtu = out_mtu };
+	struct nfu_dev out = { .mtu = out_mtu };
 	struct nfu_net *net = nfu_net_new();
-	struct nfu_xt_par par = { .net = net, .in = &in, .out = &out,
+	struct nfu_xt_par par = { .net = net, .out = &out,
 				  .hooknum = NFU_INET_FORWARD, .thoff = 20,
 				  .fragoff = fragoff };
+	char topo[128];
 	uint16_t data = 0;
 	struct nfu_pkt *pkt;
 	char word[64];
 
 	REQUIRE(ops && net);
+	snprintf(topo, sizeof(topo),
+		 "ip link add b0 mtu %u up\nip addr add 10.9.0.2/24 dev b0\n",
+		 back_mtu);
+	REQUIRE(nfu_topology_load(net, topo, strlen(topo), "mss", &err) == 0);
+	par.in = nfu_dev_by_name(net, "b0");
 	if (!strncmp(args, "--set-mss ", 10)) {
 		snprintf(word, sizeof(word), "%s", args + 10);
 		REQUIRE(ops->parse(&ctx, 0, word, false, &data) == 0);
@@ -358,7 +365,7 @@ static void test_tcpmss_clamp(void)
 	size_t n = segment(ip, 0x02, MSS1460, 4, 0);
 	struct mss_run r;
 
-	/* the smaller of the two MTUs, less 40 */
+	/* the smaller of the output MTU and that of the route back, less 40 */
 	mss_run("--clamp-mss-to-pmtu", ip, n, 0, 1500, 1300, &r);
 	REQUIRE(r.len == n);
 	CHECK_MEM(r.out + 40, "\x02\x04\x04\xec", 4); /* 1260 */
