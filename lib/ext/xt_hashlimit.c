@@ -26,9 +26,10 @@
  * burst and the one before was.  Where Linux's garbage collector drops a
  * bucket at some gcinterval after it expires, nfu renews it at the first
  * packet after its expiry, so that the answer does not depend on when the
- * collector ran.  Without --hashlimit-htable-max a table holds 8192
- * buckets (Linux sizes it from the machine's memory); a packet that finds
- * it full is dropped, as there.
+ * collector ran.  A table holds --hashlimit-htable-max buckets, but not
+ * fewer than its size (--hashlimit-htable-size, or 8192, what Linux takes
+ * on a machine of more than 1 GiB), and without it 8 times its size; a
+ * packet that finds it full is dropped, as there.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -494,7 +495,11 @@ static int hashlimit_check(const struct nfu_xt_check_ctx *ctx, void *data)
 #define CPJ (1ull << 39)             /* CREDITS_PER_JIFFY, revision 2+ */
 #define CPJ_BYTES (1ull << 24)       /* CREDITS_PER_JIFFY_BYTES */
 #define NS_PER_TICK (1000000000u / HL_HZ)
-#define HL_DEFAULT_MAX 8192u
+/* htable_create(): a table's size is --hashlimit-htable-size, else one
+ * from the machine's memory, 8192 above 1 GiB (nfu takes that); its most
+ * buckets --hashlimit-htable-max, else 8 times the size, and never fewer
+ * than the size. */
+#define HL_DEFAULT_SIZE 8192u
 
 struct hl_key {
 	uint32_t src, dst;
@@ -591,6 +596,7 @@ static int table_get(const struct nfu_xt_check_ctx *ctx,
 {
 	struct hl_tables *ts = tables_of(ctx->net, true);
 	struct hl_table *t;
+	uint32_t size;
 
 	if (!ctx->net)
 		return 0; /* a check without a stack (fuzzing) */
@@ -609,7 +615,8 @@ static int table_get(const struct nfu_xt_check_ctx *ctx,
 		return fail(ctx, -ENOMEM, "xt_hashlimit: out of memory");
 	strcpy(t->name, h->name);
 	t->mode = h->mode;
-	t->max = h->max ? h->max : HL_DEFAULT_MAX;
+	size = h->size ? h->size : HL_DEFAULT_SIZE;
+	t->max = !h->max ? 8 * size : h->max < size ? size : h->max;
 	t->expire = h->expire;
 	t->interval = h->interval;
 	t->srcmask = h->srcmask;
