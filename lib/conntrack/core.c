@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -18,9 +19,11 @@
 #include "ipv4/ipv4-private.h"
 
 #define NS_PER_SEC 1000000000ull
-/* Buckets the collector looks at per packet (Linux's gc_worker scans the
- * table in slices too). */
-#define GC_BUCKETS_PER_PKT 8u
+/* The collector looks at 1/GC_SLICES of the buckets once a second of the
+ * stack's clock (Linux's gc_worker also runs about once a second over a
+ * part of the table): the whole table within about a minute, and no
+ * packet pays for it (touching buckets at random costs cache misses). */
+#define GC_SLICES 64u
 /* Buckets early_drop() looks into (Linux's NF_CT_EVICTION_RANGE). */
 #define EVICTION_RANGE 8u
 
@@ -98,16 +101,94 @@ static bool expired(const struct nfu_ct *ct, uint64_t now)
  * Life of a connection.
  */
 
+/*
+ * Connections come from 2 MiB chunks (transparent huge pages where the
+ * kernel gives them: a table of a million connections touched at random
+ * costs a TLB miss per lookup in 4 KiB pages) with a free list, as
+ * Linux's slab cache: no allocator overhead per connection.
+ */
+#define CHUNK_SIZE (2u << 20)
+
+struct ct_chunk {
+	struct ct_chunk *next;
+};
+
+static void *huge_alloc(size_t size)
+{
+	size_t rounded = (size + CHUNK_SIZE - 1) & ~(size_t)(CHUNK_SIZE - 1);
+	void *p = NULL;
+
+	if (posix_memalign(&p, CHUNK_SIZE, rounded))
+		return NULL;
+	madvise(p, rounded, MADV_HUGEPAGE); /* a hint: fine if refused */
+	return p;
+}
+
+static struct nfu_ct *ct_alloc(struct nfu_ct_net *cn)
+{
+	struct nfu_ct *ct = cn->free_cts;
+
+	if (!ct) {
+		size_t per = (CHUNK_SIZE - sizeof(struct ct_chunk)) / sizeof(*ct);
+		struct ct_chunk *c = huge_alloc(CHUNK_SIZE);
+		struct nfu_ct *slot;
+
+		if (!c)
+			return NULL;
+		c->next = cn->chunks;
+		cn->chunks = c;
+		slot = (struct nfu_ct *)(void *)(c + 1);
+		for (size_t i = per; i-- > 0;) {
+			slot[i].tuplehash[0].next = (void *)cn->free_cts;
+			cn->free_cts = &slot[i];
+		}
+		ct = cn->free_cts;
+	}
+	cn->free_cts = (struct nfu_ct *)(void *)ct->tuplehash[0].next;
+	memset(ct, 0, sizeof(*ct));
+	return ct;
+}
+
+static void cn_free(struct nfu_ct_net *cn)
+{
+	while (cn->chunks) {
+		struct ct_chunk *c = cn->chunks;
+
+		cn->chunks = c->next;
+		free(c);
+	}
+	free(cn);
+}
+
 static void ct_free(struct nfu_ct *ct)
 {
 	struct nfu_ct_net *cn = ct->cn;
 
+	if (ct->status & NFU_IPS_TEMPLATE) { /* CT's: allocated alone */
+		free(ct);
+		return;
+	}
 	if (ct->master)
 		nfu_ct_put(ct->master);
 	cn->count--;
-	free(ct);
+	ct->tuplehash[0].next = (void *)cn->free_cts;
+	cn->free_cts = ct;
 	if (cn->dead && cn->count == 0)
-		free(cn);
+		cn_free(cn);
+}
+
+struct nfu_ct *nfu_ct_template_new(struct nfu_ct_net *cn, uint16_t zone)
+{
+	struct nfu_ct *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->cn = cn;
+	t->status = NFU_IPS_TEMPLATE | NFU_IPS_CONFIRMED;
+	t->zone = zone;
+	t->l4 = &nfu_ct_l4proto_generic;
+	t->common.use = 1;
+	return t;
 }
 
 void nfu_ct_put(struct nfu_ct *ct)
@@ -185,14 +266,17 @@ static void gc_step(struct nfu_ct_net *cn, unsigned int nbuckets)
 	}
 }
 
-struct nfu_ct *nfu_ct_find(struct nfu_ct_net *cn, const struct nfu_ct_tuple *t,
-			   uint16_t zone, unsigned int *dir)
+/* The live connection of 'tuple' in chain 'b' (expired ones removed on
+ * the way), or NULL; 'dir' its direction. */
+static struct nfu_ct *chain_find_dir(struct nfu_ct_net *cn, uint32_t b,
+				     const struct nfu_ct_tuple *t, uint16_t zone,
+				     unsigned int *dir)
 {
 	uint64_t now = now_ns(cn);
 	struct nfu_ct_tuplehash *h;
 
 restart:
-	for (h = cn->buckets[hash_tuple(cn, t, zone)]; h; h = h->next) {
+	for (h = cn->buckets[b]; h; h = h->next) {
 		struct nfu_ct *ct = nfu_ct_of_hash(h);
 
 		if (!tuple_eq(&h->tuple, t) || ct->zone != zone)
@@ -204,10 +288,26 @@ restart:
 		}
 		if (dir)
 			*dir = h->dir;
-		cn->found++;
 		return ct;
 	}
 	return NULL;
+}
+
+static struct nfu_ct *chain_find(struct nfu_ct_net *cn, uint32_t b,
+				 const struct nfu_ct_tuple *t, uint16_t zone)
+{
+	return chain_find_dir(cn, b, t, zone, NULL);
+}
+
+struct nfu_ct *nfu_ct_find(struct nfu_ct_net *cn, const struct nfu_ct_tuple *t,
+			   uint16_t zone, unsigned int *dir)
+{
+	struct nfu_ct *ct = chain_find_dir(cn, hash_tuple(cn, t, zone), t,
+					   zone, dir);
+
+	if (ct)
+		cn->found++;
+	return ct;
 }
 
 void nfu_ct_walk(struct nfu_ct_net *cn,
@@ -308,7 +408,7 @@ static struct nfu_ct *ct_new(struct nfu_ct_net *cn, const struct nfu_ct_tuple *t
 		*err = -ENOMEM; /* "table full, dropping packet" */
 		return NULL;
 	}
-	ct = calloc(1, sizeof(*ct));
+	ct = ct_alloc(cn);
 	if (!ct) {
 		*err = -ENOMEM;
 		return NULL;
@@ -397,7 +497,10 @@ static unsigned int ct_in(void *priv, struct nfu_pkt *pkt,
 	unsigned int thoff;
 	int ret;
 
-	gc_step(cn, GC_BUCKETS_PER_PKT);
+	if (now_ns(cn) - cn->gc_last >= NS_PER_SEC) {
+		cn->gc_last = now_ns(cn);
+		gc_step(cn, cn->nbuckets / GC_SLICES ? cn->nbuckets / GC_SLICES : 1);
+	}
 	if (pkt->ctinfo == NFU_CT_UNTRACKED && !pkt->ct)
 		return NFU_ACCEPT;
 	if (pkt->ct) {
@@ -492,12 +595,15 @@ static unsigned int ct_confirm(void *priv, struct nfu_pkt *pkt,
 	}
 	/* another packet of the same flow confirmed one meanwhile (a
 	 * packet that was queued, say): take that one if it is the same
-	 * connection (Linux's nf_ct_resolve_clash), else drop */
-	other = nfu_ct_find(cn, &ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple,
-			    ct->zone, NULL);
+	 * connection (Linux's nf_ct_resolve_clash), else drop.  The chains
+	 * looked at are those the connection goes into. */
+	b0 = hash_tuple(cn, &ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple, ct->zone);
+	b1 = hash_tuple(cn, &ct->tuplehash[NFU_CT_DIR_REPLY].tuple, ct->zone);
+	other = chain_find(cn, b0, &ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple,
+			   ct->zone);
 	if (!other)
-		other = nfu_ct_find(cn, &ct->tuplehash[NFU_CT_DIR_REPLY].tuple,
-				    ct->zone, NULL);
+		other = chain_find(cn, b1, &ct->tuplehash[NFU_CT_DIR_REPLY].tuple,
+				   ct->zone);
 	if (other) {
 		if (tuple_eq(&other->tuplehash[NFU_CT_DIR_REPLY].tuple,
 			     &ct->tuplehash[NFU_CT_DIR_REPLY].tuple) &&
@@ -514,8 +620,6 @@ static unsigned int ct_confirm(void *priv, struct nfu_pkt *pkt,
 	}
 	ct->timeout += now_ns(cn);
 	ct->status |= NFU_IPS_CONFIRMED;
-	b0 = hash_tuple(cn, &ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple, ct->zone);
-	b1 = hash_tuple(cn, &ct->tuplehash[NFU_CT_DIR_REPLY].tuple, ct->zone);
 	ct->tuplehash[NFU_CT_DIR_ORIGINAL].next = cn->buckets[b0];
 	cn->buckets[b0] = &ct->tuplehash[NFU_CT_DIR_ORIGINAL];
 	ct->tuplehash[NFU_CT_DIR_REPLY].next = cn->buckets[b1];
@@ -581,7 +685,7 @@ static void ct_exit(struct nfu_net *net, void *priv)
 	/* connections still held by packets free it with the last one */
 	cn->dead = true;
 	if (cn->count == 0)
-		free(cn);
+		cn_free(cn);
 }
 
 static const uint32_t tcp_timeouts_default[NFU_CT_TCP_TIMEOUT_MAX] = {
@@ -672,9 +776,10 @@ int nfu_ct_enable(struct nfu_net *net)
 
 		while (n < cn->sysctl.buckets && n < (1u << 30))
 			n <<= 1;
-		cn->buckets = calloc(n, sizeof(*cn->buckets));
+		cn->buckets = huge_alloc((size_t)n * sizeof(*cn->buckets));
 		if (!cn->buckets)
 			return -ENOMEM;
+		memset(cn->buckets, 0, (size_t)n * sizeof(*cn->buckets));
 		cn->nbuckets = n;
 	}
 	for (unsigned int i = 0; i < sizeof(regs) / sizeof(regs[0]) && !rc; i++) {

@@ -26,9 +26,9 @@
  *     member is struct nfu_ct_common so that lib/core can count references
  *     when it copies or frees a packet without knowing lib/conntrack.
  *   - Timeouts are on the stack's clock.  An expired connection found by
- *     a lookup is removed then; besides, every packet lets the collector
- *     look at a few buckets (as Linux's gc_worker, incrementally), so no
- *     packet ever scans the table.  nf_conntrack_max bounds the table:
+ *     a lookup is removed then; besides, once a second of the stack's
+ *     clock the collector looks at a slice of the buckets (as Linux's
+ *     gc_worker, incrementally), so no packet ever scans the table.  nf_conntrack_max bounds the table:
  *     when full, an unassured connection of the new one's bucket area is
  *     dropped early, else the new packet is dropped (as Linux does).
  *   - Protocol trackers are const ops structs (struct nfu_ct_l4proto),
@@ -172,6 +172,7 @@ struct nfu_ct_udp {
 
 struct nfu_ct_l4proto;
 struct nfu_ct_helper;
+struct ct_chunk;
 struct nfu_ct_net;
 
 /*
@@ -298,6 +299,8 @@ struct nfu_ct_net {
 	uint64_t gc_last;              /* stack time of its last step */
 	uint64_t next_id;
 	uint32_t confirmed;            /* of them, in the table */
+	struct nfu_ct *free_cts;       /* free connections of the chunks */
+	struct ct_chunk *chunks;       /* 2 MiB each (core.c) */
 	bool enabled;                  /* hooks registered */
 	bool dead;                     /* the stack is gone; the last
 					  connection frees this */
@@ -312,6 +315,11 @@ struct nfu_ct_net {
 struct nfu_ct_net *nfu_ct_net(struct nfu_net *net);
 /* Registers the hooks (once): conntrack in, confirm, defrag. */
 int nfu_ct_enable(struct nfu_net *net);
+
+/* A template (the CT target's): zone 'zone', NFU_IPS_TEMPLATE, one
+ * reference; put it in pkt->ct with ctinfo NFU_CT_NEW before conntrack
+ * runs, release it with nfu_ct_put().  NULL without memory. */
+struct nfu_ct *nfu_ct_template_new(struct nfu_ct_net *cn, uint16_t zone);
 
 /* Sets a connection's timeout to 'secs' from now (unless FIXED_TIMEOUT). */
 void nfu_ct_refresh(struct nfu_ct *ct, uint32_t secs);
@@ -347,5 +355,77 @@ void nfu_ct_format(const struct nfu_ct *ct, bool extended, char *buf,
 /* Every connection of the table, in the table's order, to 'fn'. */
 void nfu_ct_walk(struct nfu_ct_net *cn,
 		 void (*fn)(struct nfu_ct *ct, void *priv), void *priv);
+
+/*
+ * What conntrack -L shows (format.c).  A connection is seen through a
+ * plain struct nfu_ct_entry, the fields of its conntrack-tools line, so
+ * that the same code prints a live connection and a line read back from
+ * a file (nfu replay --conntrack-state writes them, nfu conntrack reads
+ * them).  The text is conntrack-tools 1.4.7's (libnetfilter_conntrack's
+ * default output), checked against Linux 6.18:
+ *
+ *   [ipv4     2 ]udp      17 29 src=10.9.0.2 dst=10.9.0.1 sport=40000
+ *   dport=53 [packets=1 bytes=33 ][UNREPLIED ]src=10.9.0.1 dst=10.9.0.2
+ *   sport=53 dport=40000 [packets=0 bytes=0 ][ASSURED ]mark=0 [zone=5 ]use=1
+ *   [id=7]
+ *
+ * (one line; a TCP state such as ESTABLISHED after the timeout).
+ */
+struct nfu_ct_entry {
+	uint8_t proto;                 /* layer 4 protocol number */
+	char state[16];                /* TCP state ("ESTABLISHED"), or "" */
+	uint32_t timeout;              /* seconds left, rounded down */
+	struct nfu_ct_tuple tuple[NFU_CT_DIR_MAX]; /* as in struct nfu_ct */
+	bool acct;                     /* packets= and bytes= are shown */
+	uint64_t packets[NFU_CT_DIR_MAX], bytes[NFU_CT_DIR_MAX];
+	uint32_t status;               /* NFU_IPS_SEEN_REPLY, NFU_IPS_ASSURED */
+	uint32_t mark;
+	uint16_t zone;                 /* shown when not 0 */
+	uint32_t use;
+	bool has_id;
+	uint64_t id;
+};
+
+/* Output flags, as conntrack's -o: "extended" (the "ipv4     2 " prefix)
+ * and "id" (" id=N" at the end). */
+enum {
+	NFU_CT_FMT_EXTENDED = 1u << 0,
+	NFU_CT_FMT_ID = 1u << 1,
+};
+
+/* The entry of 'ct' at the stack's time: the timeout left (0 once due),
+ * the tracker's state (print_state), counters when nf_conntrack_acct is
+ * on. */
+void nfu_ct_entry_of(const struct nfu_ct *ct, struct nfu_ct_entry *e);
+/* The line of 'e' (no newline) in 'buf' of 'len', cut to fit; returns the
+ * length of the whole line, as snprintf. */
+size_t nfu_ct_entry_format(const struct nfu_ct_entry *e, unsigned int flags,
+			   char *buf, size_t len);
+/* 'line' (one line of conntrack -L output, with or without -o extended
+ * and -o id; no newline) into 'e'.  0, or -EINVAL with 'err' saying what
+ * is wrong (quoting the bad word).  nfu_ct_entry_format() of what it
+ * reads gives the line back. */
+int nfu_ct_entry_parse(const char *line, struct nfu_ct_entry *e, char *err,
+		       size_t errlen);
+/* nfu_ct_format() with NFU_CT_FMT_* 'flags'. */
+void nfu_ct_format_flags(const struct nfu_ct *ct, unsigned int flags,
+			 char *buf, size_t len);
+/* The name conntrack-tools gives protocol 'proto' ("unknown" for those
+ * it has none for), and Linux's name of TCP state 'st' (enum
+ * nfu_ct_tcp_st; NULL past SYN_SENT2). */
+const char *nfu_ct_proto_name(uint8_t proto);
+const char *nfu_ct_tcp_state_name(unsigned int st);
+
+/*
+ * Linux's net.netfilter.nf_conntrack_* sysctls (sysctl.c): 'name' is what
+ * follows "net.netfilter." (e.g. "nf_conntrack_max").  Both make the
+ * stack's conntrack state (nfu_ct_net()) without enabling it.  Values are
+ * read as Linux's proc handlers read them.  0, -ENOENT (no such name),
+ * -EINVAL (a value Linux refuses), -EACCES (read-only, as in a network
+ * namespace: nf_conntrack_count, nf_conntrack_buckets), -ENOMEM.
+ */
+int nfu_ct_sysctl_set(struct nfu_net *net, const char *name,
+		      const char *value);
+int nfu_ct_sysctl_get(struct nfu_net *net, const char *name, long *value);
 
 #endif
