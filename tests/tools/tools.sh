@@ -454,8 +454,8 @@ cat > "$T/lists2" <<'END'
 -t mangle -L
 -t mangle -L -n -v
 END
-# The targets of raw, nat and connection marks (their effect waits for
-# conntrack, their listing does not).
+# The targets of raw, nat and connection marks, and the matches recent,
+# hashlimit, owner (user names without -n), sctp, rpfilter, connlimit.
 L3=$T/list3.v4
 cat > "$L3" <<'END'
 *raw
@@ -472,6 +472,13 @@ COMMIT
 -A FORWARD -o ppp0 -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1400
 -A POSTROUTING -j CONNMARK --save-mark --nfmask 0xff --ctmask 0xf0
 -A POSTROUTING -p udp -m udp --dport 68 -j CHECKSUM --checksum-fill
+-A PREROUTING -m rpfilter --loose --invert
+-A INPUT -p sctp -m sctp --sport 80 --dport 22:23 --chunk-types any DATA:Be,INIT
+-A INPUT -m recent --rcheck --seconds 60 --hitcount 3 --name ssh --mask 255.255.255.255 --rsource
+-A INPUT -m hashlimit --hashlimit-upto 5/sec --hashlimit-burst 10 --hashlimit-mode srcip,dstport --hashlimit-name hl
+-A INPUT -p tcp -m connlimit --connlimit-above 5 --connlimit-mask 24 --connlimit-saddr
+-A OUTPUT -m owner --uid-owner 0 --gid-owner 0-10 ! --socket-exists
+-A OUTPUT -m owner ! --uid-owner 1 --gid-owner 0 --suppl-groups
 COMMIT
 *nat
 -A PREROUTING -d 10.1.2.3/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.9.0.2:8080
@@ -914,9 +921,14 @@ Chain PREROUTING (policy ACCEPT)
 target     prot opt source               destination         
 CONNMARK   all  --  anywhere             anywhere             CONNMARK restore mask 0xff
 CONNMARK   all  --  anywhere             anywhere             CONNMARK xset 0x10/0xf0
+           all  --  anywhere             anywhere             rpfilter loose invert
 
 Chain INPUT (policy ACCEPT)
 target     prot opt source               destination         
+           sctp --  anywhere             anywhere             sctp spt:80 dpts:22:23 any DATA:Be,INIT
+           all  --  anywhere             anywhere             recent: CHECK seconds: 60 hit_count: 3 name: ssh side: source mask: 255.255.255.255
+           all  --  anywhere             anywhere             limit: up to 5/sec burst 10 mode srcip-dstport
+           tcp  --  anywhere             anywhere             #conn src/24 > 5
 
 Chain FORWARD (policy ACCEPT)
 target     prot opt source               destination         
@@ -925,6 +937,8 @@ TCPMSS     tcp  --  anywhere             anywhere             tcp flags:SYN,RST/
 
 Chain OUTPUT (policy ACCEPT)
 target     prot opt source               destination         
+           all  --  anywhere             anywhere             ! owner socket exists owner UID match root owner GID match 0-10
+           all  --  anywhere             anywhere             ! owner UID match daemon owner GID match root incl. suppl. groups
 
 Chain POSTROUTING (policy ACCEPT)
 target     prot opt source               destination         
@@ -936,9 +950,14 @@ Chain PREROUTING (policy ACCEPT 0 packets, 0 bytes)
  pkts bytes target     prot opt in     out     source               destination         
     0     0 CONNMARK   0    --  *      *       0.0.0.0/0            0.0.0.0/0            CONNMARK restore mask 0xff
     0     0 CONNMARK   0    --  *      *       0.0.0.0/0            0.0.0.0/0            CONNMARK xset 0x10/0xf0
+    0     0            0    --  *      *       0.0.0.0/0            0.0.0.0/0            rpfilter loose invert
 
 Chain INPUT (policy ACCEPT 0 packets, 0 bytes)
  pkts bytes target     prot opt in     out     source               destination         
+    0     0            132  --  *      *       0.0.0.0/0            0.0.0.0/0            sctp spt:80 dpts:22:23 any 0x0000:Be,0x0001
+    0     0            0    --  *      *       0.0.0.0/0            0.0.0.0/0            recent: CHECK seconds: 60 hit_count: 3 name: ssh side: source mask: 255.255.255.255
+    0     0            0    --  *      *       0.0.0.0/0            0.0.0.0/0            limit: up to 5/sec burst 10 mode srcip-dstport
+    0     0            6    --  *      *       0.0.0.0/0            0.0.0.0/0            #conn src/24 > 5
 
 Chain FORWARD (policy ACCEPT 0 packets, 0 bytes)
  pkts bytes target     prot opt in     out     source               destination         
@@ -947,6 +966,8 @@ Chain FORWARD (policy ACCEPT 0 packets, 0 bytes)
 
 Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)
  pkts bytes target     prot opt in     out     source               destination         
+    0     0            0    --  *      *       0.0.0.0/0            0.0.0.0/0            ! owner socket exists owner UID match 0 owner GID match 0-10
+    0     0            0    --  *      *       0.0.0.0/0            0.0.0.0/0            ! owner UID match 1 owner GID match 0 incl. suppl. groups
 
 Chain POSTROUTING (policy ACCEPT 0 packets, 0 bytes)
  pkts bytes target     prot opt in     out     source               destination         
