@@ -170,11 +170,24 @@ static void ct_free(struct nfu_ct *ct)
 	}
 	if (ct->master)
 		nfu_ct_put(ct->master);
+	free(ct->help_data);
 	cn->count--;
 	ct->tuplehash[0].next = (void *)cn->free_cts;
 	cn->free_cts = ct;
 	if (cn->dead && cn->count == 0)
 		cn_free(cn);
+}
+
+int nfu_ct_helper_assign(struct nfu_ct *ct, const struct nfu_ct_helper *h)
+{
+	if (h->data_size) {
+		ct->help_data = calloc(1, h->data_size);
+		if (!ct->help_data)
+			return -ENOMEM;
+	}
+	ct->helper = h;
+	ct->status |= NFU_IPS_HELPER;
+	return 0;
 }
 
 struct nfu_ct *nfu_ct_template_new(struct nfu_ct_net *cn, uint16_t zone)
@@ -222,6 +235,8 @@ void nfu_ct_kill(struct nfu_ct *ct)
 	if (!(ct->status & NFU_IPS_CONFIRMED) || (ct->status & NFU_IPS_DYING))
 		return;
 	ct->status |= NFU_IPS_DYING;
+	if (ct->expecting)
+		nfu_ct_expect_remove_master(ct);
 	unlink_hash(cn, &ct->tuplehash[NFU_CT_DIR_ORIGINAL], ct->zone);
 	unlink_hash(cn, &ct->tuplehash[NFU_CT_DIR_REPLY], ct->zone);
 	cn->confirmed--;
@@ -442,17 +457,36 @@ static int resolve(struct nfu_ct_net *cn, struct nfu_pkt *pkt,
 		return 0;
 	ct = nfu_ct_find(cn, &t, zone, &dir);
 	if (!ct) {
+		struct nfu_ct_expect *e;
+
 		ct = ct_new(cn, &t, l4, zone, &err);
 		if (!ct)
 			return err;
-		if (tmpl) {
-			ct->helper = tmpl->helper;
-			if (ct->helper)
-				ct->status |= NFU_IPS_HELPER;
+		e = cn->expects ? nfu_ct_expect_take(cn, &t, zone) : NULL;
+		if (e) {
+			/* RELATED to its master, with its mark; the
+			 * expectation's reference to the master is ours */
+			ct->status |= NFU_IPS_EXPECTED;
+			ct->master = e->master;
+			ct->mark = e->master->mark;
+			if (e->helper && nfu_ct_helper_assign(ct, e->helper)) {
+				free(e);
+				ct->common.use = 1;
+				nfu_ct_put(ct); /* and its master with it */
+				return -ENOMEM;
+			}
+			free(e);
+			cn->expect_new++;
+		} else if (tmpl && tmpl->helper && tmpl->helper->proto == t.proto &&
+			   nfu_ct_helper_assign(ct, tmpl->helper)) {
+			ct->common.use = 1;
+			nfu_ct_put(ct);
+			return -ENOMEM;
 		}
 		ct->common.use = 1; /* the packet's */
 		pkt->ct = ct;
-		pkt->ctinfo = NFU_CT_NEW;
+		pkt->ctinfo = (ct->status & NFU_IPS_EXPECTED) ? NFU_CT_RELATED
+							     : NFU_CT_NEW;
 		return 0;
 	}
 	if (dir == NFU_CT_DIR_REPLY)
@@ -583,7 +617,20 @@ static unsigned int ct_confirm(void *priv, struct nfu_pkt *pkt,
 	uint32_t b0, b1;
 	(void)state;
 
-	if (!ct || (ct->status & (NFU_IPS_CONFIRMED | NFU_IPS_TEMPLATE)))
+	if (!ct || (ct->status & NFU_IPS_TEMPLATE))
+		return NFU_ACCEPT;
+	/* nf_confirm(): the helper first (never on ICMP errors) */
+	if (ct->helper && pkt->ctinfo != NFU_CT_RELATED_REPLY) {
+		const unsigned char *ip = nfu_pkt_network_header(pkt);
+		unsigned int v = ct->helper->help(ct, pkt, (ip[0] & 15u) * 4,
+						  pkt->ctinfo);
+
+		if (v != NFU_ACCEPT) {
+			pkt->drop_reason = NFU_DROP_NETFILTER;
+			return v;
+		}
+	}
+	if (ct->status & NFU_IPS_CONFIRMED)
 		return NFU_ACCEPT;
 	/* only the original direction makes a connection (a REJECT's
 	 * reply to an unconfirmed one does not) */
@@ -676,6 +723,7 @@ static void ct_exit(struct nfu_net *net, void *priv)
 	for (unsigned int i = 0; i < sizeof(cn->ops) / sizeof(cn->ops[0]); i++)
 		if (cn->registered & (1u << i))
 			nfu_hook_unregister(net, &cn->ops[i]);
+	nfu_ct_expect_flush(cn);
 	for (uint32_t b = 0; b < cn->nbuckets; b++)
 		while (cn->buckets[b])
 			nfu_ct_kill(nfu_ct_of_hash(cn->buckets[b]));

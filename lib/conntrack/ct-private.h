@@ -189,7 +189,9 @@ struct nfu_ct {
 	uint16_t zone;
 	const struct nfu_ct_l4proto *l4;
 	const struct nfu_ct_helper *helper;      /* NULL: none */
+	void *help_data;                         /* the helper's, allocated */
 	struct nfu_ct *master;                   /* of an expected connection */
+	uint16_t expecting;                      /* its expectations alive */
 	union {
 		struct nfu_ct_tcp tcp;
 		struct nfu_ct_udp udp;
@@ -283,7 +285,7 @@ struct nfu_ct_sysctl {
 	uint32_t udp_timeout_stream;   /* (120) */
 	uint32_t icmp_timeout;         /* nf_conntrack_icmp_timeout (30) */
 	uint32_t generic_timeout;      /* nf_conntrack_generic_timeout (600) */
-	uint32_t expect_max;           /* nf_conntrack_expect_max */
+	uint32_t expect_max;           /* nf_conntrack_expect_max (4096) */
 };
 
 /* A stack's connection tracking. */
@@ -300,6 +302,8 @@ struct nfu_ct_net {
 	uint64_t next_id;
 	uint32_t confirmed;            /* of them, in the table */
 	struct nfu_ct *free_cts;       /* free connections of the chunks */
+	struct nfu_ct_expect *expects; /* newest first */
+	uint32_t expect_count;
 	struct ct_chunk *chunks;       /* 2 MiB each (core.c) */
 	bool enabled;                  /* hooks registered */
 	bool dead;                     /* the stack is gone; the last
@@ -310,6 +314,57 @@ struct nfu_ct_net {
 	uint64_t found, invalid, insert, insert_failed, drop, early_drop,
 		error, expect_new, expect_create, expect_delete, search_restart;
 };
+
+/*
+ * Helpers and expectations (expect.c, helper_ftp.c, helper_tftp.c).
+ */
+struct nfu_ct_helper {
+	const char *name;          /* "ftp", as CT --helper names it */
+	uint8_t proto;             /* of the connections it helps */
+	uint16_t max_expected;     /* expectations per master */
+	uint32_t expect_timeout;   /* seconds */
+	size_t data_size;          /* per connection, in ct->help_data */
+	/* A packet of a connection it helps (not RELATED_REPLY), before the
+	 * confirm: NFU_ACCEPT or NFU_DROP. */
+	unsigned int (*help)(struct nfu_ct *ct, struct nfu_pkt *pkt,
+			     unsigned int thoff, uint32_t ctinfo);
+};
+
+extern const struct nfu_ct_helper nfu_ct_helper_ftp;
+extern const struct nfu_ct_helper nfu_ct_helper_tftp;
+
+/* The helper 'name' for protocol 'proto', or NULL. */
+const struct nfu_ct_helper *nfu_ct_helper_find(const char *name, uint8_t proto);
+
+/* An expected connection: 'tuple' with the source address and port
+ * compared under masks (the rest exactly). */
+struct nfu_ct_expect {
+	struct nfu_ct_expect *next;
+	struct nfu_ct_tuple tuple;
+	uint32_t mask_src;
+	uint16_t mask_sport;
+	uint16_t zone;
+	struct nfu_ct *master;     /* holds a reference */
+	const struct nfu_ct_helper *helper; /* for the new connection */
+	uint64_t timeout;          /* the stack's time it expires at */
+};
+
+/* Expects a connection 't' (any source port when 'any_sport') on behalf
+ * of 'master': 0, -EMFILE (nf_conntrack_expect_max), -ENOMEM. */
+int nfu_ct_expect_related(struct nfu_ct *master, const struct nfu_ct_tuple *t,
+			  bool any_sport);
+/* The expectation of a new connection 't', out of the table, or NULL. */
+struct nfu_ct_expect *nfu_ct_expect_take(struct nfu_ct_net *cn,
+					 const struct nfu_ct_tuple *t,
+					 uint16_t zone);
+void nfu_ct_expect_remove_master(struct nfu_ct *master);
+void nfu_ct_expect_flush(struct nfu_ct_net *cn);
+/* conntrack -L expect: every live expectation to 'fn'. */
+void nfu_ct_expect_walk(struct nfu_ct_net *cn,
+			void (*fn)(const struct nfu_ct_expect *e, void *priv),
+			void *priv);
+/* Gives 'ct' (new, unconfirmed) helper 'h' with zeroed data: 0, -ENOMEM. */
+int nfu_ct_helper_assign(struct nfu_ct *ct, const struct nfu_ct_helper *h);
 
 /* The stack's conntrack state, made on first use (NULL: no memory). */
 struct nfu_ct_net *nfu_ct_net(struct nfu_net *net);
@@ -407,6 +462,13 @@ size_t nfu_ct_entry_format(const struct nfu_ct_entry *e, unsigned int flags,
  * reads gives the line back. */
 int nfu_ct_entry_parse(const char *line, struct nfu_ct_entry *e, char *err,
 		       size_t errlen);
+/* The connections conntrack -L lists, in '*out' (malloc'ed, '*n' of
+ * them): those in the table whose timeout has not run out (Linux's dump
+ * evicts the others on its way), sorted by creation (id) rather than in
+ * the table's hash order, so that a listing is the same at every run.
+ * 0 or -ENOMEM.  The connections are not held: use them before the next
+ * packet. */
+int nfu_ct_list(struct nfu_ct_net *cn, struct nfu_ct ***out, size_t *n);
 /* nfu_ct_format() with NFU_CT_FMT_* 'flags'. */
 void nfu_ct_format_flags(const struct nfu_ct *ct, unsigned int flags,
 			 char *buf, size_t len);

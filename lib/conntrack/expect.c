@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Expectations and helpers (Linux's nf_conntrack_expect.c and
+ * nf_conntrack_helper.c, in nfu's words).
+ *
+ * A helper (FTP, TFTP) reads the packets of a connection it was assigned
+ * to (by `-t raw -j CT --helper NAME', as modern Linux requires) and, when
+ * they announce another connection (an FTP data connection, a TFTP
+ * transfer), expects it: an expectation is a tuple with a mask (the
+ * source port is usually any), a master, and a timeout.  The first packet
+ * of a new connection that an expectation matches makes it EXPECTED,
+ * RELATED to its master (ctinfo NFU_CT_RELATED), with the master's mark;
+ * the expectation is then used up.  A master keeps at most its helper's
+ * max_expected expectations (the oldest goes), the stack at most
+ * nf_conntrack_expect_max; they go with their master.
+ *
+ * Helpers run last on each packet of their connection, in the confirm
+ * hook (LOCAL_IN, POST_ROUTING), as Linux's nf_confirm runs them; never on
+ * RELATED_REPLY packets (ICMP errors).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conntrack/ct-private.h"
+
+#define NS_PER_SEC 1000000000ull
+
+static const struct nfu_ct_helper *const helpers[] = {
+	&nfu_ct_helper_ftp,
+	&nfu_ct_helper_tftp,
+};
+
+const struct nfu_ct_helper *nfu_ct_helper_find(const char *name, uint8_t proto)
+{
+	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++)
+		if (!strcmp(helpers[i]->name, name) && helpers[i]->proto == proto)
+			return helpers[i];
+	return NULL;
+}
+
+static bool exp_matches(const struct nfu_ct_expect *e,
+			const struct nfu_ct_tuple *t)
+{
+	return e->tuple.proto == t->proto &&
+	       (e->tuple.src & e->mask_src) == (t->src & e->mask_src) &&
+	       e->tuple.dst == t->dst &&
+	       (e->tuple.sport & e->mask_sport) == (t->sport & e->mask_sport) &&
+	       e->tuple.dport == t->dport;
+}
+
+static void exp_unlink(struct nfu_ct_net *cn, struct nfu_ct_expect *e)
+{
+	struct nfu_ct_expect **pp = &cn->expects;
+
+	while (*pp && *pp != e)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = e->next;
+	cn->expect_count--;
+	e->master->expecting--;
+	nfu_ct_put(e->master);
+	free(e);
+	cn->expect_delete++;
+}
+
+static bool exp_expired(const struct nfu_ct_net *cn, const struct nfu_ct_expect *e)
+{
+	return (int64_t)(e->timeout - nfu_net_now(cn->net)) <= 0;
+}
+
+/* nf_ct_find_expectation(): the live expectation of 't', taken out of the
+ * table (its master reference handed to the caller), or NULL. */
+struct nfu_ct_expect *nfu_ct_expect_take(struct nfu_ct_net *cn,
+					 const struct nfu_ct_tuple *t,
+					 uint16_t zone)
+{
+	struct nfu_ct_expect **pp = &cn->expects;
+
+	while (*pp) {
+		struct nfu_ct_expect *e = *pp;
+
+		if (exp_expired(cn, e) || (e->master->status & NFU_IPS_DYING)) {
+			exp_unlink(cn, e);
+			continue;
+		}
+		if (e->zone == zone && exp_matches(e, t)) {
+			*pp = e->next;
+			cn->expect_count--;
+			e->master->expecting--;
+			return e;
+		}
+		pp = &e->next;
+	}
+	return NULL;
+}
+
+int nfu_ct_expect_related(struct nfu_ct *master, const struct nfu_ct_tuple *t,
+			  bool any_sport)
+{
+	struct nfu_ct_net *cn = master->cn;
+	const struct nfu_ct_helper *h = master->helper;
+	struct nfu_ct_expect *e, **pp, *oldest = NULL;
+
+	/* the same expectation again: its timeout renewed */
+	for (e = cn->expects; e; e = e->next)
+		if (e->master == master && !memcmp(&e->tuple, t, sizeof(*t))) {
+			e->timeout = nfu_net_now(cn->net) +
+				     (uint64_t)h->expect_timeout * NS_PER_SEC;
+			return 0;
+		}
+	/* a master's limit: its oldest expectation goes (Linux evicts) */
+	if (h && master->expecting >= h->max_expected) {
+		for (e = cn->expects; e; e = e->next)
+			if (e->master == master)
+				oldest = e; /* the list is newest first */
+		if (oldest)
+			exp_unlink(cn, oldest);
+	}
+	if (cn->expect_count >= cn->sysctl.expect_max)
+		return -EMFILE; /* "expectation table full" */
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	e->tuple = *t;
+	e->mask_src = 0xffffffffu;
+	e->mask_sport = any_sport ? 0 : 0xffff;
+	e->master = master;
+	e->zone = master->zone;
+	e->helper = NULL; /* the data connection gets no helper */
+	e->timeout = nfu_net_now(cn->net) +
+		     (uint64_t)(h ? h->expect_timeout : 300) * NS_PER_SEC;
+	master->common.use++;
+	master->expecting++;
+	pp = &cn->expects;
+	e->next = *pp;
+	*pp = e;
+	cn->expect_count++;
+	cn->expect_create++;
+	return 0;
+}
+
+void nfu_ct_expect_remove_master(struct nfu_ct *master)
+{
+	struct nfu_ct_net *cn = master->cn;
+	struct nfu_ct_expect **pp = &cn->expects;
+
+	while (*pp && master->expecting) {
+		struct nfu_ct_expect *e = *pp;
+
+		if (e->master == master)
+			exp_unlink(cn, e);
+		else
+			pp = &e->next;
+	}
+}
+
+void nfu_ct_expect_flush(struct nfu_ct_net *cn)
+{
+	while (cn->expects)
+		exp_unlink(cn, cn->expects);
+}
+
+void nfu_ct_expect_walk(struct nfu_ct_net *cn,
+			void (*fn)(const struct nfu_ct_expect *e, void *priv),
+			void *priv)
+{
+	for (struct nfu_ct_expect *e = cn->expects, *next; e; e = next) {
+		next = e->next;
+		if (exp_expired(cn, e))
+			exp_unlink(cn, e);
+		else
+			fn(e, priv);
+	}
+}

@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The FTP helper (what Linux's nf_conntrack_ftp does for IPv4): once the
+ * control connection has seen traffic both ways, each segment that starts
+ * right after the end of a line is read for
+ *   PORT h1,h2,h3,h4,p1,p2          (client to server)
+ *   EPRT |1|a.b.c.d|port|           (client to server)
+ *   227 ... (h1,h2,h3,h4,p1,p2)     (server to client: passive)
+ *   229 ... (|||port|)              (server to client: extended passive)
+ * (the keyword in any case), and the data connection is expected: from the
+ * other end, any source port, to the address and port announced.  An
+ * address other than the announcer's own is not expected (Linux's default,
+ * loose=0: a command cannot open a hole to a third host).  A keyword cut
+ * by the end of the segment drops it (Linux: "partial"), so that the
+ * retransmission is read whole.  It remembers where lines end in each
+ * direction (the two latest sequence numbers after a newline).
+ */
+#include <string.h>
+
+#include "conntrack/ct-private.h"
+
+#define NUM_SEQ_TO_REMEMBER 2
+
+struct ftp_info {
+	uint32_t seq_aft_nl[2][NUM_SEQ_TO_REMEMBER];
+	uint8_t seq_aft_nl_num[2];
+};
+
+/* 'n' numbers separated by 'sep', ended by 'term': the characters read,
+ * 0 when it does not parse (try_number()). */
+static size_t numbers(const char *d, size_t len, uint32_t *out, unsigned int n,
+		      char sep, char term)
+{
+	unsigned int i = 0;
+
+	memset(out, 0, n * sizeof(*out));
+	for (size_t k = 0; k < len && i < n; k++) {
+		if (d[k] >= '0' && d[k] <= '9')
+			out[i] = out[i] * 10 + (uint32_t)(d[k] - '0');
+		else if (d[k] == sep)
+			i++;
+		else if (d[k] == term && i == n - 1)
+			return k;
+		else
+			return 0;
+	}
+	return 0;
+}
+
+struct ftp_cmd {
+	uint32_t addr; /* network order */
+	uint16_t port; /* network order */
+};
+
+static size_t rfc959(const char *d, size_t len, struct ftp_cmd *c, char term)
+{
+	uint32_t a[6];
+	size_t n = numbers(d, len, a, 6, ',', term);
+
+	if (!n)
+		return 0;
+	c->addr = __builtin_bswap32(a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3]);
+	c->port = __builtin_bswap16((uint16_t)(a[4] << 8 | a[5]));
+	return n;
+}
+
+/* A port up to 'delim', from 'start': the index after it, 0 if none. */
+static size_t port_upto(const char *d, size_t start, size_t len, char delim,
+			uint16_t *port)
+{
+	uint16_t p = 0;
+
+	for (size_t i = start; i < len; i++) {
+		if (d[i] == delim) {
+			if (!p)
+				return 0;
+			*port = __builtin_bswap16(p);
+			return i + 1;
+		}
+		if (d[i] < '0' || d[i] > '9')
+			return 0;
+		p = (uint16_t)(p * 10 + (d[i] - '0'));
+	}
+	return 0;
+}
+
+static bool bad_delim(char c)
+{
+	return (c >= '0' && c <= '9') || c < 33 || c > 126;
+}
+
+static size_t eprt(const char *d, size_t len, struct ftp_cmd *c, char term)
+{
+	uint32_t a[4];
+	size_t n;
+	char delim;
+	(void)term;
+
+	if (len <= 3)
+		return 0;
+	delim = d[0];
+	if (bad_delim(delim) || d[2] != delim || d[1] != '1')
+		return 0;
+	n = numbers(d + 3, len - 3, a, 4, '.', delim);
+	if (!n)
+		return 0;
+	c->addr = __builtin_bswap32(a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3]);
+	return port_upto(d, 3 + n + 1, len, delim, &c->port);
+}
+
+static size_t epsv(const char *d, size_t len, struct ftp_cmd *c, char term)
+{
+	(void)term;
+	if (len <= 3 || bad_delim(d[0]) || d[1] != d[0] || d[2] != d[0])
+		return 0;
+	return port_upto(d, 3, len, d[0], &c->port);
+}
+
+struct pattern {
+	const char *word;
+	char skip, term;
+	size_t (*getnum)(const char *, size_t, struct ftp_cmd *, char);
+};
+
+static const struct pattern patterns[2][2] = {
+	[NFU_CT_DIR_ORIGINAL] = { { "PORT", ' ', '\r', rfc959 },
+				  { "EPRT", ' ', '\r', eprt } },
+	[NFU_CT_DIR_REPLY] = { { "227 ", '(', ')', rfc959 },
+			       { "229 ", '(', ')', epsv } },
+};
+
+static bool same_nocase(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char x = a[i], y = b[i];
+
+		if (x >= 'a' && x <= 'z')
+			x = (char)(x - 32);
+		if (y >= 'a' && y <= 'z')
+			y = (char)(y - 32);
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+/* find_pattern(): 1 a command, 0 none, -1 partial. */
+static int find(const char *d, size_t len, const struct pattern *p,
+		struct ftp_cmd *c)
+{
+	size_t plen = strlen(p->word), i;
+
+	if (len == 0)
+		return 0;
+	if (len <= plen)
+		return same_nocase(d, p->word, len) ? -1 : 0;
+	if (!same_nocase(d, p->word, plen))
+		return 0;
+	for (i = plen; d[i] != p->skip; i++)
+		if (i == len - 1)
+			return -1;
+	i++;
+	return p->getnum(d + i, len - i, c, p->term) ? 1 : -1;
+}
+
+static bool seq_after_nl(const struct ftp_info *fi, uint32_t seq, unsigned int dir)
+{
+	for (unsigned int i = 0; i < fi->seq_aft_nl_num[dir]; i++)
+		if (fi->seq_aft_nl[dir][i] == seq)
+			return true;
+	return false;
+}
+
+static void note_nl(struct ftp_info *fi, uint32_t seq, unsigned int dir)
+{
+	unsigned int oldest = NUM_SEQ_TO_REMEMBER;
+
+	for (unsigned int i = 0; i < fi->seq_aft_nl_num[dir]; i++) {
+		if (fi->seq_aft_nl[dir][i] == seq)
+			return;
+		if (oldest == NUM_SEQ_TO_REMEMBER ||
+		    (int32_t)(fi->seq_aft_nl[dir][i] - fi->seq_aft_nl[dir][oldest]) < 0)
+			oldest = i;
+	}
+	if (fi->seq_aft_nl_num[dir] < NUM_SEQ_TO_REMEMBER)
+		fi->seq_aft_nl[dir][fi->seq_aft_nl_num[dir]++] = seq;
+	else if (oldest != NUM_SEQ_TO_REMEMBER)
+		fi->seq_aft_nl[dir][oldest] = seq;
+}
+
+static unsigned int ftp_help(struct nfu_ct *ct, struct nfu_pkt *pkt,
+			     unsigned int thoff, uint32_t ctinfo)
+{
+	struct ftp_info *fi = ct->help_data;
+	unsigned int dir = nfu_ctinfo_dir(ctinfo);
+	size_t l4len = nfu_ct_l4_len(pkt, thoff), doff, dlen;
+	const uint8_t *th = nfu_pkt_network_header(pkt) + thoff;
+	const char *d;
+	struct ftp_cmd c;
+	struct nfu_ct_tuple t;
+	uint32_t seq, nl_seq;
+	bool ends_nl;
+	int found = 0;
+
+	/* until there has been traffic both ways, nothing is read */
+	if (ctinfo != NFU_CT_ESTABLISHED && ctinfo != NFU_CT_ESTABLISHED_REPLY)
+		return NFU_ACCEPT;
+	if (!fi || l4len < 20)
+		return NFU_ACCEPT;
+	doff = (size_t)(th[12] >> 4) * 4;
+	if (doff >= l4len)
+		return NFU_ACCEPT; /* no data */
+	d = (const char *)th + doff;
+	dlen = l4len - doff;
+	seq = (uint32_t)th[4] << 24 | (uint32_t)th[5] << 16 |
+	      (uint32_t)th[6] << 8 | th[7];
+	ends_nl = d[dlen - 1] == '\n';
+	nl_seq = seq + (uint32_t)dlen;
+	if (!seq_after_nl(fi, seq, dir))
+		goto update;
+	c.addr = ct->tuplehash[dir].tuple.src; /* EPSV names no address */
+	c.port = 0;
+	for (unsigned int i = 0; i < 2; i++) {
+		found = find(d, dlen, &patterns[dir][i], &c);
+		if (found)
+			break;
+	}
+	if (found < 0)
+		return NFU_DROP; /* partial: the rest comes with a resend */
+	if (!found)
+		goto update;
+	if (c.addr != ct->tuplehash[dir].tuple.src)
+		goto update; /* another host: not recorded (loose=0) */
+	/* from the other end (the reverse direction's source), any port,
+	 * to the address and port announced */
+	memset(&t, 0, sizeof(t));
+	t.src = ct->tuplehash[!dir].tuple.src;
+	t.dst = ct->tuplehash[!dir].tuple.dst;
+	t.dport = c.port;
+	t.proto = 6;
+	if (nfu_ct_expect_related(ct, &t, true))
+		return NFU_DROP; /* "Can't expect this?  Best to drop." */
+update:
+	if (ends_nl)
+		note_nl(fi, nl_seq, dir);
+	return NFU_ACCEPT;
+}
+
+const struct nfu_ct_helper nfu_ct_helper_ftp = {
+	.name = "ftp",
+	.proto = 6,
+	.max_expected = 1,
+	.expect_timeout = 5 * 60,
+	.data_size = sizeof(struct ftp_info),
+	.help = ftp_help,
+};
