@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conntrack/ct-private.h"
 #include "ipv4/ipv4-private.h"
 
 struct sysctl_int {
@@ -191,6 +192,19 @@ static int parse_ulong(const char *s, long *out)
 	return 0;
 }
 
+/* net.netfilter.KEY: lib/conntrack's (nfu_ct_sysctl_set/get); 'key' gets
+ * KEY. */
+static bool netfilter_key(const char *raw, char *key, size_t len)
+{
+	char name[256];
+
+	normalise(raw, name, sizeof(name));
+	if (strncmp(name, "net.netfilter.", 14))
+		return false;
+	snprintf(key, len, "%s", name + 14);
+	return true;
+}
+
 static const struct sysctl_long *find_long(const char *raw)
 {
 	char name[256];
@@ -270,10 +284,13 @@ int nfu_sysctl_set(struct nfu_net *net, const char *name, const char *value)
 {
 	const struct sysctl_long *l;
 	const struct sysctl_int *d;
+	char key[256];
 	int *slot, kind, v, err;
 
 	if (!name || !value)
 		return -EINVAL;
+	if (netfilter_key(name, key, sizeof(key)))
+		return nfu_ct_sysctl_set(net, key, value);
 	l = find_long(name);
 	if (l)
 		return set_long(net, l, value);
@@ -294,10 +311,14 @@ int nfu_sysctl_get(const struct nfu_net *net, const char *name, long *value)
 {
 	const struct sysctl_long *l;
 	const struct sysctl_int *d;
+	char key[256];
 	int *slot, kind, err;
 
 	if (!name || !value)
 		return -EINVAL;
+	if (netfilter_key(name, key, sizeof(key)))
+		/* the conntrack state is made on first use, as by a set */
+		return nfu_ct_sysctl_get((struct nfu_net *)net, key, value);
 	l = find_long(name);
 	if (l) {
 		*value = *long_at(net, l->off);
