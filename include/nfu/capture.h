@@ -66,7 +66,9 @@ extern "C" {
 struct nfu_cap_reader;
 
 /* One packet.  Its pointers are valid until the next nfu_cap_next() or
- * nfu_cap_close() on its reader. */
+ * nfu_cap_close() on its reader, and have no particular alignment (an
+ * IPv4 header behind 14 bytes of Ethernet is 2 bytes off 4): read fields
+ * of more than a byte with memcpy(). */
 struct nfu_cap_pkt {
 	/* Capture time, ns since the epoch: pcap µs or ns; pcapng's
 	 * if_tsresol and if_tsoffset applied.  A simple packet block has no
