@@ -11,11 +11,21 @@
  * a port number wraps at 65536, and an address keeps its host bits
  * ("10.1.2.3/8" stays so).
  *
- * Matching arrives with connection tracking (issue 5): until then a
- * packet has no connection, so match() says false and sets nothing.  The
- * data is Linux's xt_conntrack_mtinfo3, so that matching will read the
- * flags as conntrack_mt() does.
+ * Matching is Linux's conntrack_mt() for revision 3 (the state match
+ * shares it): the state from the packet's ctinfo (INVALID without a
+ * connection, UNTRACKED when conntrack was told to leave it alone, SNAT
+ * and DNAT from the connection's status), then, only for a packet with a
+ * connection, the direction, the tuples' addresses under their masks, the
+ * protocol, the ports as ranges, the status bits (any of them) and the
+ * seconds left before the connection expires, each inverted as asked.
+ * A packet that carries CT's template (in raw, after a CT rule) is matched
+ * against the template, as Linux's nf_ct_get() hands it out too.
+ *
+ * check() starts connection tracking in the stack (Linux's
+ * nf_ct_netns_get()); ct_enable() below does it for every extension of
+ * lib/ext that needs it.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
@@ -26,6 +36,9 @@
 
 #include "ext/xt_conntrack.h"
 #include "ext/ext-args.h"
+#include "ipv4/ipv4-private.h"
+
+#define NS_PER_SEC 1000000000ull
 
 enum {
 	O_CTSTATE = 0,
@@ -315,22 +328,142 @@ static int ct_final_check(struct nfu_xt_parse_ctx *ctx, void *data,
 	return 0;
 }
 
-/* Linux's conntrack_mt_check() only takes a reference on conntrack for
- * the family: nothing can be wrong. */
+int nfu_xt_ct_enable(const struct nfu_xt_check_ctx *ctx, const char *name)
+{
+	int rc;
+
+	if (!ctx->net)
+		return 0; /* a check without a stack (the fuzzers) */
+	rc = nfu_ct_enable(ctx->net);
+	if (rc < 0 && ctx->err)
+		nfu_error_set(ctx->err, NULL, 0, 0, "%s: cannot load conntrack "
+			      "support for proto=%u", name, NFU_PROTO_IPV4);
+	return rc;
+}
+
+/* Linux's conntrack_mt_check(): conntrack for the family, nothing else. */
 static int ct_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {
-	(void)ctx;
 	(void)data;
-	return 0;
+	return nfu_xt_ct_enable(ctx, "xt_conntrack");
+}
+
+/* Linux's XT_CONNTRACK_STATE_BIT(): the reply forms count as theirs. */
+static unsigned int state_bit(uint32_t ctinfo)
+{
+	return 1u << (ctinfo % NFU_CT_IS_REPLY + 1);
+}
+
+static bool addr_in(uint32_t a, uint32_t want, uint32_t mask)
+{
+	return ((a ^ want) & mask) == 0;
+}
+
+/* What Linux reads as ntohs(tuple->src.u.all) / ntohs(tuple->dst.u.all):
+ * the port, or for ICMP the identifier and the type and code (which the
+ * tuple keeps in host order already). */
+static uint16_t tuple_port(const struct nfu_ct_tuple *t, bool dst)
+{
+	if (dst && t->proto == NFU_IPPROTO_ICMP)
+		return t->dport;
+	return ntohs(dst ? t->dport : t->sport);
+}
+
+static bool port_in(uint16_t port, uint16_t lo, uint16_t hi, bool invert)
+{
+	return (port >= lo && port <= hi) ^ invert;
+}
+
+/* The seconds before 'ct' expires, as Linux's nf_ct_expires() / HZ.  An
+ * unconfirmed connection's timeout is still relative (it becomes a time at
+ * confirmation): Linux subtracts the clock from it all the same, which
+ * comes out negative, hence 0, once the host has been up a few minutes;
+ * so does a template's, whose timeout is 0. */
+static uint64_t expires_secs(const struct nfu_ct *ct, uint64_t now)
+{
+	if (!(ct->status & NFU_IPS_CONFIRMED) || ct->timeout <= now)
+		return 0;
+	return (ct->timeout - now) / NS_PER_SEC;
 }
 
 bool nfu_xt_conntrack_mt(const struct nfu_pkt *pkt, struct nfu_xt_par *par,
 			 void *data)
 {
-	(void)pkt;
-	(void)par;
-	(void)data;
-	return false;
+	const struct nfu_xt_conntrack_info *info = data;
+	const struct nfu_ct *ct = pkt->ct;
+	const struct nfu_ct_tuple *orig, *repl;
+	uint16_t mf = info->match_flags, inv = info->invert_flags;
+	unsigned int statebit;
+
+	if (ct)
+		statebit = state_bit(pkt->ctinfo);
+	else if (pkt->ctinfo == NFU_CT_UNTRACKED)
+		statebit = NFU_XT_CT_STATE_UNTRACKED;
+	else
+		statebit = NFU_XT_CT_STATE_INVALID;
+	if (mf & NFU_XT_CT_STATE) {
+		if (ct && (ct->status & NFU_IPS_SRC_NAT))
+			statebit |= NFU_XT_CT_STATE_SNAT;
+		if (ct && (ct->status & NFU_IPS_DST_NAT))
+			statebit |= NFU_XT_CT_STATE_DNAT;
+		if (!!(info->state_mask & statebit) == !!(inv & NFU_XT_CT_STATE))
+			return false;
+	}
+	/* without a connection only the state can have matched */
+	if (!ct)
+		return mf & NFU_XT_CT_STATE;
+	if ((mf & NFU_XT_CT_DIRECTION) &&
+	    (nfu_ctinfo_dir(pkt->ctinfo) == NFU_CT_DIR_ORIGINAL) ==
+		    !!(inv & NFU_XT_CT_DIRECTION))
+		return false;
+	orig = &ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple;
+	repl = &ct->tuplehash[NFU_CT_DIR_REPLY].tuple;
+	if ((mf & NFU_XT_CT_ORIGSRC) &&
+	    addr_in(orig->src, info->origsrc_addr, info->origsrc_mask) ==
+		    !!(inv & NFU_XT_CT_ORIGSRC))
+		return false;
+	if ((mf & NFU_XT_CT_ORIGDST) &&
+	    addr_in(orig->dst, info->origdst_addr, info->origdst_mask) ==
+		    !!(inv & NFU_XT_CT_ORIGDST))
+		return false;
+	if ((mf & NFU_XT_CT_REPLSRC) &&
+	    addr_in(repl->src, info->replsrc_addr, info->replsrc_mask) ==
+		    !!(inv & NFU_XT_CT_REPLSRC))
+		return false;
+	if ((mf & NFU_XT_CT_REPLDST) &&
+	    addr_in(repl->dst, info->repldst_addr, info->repldst_mask) ==
+		    !!(inv & NFU_XT_CT_REPLDST))
+		return false;
+	if ((mf & NFU_XT_CT_PROTO) &&
+	    (orig->proto == info->l4proto) == !!(inv & NFU_XT_CT_PROTO))
+		return false;
+	if ((mf & NFU_XT_CT_ORIGSRC_PORT) &&
+	    !port_in(tuple_port(orig, false), info->origsrc_port,
+		     info->origsrc_port_high, inv & NFU_XT_CT_ORIGSRC_PORT))
+		return false;
+	if ((mf & NFU_XT_CT_ORIGDST_PORT) &&
+	    !port_in(tuple_port(orig, true), info->origdst_port,
+		     info->origdst_port_high, inv & NFU_XT_CT_ORIGDST_PORT))
+		return false;
+	if ((mf & NFU_XT_CT_REPLSRC_PORT) &&
+	    !port_in(tuple_port(repl, false), info->replsrc_port,
+		     info->replsrc_port_high, inv & NFU_XT_CT_REPLSRC_PORT))
+		return false;
+	if ((mf & NFU_XT_CT_REPLDST_PORT) &&
+	    !port_in(tuple_port(repl, true), info->repldst_port,
+		     info->repldst_port_high, inv & NFU_XT_CT_REPLDST_PORT))
+		return false;
+	if ((mf & NFU_XT_CT_STATUS) &&
+	    !!(info->status_mask & ct->status) == !!(inv & NFU_XT_CT_STATUS))
+		return false;
+	if (mf & NFU_XT_CT_EXPIRES) {
+		uint64_t e = expires_secs(ct, nfu_net_now(par->net));
+
+		if ((e >= info->expires_min && e <= info->expires_max) ==
+		    !!(inv & NFU_XT_CT_EXPIRES))
+			return false;
+	}
+	return true;
 }
 
 static void put_ports(struct nfu_strbuf *sb, const char *pfx,

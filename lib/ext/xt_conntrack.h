@@ -7,8 +7,11 @@
  *   iptables 1.8 sends '-m state --state S' to the kernel as conntrack
  *   revision 3 with the STATE and STATE_ALIAS flags (and prints it back
  *   as '-m state'), so both matches keep this one layout, Linux's
- *   xt_conntrack_mtinfo3 with IPv4 addresses, and will share one match
- *   function once connection tracking exists (issue 5).
+ *   xt_conntrack_mtinfo3 with IPv4 addresses, and share one match
+ *   function, Linux's conntrack_mt().
+ *
+ *   Also here: nfu_xt_ct_enable(), the check() step of every extension
+ *   that needs connection tracking (Linux's nf_ct_netns_get()).
  *
  * Thread-safety
  *   Written at parse time, read-only afterwards.
@@ -82,8 +85,15 @@ void nfu_xt_ct_dump(const struct nfu_xt_conntrack_info *info,
  * of the name, any case, as iptables' strncasecmp); 0 when none.
  * 'nat' admits SNAT and DNAT (--ctstate; --state does not). */
 unsigned int nfu_xt_ct_state_bit(const char *s, size_t len, bool nat);
-/* Per packet, both matches: false until connection tracking (issue 5). */
+/* Per packet, both matches: Linux's conntrack_mt() on pkt->ct and
+ * pkt->ctinfo. */
 bool nfu_xt_conntrack_mt(const struct nfu_pkt *pkt, struct nfu_xt_par *par,
 			 void *data);
+/* Starts connection tracking in the stack of 'ctx' (nfu_ct_enable()), as
+ * Linux's nf_ct_netns_get() from an extension's checkentry: 0, or a
+ * negative errno with ctx->err naming 'name' (the Linux module) and the failure ("cannot
+ * load conntrack support", Linux's words).  Without a stack (ctx->net
+ * NULL: the fuzzers check rules alone) there is nothing to start: 0. */
+int nfu_xt_ct_enable(const struct nfu_xt_check_ctx *ctx, const char *name);
 
 #endif

@@ -9,8 +9,8 @@
  * ESTABLISHED, NEW, RELATED and UNTRACKED (not SNAT, DNAT), abbreviated
  * as the user likes.
  *
- * Matching arrives with connection tracking (issue 5): until then match()
- * says false and sets nothing.
+ * Matching is conntrack's (nfu_xt_conntrack_mt(), Linux's conntrack_mt()
+ * with the state flags only); check() starts connection tracking.
  */
 #include <string.h>
 
@@ -66,9 +66,8 @@ static int state_final_check(struct nfu_xt_parse_ctx *ctx, void *data,
 /* As conntrack's: Linux checks nothing but that conntrack can load. */
 static int state_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {
-	(void)ctx;
 	(void)data;
-	return 0;
+	return nfu_xt_ct_enable(ctx, "xt_conntrack");
 }
 
 static void state_save(const void *data, const struct nfu_xt_ip *ip,
