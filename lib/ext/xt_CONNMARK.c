@@ -9,12 +9,16 @@
  *   --nfmask, --ctmask, or --mask for both (default 0xffffffff).
  * Any table and chain, as in Linux.
  *
- * At run time it does nothing yet: there is no connection tracking
- * (issue 5), hence no connection to hold a mark, and Linux's target does
- * nothing either for a packet without one.  target() returns
- * NFU_XT_CONTINUE; the marks arrive with conntrack.
+ * check() starts connection tracking (Linux's connmark_tg_check()).  At
+ * run time, as Linux's connmark_tg_shift() without a shift (revision 1):
+ * a packet without a connection is left alone; one with a connection (or
+ * with CT's template, in raw after a CT rule: Linux's nf_ct_get() hands
+ * that out too) changes the connection's mark or the packet's.  The
+ * target always goes on with the next rule.
  */
+#include "conntrack/ct-private.h"
 #include "ext/ext-private.h"
+#include "ext/xt_conntrack.h"
 
 enum { MODE_SET = 0, MODE_SAVE, MODE_RESTORE };
 
@@ -181,14 +185,34 @@ static int connmark_final_check(struct nfu_xt_parse_ctx *ctx, void *data,
 	return 0;
 }
 
-/* No connection tracking yet (issue 5): no packet has a connection, and
- * Linux's CONNMARK leaves such a packet alone. */
+static int connmark_check(const struct nfu_xt_check_ctx *ctx, void *data)
+{
+	(void)data;
+	return nfu_xt_ct_enable(ctx, "xt_connmark");
+}
+
 static unsigned int connmark_target(struct nfu_pkt *pkt,
 				    struct nfu_xt_par *par, void *data)
 {
-	(void)pkt;
+	const struct connmark_info *info = data;
+	struct nfu_ct *ct = pkt->ct;
+
 	(void)par;
-	(void)data;
+	if (!ct)
+		return NFU_XT_CONTINUE;
+	switch (info->mode) {
+	case MODE_SET:
+		ct->mark = (ct->mark & ~info->ctmask) ^ info->ctmark;
+		break;
+	case MODE_SAVE:
+		ct->mark = (ct->mark & ~info->ctmask) ^ (pkt->mark & info->nfmask);
+		break;
+	case MODE_RESTORE:
+		pkt->mark = (pkt->mark & ~info->nfmask) ^ (ct->mark & info->ctmask);
+		break;
+	default:
+		break;
+	}
 	return NFU_XT_CONTINUE;
 }
 
@@ -276,6 +300,7 @@ const struct nfu_xt_target_ops nfu_xt_CONNMARK = {
 	.init = connmark_init,
 	.parse = connmark_parse,
 	.final_check = connmark_final_check,
+	.check = connmark_check,
 	.target = connmark_target,
 	.save = connmark_save,
 	.print = connmark_print,

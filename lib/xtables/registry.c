@@ -36,6 +36,8 @@ extern const struct nfu_xt_match_ops nfu_xt_sctp;
 extern const struct nfu_xt_match_ops nfu_xt_rpfilter;
 extern const struct nfu_xt_match_ops nfu_xt_connlimit;
 extern const struct nfu_xt_match_ops nfu_xt_hashlimit;
+/* block M4 */
+extern const struct nfu_xt_match_ops nfu_xt_connmark;
 
 static const struct nfu_xt_match_ops *const matches[] = {
 	/* block M1 */
@@ -64,6 +66,8 @@ static const struct nfu_xt_match_ops *const matches[] = {
 	&nfu_xt_rpfilter,
 	&nfu_xt_connlimit,
 	&nfu_xt_hashlimit,
+	/* block M4 */
+	&nfu_xt_connmark,
 	NULL
 };
 
