@@ -11,15 +11,48 @@
  * (nfnetlink_cttimeout), so every --timeout is refused, as Linux refuses
  * a name it does not know.
  *
- * At run time it does nothing yet: there is no connection tracking
- * (issue 5).  target() returns NFU_XT_CONTINUE, as Linux's does after
- * attaching the template; the template's effect arrives with conntrack.
+ * check() starts connection tracking, except for --notrack (Linux's
+ * xt_ct_tg_check() returns before nf_ct_netns_get() then: see
+ * xt_NOTRACK.c).  At run time, as Linux's xt_ct_target(): a packet that
+ * has no connection yet (nor the untracked mark, nor a template: one
+ * looped back, seen already) is marked untracked with --notrack, or else
+ * gets the rule's template connection, ctinfo NFU_CT_NEW, from which
+ * conntrack (lib/conntrack/core.c, at NFU_IP_PRI_CONNTRACK, after raw)
+ * takes the zone and helper of the packet's new connection.  The target
+ * always goes on with the next rule.
+ *
+ * The template.  Linux allocates one per rule in checkentry and frees it
+ * in destroy.  Here it lives inside the rule's data, every byte of it set
+ * by parsing (NFU_IPS_TEMPLATE and NFU_IPS_CONFIRMED in its status as in
+ * Linux, its zone, one reference: the rule's own), so that the rule stays
+ * plain memory as lib/xtables wants it: a clone of the rule is a rule
+ * with its own template, and two rules written alike compare equal
+ * (iptables -D, -C), which a pointer set by check() would break.  A
+ * packet holds a reference from the target to conntrack, which drops it;
+ * the rule's reference keeps the count above zero, so core.c never frees
+ * a template (its 'cn' is NULL).  What this does not survive: a rule
+ * deleted while a packet that got its template waits in a queue between
+ * the raw table and conntrack (-j QUEUE after CT in raw), which Linux's
+ * reference count allows.
+ *
+ * Differences that core.c's one zone per connection imposes: Linux puts
+ * only the original (--zone-orig) or reply (--zone-reply) tuple in the
+ * zone, the other in zone 0; here both are in it.  --zone mark takes the
+ * packet's mark as the zone in Linux; here the zone is 0.  --helper is
+ * checked as Linux checks it (a helper of Linux 6.18 of that name for the
+ * rule's protocol, not inverted); the template gets nfu's helper of that
+ * name and protocol (lib/conntrack: ftp, tftp), found when the rule is
+ * parsed, or none for the helpers nfu does not have, which then have no
+ * effect.  --ctevents and --expevents have no effect (no event
+ * listeners).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "conntrack/ct-private.h"
 #include "ext/ext-private.h"
+#include "ext/xt_conntrack.h"
 #include "ipv4/ipv4-private.h"
 
 /* XT_CT_* */
@@ -30,13 +63,15 @@ enum {
 	CT_ZONE_MARK = 0x10,
 };
 
-struct ct_info { /* xt_ct_target_info_v1, the kernel pointer aside */
+/* xt_ct_target_info_v1, with the template in place of its pointer. */
+struct ct_info {
 	uint16_t flags;
 	uint16_t zone;
 	uint32_t ct_events;
 	uint32_t exp_events;
 	char helper[16];
 	char timeout[32];
+	struct nfu_ct tmpl;    /* set by init() and parse(), see above */
 };
 
 enum {
@@ -113,6 +148,16 @@ static int parse_events(struct nfu_xt_parse_ctx *ctx, const char *arg,
 	}
 }
 
+static void ct_init(void *data)
+{
+	struct ct_info *info = data;
+
+	/* Linux's nf_ct_tmpl_alloc() and the CONFIRMED bit xt_CT sets, so
+	 * that nothing confirms the template; the rule's reference */
+	info->tmpl.status = NFU_IPS_TEMPLATE | NFU_IPS_CONFIRMED;
+	info->tmpl.common.use = 1;
+}
+
 static int parse_zone(struct nfu_xt_parse_ctx *ctx, const char *arg,
 		      struct ct_info *info)
 {
@@ -120,11 +165,13 @@ static int parse_zone(struct nfu_xt_parse_ctx *ctx, const char *arg,
 
 	if (!strcmp(arg, "mark")) {
 		info->flags |= CT_ZONE_MARK;
+		info->tmpl.zone = 0; /* the mark's: see above */
 		return 0;
 	}
 	if (!nfu_ext_strtoul(arg, NULL, &v, 0, UINT16_MAX, 0))
 		return nfu_xt_error(ctx, "Cannot parse %s as a zone ID", arg);
 	info->zone = (uint16_t)v;
+	info->tmpl.zone = (uint16_t)v;
 	return 0;
 }
 
@@ -162,6 +209,31 @@ static int ct_parse(struct nfu_xt_parse_ctx *ctx, unsigned int id,
 	}
 }
 
+/* xt_ct_find_proto(): an inverted protocol is none. */
+static uint16_t rule_proto(const struct nfu_xt_ip *ip)
+{
+	if (!ip || (ip->invflags & NFU_IPT_INV_PROTO))
+		return 0;
+	return ip->proto;
+}
+
+/* After the whole rule (its -p included): the template's helper, which
+ * the rule's text alone decides. */
+static int ct_final_check(struct nfu_xt_parse_ctx *ctx, void *data,
+			  unsigned int seen)
+{
+	struct ct_info *info = data;
+	uint16_t proto = rule_proto(ctx->ip);
+
+	(void)seen;
+	info->tmpl.helper = NULL;
+	if (info->helper[0] && !(info->flags & CT_NOTRACK) && proto &&
+	    proto <= UINT8_MAX)
+		info->tmpl.helper = nfu_ct_helper_find(info->helper,
+						       (uint8_t)proto);
+	return 0;
+}
+
 static bool helper_known(const char *name, uint16_t proto)
 {
 	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++)
@@ -175,13 +247,12 @@ static bool helper_known(const char *name, uint16_t proto)
 static int ct_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {
 	const struct ct_info *info = data;
-	uint16_t proto = ctx->ip->proto;
+	uint16_t proto;
 
+	/* Linux takes no conntrack for --notrack */
 	if (info->flags & CT_NOTRACK)
 		return 0;
-	/* xt_ct_find_proto(): an inverted protocol is none */
-	if (ctx->ip->invflags & NFU_IPT_INV_PROTO)
-		proto = 0;
+	proto = rule_proto(ctx->ip);
 	if (info->helper[0] && (!proto || !helper_known(info->helper, proto))) {
 		nfu_error_set(ctx->err, NULL, 0, 0,
 			      "CT: No such helper \"%s\" for protocol %u",
@@ -193,17 +264,27 @@ static int ct_check(const struct nfu_xt_check_ctx *ctx, void *data)
 			      "CT: no timeout policy \"%s\"", info->timeout);
 		return -EINVAL;
 	}
-	return 0;
+	/* last: a failed rule leaves conntrack as it was (Linux puts its
+	 * reference back; nfu cannot stop conntrack once started) */
+	return nfu_xt_ct_enable(ctx, "xt_CT");
 }
 
-/* No connection tracking yet (issue 5): the template's effect arrives
- * with it. */
 static unsigned int ct_target(struct nfu_pkt *pkt, struct nfu_xt_par *par,
 			      void *data)
 {
-	(void)pkt;
+	struct ct_info *info = data;
+
 	(void)par;
-	(void)data;
+	/* previously seen (looped back)?  Linux's test of skb->_nfct */
+	if (pkt->ct || pkt->ctinfo)
+		return NFU_XT_CONTINUE;
+	if (info->flags & CT_NOTRACK) {
+		pkt->ctinfo = NFU_CT_UNTRACKED;
+		return NFU_XT_CONTINUE;
+	}
+	info->tmpl.common.use++;
+	pkt->ct = &info->tmpl;
+	pkt->ctinfo = NFU_CT_NEW;
 	return NFU_XT_CONTINUE;
 }
 
@@ -286,7 +367,9 @@ const struct nfu_xt_target_ops nfu_xt_CT = {
 	.hooks = NFU_XT_HOOK(NFU_INET_PRE_ROUTING) |
 		 NFU_XT_HOOK(NFU_INET_LOCAL_OUT),
 	.options = ct_opts,
+	.init = ct_init,
 	.parse = ct_parse,
+	.final_check = ct_final_check,
 	.check = ct_check,
 	.target = ct_target,
 	.save = ct_save,

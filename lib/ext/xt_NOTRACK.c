@@ -7,10 +7,19 @@
  * iptables -L names the target "CT" and prints "NOTRACK".  No options; the
  * raw table only, any of its chains.
  *
- * At run time it does nothing yet: there is no connection tracking
- * (issue 5), so every packet is untracked already.  target() returns
- * NFU_XT_CONTINUE as Linux's does.
+ * At run time, as Linux's xt_ct_target() without a template: a packet
+ * that has no connection yet (nor a template, nor the untracked mark: one
+ * looped back, seen already) is marked untracked, pkt->ct NULL and
+ * pkt->ctinfo NFU_CT_UNTRACKED, which conntrack then leaves alone; the
+ * target goes on with the next rule.
+ *
+ * No check(): Linux's CT with the notrack flag does not take conntrack
+ * (xt_ct_tg_check() returns before nf_ct_netns_get()), so a ruleset whose
+ * only such rule is a NOTRACK starts neither conntrack nor its
+ * defragmentation: Linux 6.18 shows its raw table each fragment of a
+ * datagram then (conformance: ct-notrack-nodefrag).
  */
+#include "conntrack/ct-private.h"
 #include "ext/ext-private.h"
 
 /* No data: one byte, so that every rule has a block to copy. */
@@ -22,13 +31,15 @@ static const struct nfu_xt_option notrack_opts[] = {
 	{ NULL, 0, 0 },
 };
 
-/* Linux marks the packet untracked here; that arrives with conntrack. */
 static unsigned int notrack_target(struct nfu_pkt *pkt, struct nfu_xt_par *par,
 				   void *data)
 {
-	(void)pkt;
 	(void)par;
 	(void)data;
+	/* previously seen (looped back)?  Linux's test of skb->_nfct */
+	if (pkt->ct || pkt->ctinfo)
+		return NFU_XT_CONTINUE;
+	pkt->ctinfo = NFU_CT_UNTRACKED;
 	return NFU_XT_CONTINUE;
 }
 

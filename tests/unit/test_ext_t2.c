@@ -422,12 +422,15 @@ static void test_verdicts(void)
 		REQUIRE(ops && pkt);
 		d = calloc(1, ops->size);
 		REQUIRE(d);
+		if (ops->init)
+			ops->init(d);
 		memcpy(nfu_pkt_put(pkt, n), ip, n);
 		nfu_pkt_reset_network_header(pkt);
 		CHECK_INT(ops->target(pkt, &par, d), t[i].verdict);
 		CHECK_MEM(pkt->data, ip, n);
-		free(d);
+		/* the packet first: CT's template (in the data) is its ct */
 		nfu_pkt_free(pkt);
+		free(d);
 	}
 	nfu_net_free(net);
 }
