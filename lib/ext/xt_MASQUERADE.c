@@ -4,12 +4,15 @@
  * xt_MASQUERADE, libipt_MASQUERADE of iptables 1.8.9): --to-ports
  * p[-q], --random, --random-fully.  The nat table, POSTROUTING only.
  *
- * At run time it does nothing yet: nfu has no connection tracking nor
- * NAT (issues 5 and 6) and does not evaluate the nat table.  target()
- * answers NFU_ACCEPT as Linux's does after nf_nat_masquerade_ipv4().
+ * check() starts connection tracking, as Linux's masquerade_tg_check()
+ * (nf_ct_netns_get(); its other checks refuse what iptables cannot
+ * send).  At run time it does nothing yet: nfu has no NAT (issue 6) and
+ * does not evaluate the nat table.  target() answers NFU_ACCEPT as
+ * Linux's does after nf_nat_masquerade_ipv4().
  */
 #include "ext/ext-private.h"
 #include "ext/nat-range.h"
+#include "ext/xt_conntrack.h"
 
 enum {
 	O_TO_PORTS = 0,
@@ -62,7 +65,13 @@ static void masq_print(const void *data, const struct nfu_xt_ip *ip,
 	nfu_nat_put_range(sb, data, "masq ports: ", "", true);
 }
 
-/* No NAT yet (issues 5 and 6): the mapping arrives with it. */
+static int masq_check(const struct nfu_xt_check_ctx *ctx, void *data)
+{
+	(void)data;
+	return nfu_xt_ct_enable(ctx, "xt_MASQUERADE");
+}
+
+/* No NAT yet (issue 6): the mapping arrives with it. */
 static unsigned int masq_target(struct nfu_pkt *pkt, struct nfu_xt_par *par,
 				void *data)
 {
@@ -80,6 +89,7 @@ const struct nfu_xt_target_ops nfu_xt_MASQUERADE = {
 	.hooks = NFU_XT_HOOK(NFU_INET_POST_ROUTING),
 	.options = masq_opts,
 	.parse = masq_parse,
+	.check = masq_check,
 	.target = masq_target,
 	.save = masq_save,
 	.print = masq_print,

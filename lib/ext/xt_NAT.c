@@ -7,16 +7,18 @@
  * The nat table only; SNAT from POSTROUTING and INPUT, DNAT from
  * PREROUTING and OUTPUT (xt_nat_target_reg).
  *
- * At run time these do nothing yet: nfu has no connection tracking nor
- * NAT (issues 5 and 6) and does not evaluate the nat table.  target()
- * answers NFU_ACCEPT, as Linux's does once nf_nat_setup_info() has set up
- * the mapping; the mapping itself arrives with NAT.
+ * check() starts connection tracking, as Linux's xt_nat_checkentry()
+ * (nf_ct_netns_get()).  At run time these do nothing yet: nfu has no NAT
+ * (issue 6) and does not evaluate the nat table.  target() answers
+ * NFU_ACCEPT, as Linux's does once nf_nat_setup_info() has set up the
+ * mapping; the mapping itself arrives with NAT.
  */
 #include <arpa/inet.h>
 #include <string.h>
 
 #include "ext/ext-private.h"
 #include "ext/nat-range.h"
+#include "ext/xt_conntrack.h"
 #include "ipv4/ipv4-private.h"
 
 enum {
@@ -282,8 +284,14 @@ static void nat_print(const void *data, const struct nfu_xt_ip *ip,
 	nfu_nat_put_range(sb, data, "to:", "", false);
 }
 
-/* No NAT yet (issues 5 and 6): Linux maps the connection here and
- * accepts; nfu accepts, and the mapping arrives with conntrack and NAT. */
+static int nat_check(const struct nfu_xt_check_ctx *ctx, void *data)
+{
+	(void)data;
+	return nfu_xt_ct_enable(ctx, "xt_nat");
+}
+
+/* No NAT yet (issue 6): Linux maps the connection here and accepts; nfu
+ * accepts, and the mapping arrives with NAT. */
 static unsigned int nat_target(struct nfu_pkt *pkt, struct nfu_xt_par *par,
 			       void *data)
 {
@@ -303,6 +311,7 @@ const struct nfu_xt_target_ops nfu_xt_SNAT = {
 	.options = snat_opts,
 	.parse = snat_parse,
 	.final_check = snat_final_check,
+	.check = nat_check,
 	.target = nat_target,
 	.save = snat_save,
 	.print = nat_print,
@@ -318,6 +327,7 @@ const struct nfu_xt_target_ops nfu_xt_DNAT = {
 	.options = dnat_opts,
 	.parse = dnat_parse,
 	.final_check = dnat_final_check,
+	.check = nat_check,
 	.target = nat_target,
 	.save = dnat_save,
 	.print = nat_print,
