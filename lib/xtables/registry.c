@@ -38,6 +38,8 @@ extern const struct nfu_xt_match_ops nfu_xt_connlimit;
 extern const struct nfu_xt_match_ops nfu_xt_hashlimit;
 /* block M4 */
 extern const struct nfu_xt_match_ops nfu_xt_connmark;
+extern const struct nfu_xt_match_ops nfu_xt_connbytes;
+extern const struct nfu_xt_match_ops nfu_xt_helper;
 
 static const struct nfu_xt_match_ops *const matches[] = {
 	/* block M1 */
@@ -68,6 +70,8 @@ static const struct nfu_xt_match_ops *const matches[] = {
 	&nfu_xt_hashlimit,
 	/* block M4 */
 	&nfu_xt_connmark,
+	&nfu_xt_connbytes,
+	&nfu_xt_helper,
 	NULL
 };
 

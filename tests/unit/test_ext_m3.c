@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_ext_m3.c - the matches recent, owner, sctp, rpfilter, connlimit
- * and hashlimit against golden files recorded from
- * iptables-legacy 1.8.9 on Linux 6.18 (tests/unit/data/xt/NAME.golden):
+ * test_ext_m3.c - the matches recent, owner, sctp, rpfilter, connlimit,
+ * hashlimit, connmark, connbytes and helper against golden files recorded
+ * from iptables-legacy 1.8.9 on Linux 6.18 (tests/unit/data/xt/NAME.golden):
  *   ARGS<TAB>SAVED<TAB>LISTED       the rule ("[-t TABLE] CHAIN [-p PROTO]
  *                                   -m NAME OPTIONS"), as
  *                                   iptables-legacy-save printed it, and
@@ -34,11 +34,13 @@
 #include "xtables/xt-private.h"
 
 extern const struct nfu_xt_match_ops nfu_xt_recent, nfu_xt_owner,
-	nfu_xt_sctp, nfu_xt_rpfilter, nfu_xt_connlimit, nfu_xt_hashlimit;
+	nfu_xt_sctp, nfu_xt_rpfilter, nfu_xt_connlimit, nfu_xt_hashlimit,
+	nfu_xt_connmark, nfu_xt_connbytes, nfu_xt_helper;
 
 static const struct nfu_xt_match_ops *const all_ops[] = {
 	&nfu_xt_recent, &nfu_xt_owner, &nfu_xt_sctp, &nfu_xt_rpfilter,
-	&nfu_xt_connlimit, &nfu_xt_hashlimit, NULL,
+	&nfu_xt_connlimit, &nfu_xt_hashlimit, &nfu_xt_connmark,
+	&nfu_xt_connbytes, &nfu_xt_helper, NULL,
 };
 
 static const struct nfu_xt_match_ops *find_ops(const char *name)
@@ -368,6 +370,9 @@ static void test_golden_sctp(void) { run_golden("sctp"); }
 static void test_golden_rpfilter(void) { run_golden("rpfilter"); }
 static void test_golden_connlimit(void) { run_golden("connlimit"); }
 static void test_golden_hashlimit(void) { run_golden("hashlimit"); }
+static void test_golden_connmark(void) { run_golden("connmark"); }
+static void test_golden_connbytes(void) { run_golden("connbytes"); }
+static void test_golden_helper(void) { run_golden("helper"); }
 
 /* A 20-byte IPv4 header (and 'extra' bytes of payload) from 'src' to
  * 'dst' (host order) with 'ttl'. */
@@ -875,6 +880,9 @@ int main(void)
 	RUN(test_golden_rpfilter);
 	RUN(test_golden_connlimit);
 	RUN(test_golden_hashlimit);
+	RUN(test_golden_connmark);
+	RUN(test_golden_connbytes);
+	RUN(test_golden_helper);
 	RUN(test_owner_sockets);
 	RUN(test_recent_lists);
 	RUN(test_recent_mask_reap);
