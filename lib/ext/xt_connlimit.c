@@ -24,17 +24,23 @@
  *     rule's data here must stay plain memory (lib/xtables clones it and
  *     compares it byte for byte), and the stack has no place for
  *     connlimit yet, so the lists are the stack's, found through its exit
- *     functions (cl_net()), and shared by the rules of one table whose
- *     connlimit options are the same (mask, limit, above/upto,
- *     saddr/daddr); Linux's rules count apart.  Linux also empties every
- *     list of a table when the table is replaced (each rule checked anew);
- *     here lists live on.
+ *     functions (cl_net()), and keyed by the address of the rule's data
+ *     (the rule in force), its options kept to tell a new rule at the
+ *     address of a freed one.  A commit that checks a rule (a restore, any
+ *     command that clones the ruleset) starts its lists empty, as Linux's
+ *     table replacement does; the commands nfu carries out in place (-A,
+ *     -I, -D, -R of a rule that jumps nowhere) leave the other rules'
+ *     lists as they were, where iptables-legacy replaces the table and
+ *     empties them all; and a rule added in place at the address of a
+ *     freed one with the same options takes over its lists (connections
+ *     still alive that passed a rule like it).
  *   - Linux skips the walk when the list was walked in the same jiffy
  *     (4 ms at HZ=250), so that a packet of a connection already counted
  *     may count again within it; nfu walks every time.
  *   - Linux's lists of other groups are collected by a worker and on the
- *     way down its trees; here a few buckets per count, which only bounds
- *     memory and changes no count.
+ *     way down its trees; here a few buckets per count, and the lists of
+ *     rules that are gone once their connections are: memory only, no
+ *     count changes.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -158,9 +164,10 @@ struct cl_conn {
 
 struct cl_group {
 	struct cl_group *next;
-	/* the key: the rule's options and table, the group's address */
+	/* the key: the rule (its data's address) and the group's address;
+	 * the rule's options tell a new rule at a freed one's address */
+	const void *owner;
 	struct connlimit_info rule;
-	const char *table;
 	uint32_t addr;             /* masked, network order */
 	uint16_t zone;
 	uint32_t n, cap;
@@ -221,14 +228,13 @@ static struct cl_net *cl_net(struct nfu_net *net, bool create)
 
 /* The group's bucket among 'nbuckets' (a power of two). */
 static uint32_t group_hash(const struct cl_net *cl, uint32_t nbuckets,
-			   const struct connlimit_info *rule, uint32_t addr,
-			   uint16_t zone)
+			   const void *owner, uint32_t addr, uint16_t zone)
 {
 	uint64_t h = cl->seed;
 	const uint64_t words[3] = {
-		(uint64_t)rule->mask << 32 | rule->limit,
-		(uint64_t)rule->flags << 32 | addr,
-		zone,
+		(uint64_t)(uintptr_t)owner,
+		(uint64_t)zone << 32 | addr,
+		0,
 	};
 
 	for (unsigned int i = 0; i < 3; i++) {
@@ -239,11 +245,6 @@ static uint32_t group_hash(const struct cl_net *cl, uint32_t nbuckets,
 		h ^= h >> 29;
 	}
 	return (uint32_t)h & (nbuckets - 1);
-}
-
-static bool same_table(const char *a, const char *b)
-{
-	return !strcmp(a ? a : "", b ? b : "");
 }
 
 static bool tuple_eq(const struct nfu_ct_tuple *a, const struct nfu_ct_tuple *b)
@@ -301,6 +302,16 @@ static bool gc_list(struct nfu_ct_net *cn, struct cl_group *g)
 	return g->n == 0;
 }
 
+static void group_free(struct cl_net *cl, struct cl_group **pp)
+{
+	struct cl_group *g = *pp;
+
+	*pp = g->next;
+	free(g->conns);
+	free(g);
+	cl->ngroups--;
+}
+
 /* A few buckets of other groups: lists walked, empty groups freed. */
 static void gc_step(struct cl_net *cl, struct nfu_ct_net *cn,
 		    const struct cl_group *keep)
@@ -312,10 +323,7 @@ static void gc_step(struct cl_net *cl, struct nfu_ct_net *cn,
 			struct cl_group *g = *pp;
 
 			if (g != keep && gc_list(cn, g)) {
-				*pp = g->next;
-				free(g->conns);
-				free(g);
-				cl->ngroups--;
+				group_free(cl, pp);
 				continue;
 			}
 			pp = &g->next;
@@ -337,7 +345,7 @@ static void grow(struct cl_net *cl)
 			uint32_t h;
 
 			cl->buckets[i] = g->next;
-			h = group_hash(cl, n, &g->rule, g->addr, g->zone);
+			h = group_hash(cl, n, g->owner, g->addr, g->zone);
 			g->next = b[h];
 			b[h] = g;
 		}
@@ -365,21 +373,26 @@ static bool conn_add(struct cl_group *g, const struct nfu_ct_tuple *t,
 	return true;
 }
 
-/* nf_conncount_count(): the connections of the group, 't' among them;
- * 0 without memory. */
+/* nf_conncount_count(): the connections of the group of 'addr' and 'zone'
+ * for rule 'owner' (its options 'rule'), 't' among them; 0 without
+ * memory. */
 static uint32_t count(struct cl_net *cl, struct nfu_ct_net *cn,
-		      const struct connlimit_info *rule, const char *table,
+		      const void *owner, const struct connlimit_info *rule,
 		      uint32_t addr, uint16_t zone, const struct nfu_ct_tuple *t)
 {
-	uint32_t h = group_hash(cl, cl->nbuckets, rule, addr, zone);
-	struct cl_group *g;
+	uint32_t h = group_hash(cl, cl->nbuckets, owner, addr, zone);
+	struct cl_group *g, **pp;
 	unsigned int collected = 0;
 
-	for (g = cl->buckets[h]; g; g = g->next)
-		if (g->addr == addr && g->zone == zone &&
-		    !memcmp(&g->rule, rule, sizeof(*rule)) &&
-		    same_table(g->table, table))
+	for (pp = &cl->buckets[h]; (g = *pp) != NULL; pp = &g->next) {
+		if (g->owner != owner || g->addr != addr || g->zone != zone)
+			continue;
+		if (!memcmp(&g->rule, rule, sizeof(*rule)))
 			break;
+		group_free(cl, pp); /* a freed rule's, at the same address */
+		g = NULL;
+		break;
+	}
 	if (g) {
 		/* __nf_conncount_add() */
 		for (uint32_t i = 0; i < g->n;) {
@@ -405,8 +418,8 @@ static uint32_t count(struct cl_net *cl, struct nfu_ct_net *cn,
 		free(g);
 		return 0;
 	}
+	g->owner = owner;
 	g->rule = *rule;
-	g->table = table;
 	g->addr = addr;
 	g->zone = zone;
 	g->next = cl->buckets[h];
@@ -418,9 +431,21 @@ out:
 	return g->n;
 }
 
+/* A rule checked at 'owner': a new one, whose lists start empty. */
+static void forget_owner(struct cl_net *cl, const void *owner)
+{
+	for (uint32_t b = 0; b < cl->nbuckets; b++)
+		for (struct cl_group **pp = &cl->buckets[b]; *pp;)
+			if ((*pp)->owner == owner)
+				group_free(cl, pp);
+			else
+				pp = &(*pp)->next;
+}
+
 static int connlimit_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {
 	const struct connlimit_info *c = data;
+	struct cl_net *cl;
 	int rc;
 
 	if (c->flags & ~(uint32_t)(CONNLIMIT_INVERT | CONNLIMIT_DADDR)) {
@@ -432,12 +457,14 @@ static int connlimit_check(const struct nfu_xt_check_ctx *ctx, void *data)
 	rc = nfu_xt_ct_enable(ctx, "xt_connlimit");
 	if (rc < 0 || !ctx->net)
 		return rc;
-	if (!cl_net(ctx->net, true)) {
+	cl = cl_net(ctx->net, true);
+	if (!cl) {
 		if (ctx->err)
 			nfu_error_set(ctx->err, NULL, 0, 0,
 				      "xt_connlimit: out of memory");
 		return -ENOMEM;
 	}
+	forget_owner(cl, data);
 	return 0;
 }
 
@@ -479,7 +506,7 @@ static bool connlimit_mt(const struct nfu_pkt *pkt, struct nfu_xt_par *par,
 	}
 	memcpy(&addr, ip + ((c->flags & CONNLIMIT_DADDR) ? 16 : 12), 4);
 	addr &= c->mask;
-	n = count(cl, cn, c, par->table, addr, zone, &t);
+	n = count(cl, cn, data, c, addr, zone, &t);
 	if (n == 0) { /* no memory: Linux drops the packet */
 		par->hotdrop = true;
 		return false;

@@ -536,6 +536,34 @@ static void test_connlimit(void)
 	scene_down();
 }
 
+/* Each rule counts what it saw, even with the same options as another;
+ * a ruleset committed again starts empty (Linux replaces the table, each
+ * rule checked anew). */
+static void test_connlimit_per_rule(void)
+{
+	static const char rules[] =
+		"*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"-A INPUT -p udp -m udp --dport 7 -m connlimit --connlimit-above 1 --connlimit-mask 32 --connlimit-saddr -j DROP\n"
+		"-A FORWARD -p udp -m udp --dport 53 -m connlimit --connlimit-above 1 --connlimit-mask 32 --connlimit-saddr -j DROP\n"
+		"COMMIT\n";
+
+	REQUIRE(up());
+	REQUIRE(load(rules));
+	set_time(1);
+	udp(E0, IP_A, IP_B, 1001, 53, 8);
+	udp(E0, IP_A, IP_E0, 1002, 7, 8);
+	udp(E0, IP_A, IP_B, 1003, 53, 8);   /* the second through: dropped */
+	CHECK_PKTS("filter", "-A INPUT -p udp -m udp --dport 7 -m connlimit --connlimit-above 1 --connlimit-mask 32 --connlimit-saddr -j DROP", 0);
+	CHECK_PKTS("filter", "-A FORWARD -p udp -m udp --dport 53 -m connlimit --connlimit-above 1 --connlimit-mask 32 --connlimit-saddr -j DROP", 1);
+	REQUIRE(load(rules));
+	udp(E0, IP_A, IP_B, 1004, 53, 8);   /* a new list: the first */
+	CHECK_PKTS("filter", "-A FORWARD -p udp -m udp --dport 53 -m connlimit --connlimit-above 1 --connlimit-mask 32 --connlimit-saddr -j DROP", 0);
+	udp(E0, IP_A, IP_B, 1001, 53, 8);   /* confirmed, alive: the second */
+	CHECK_PKTS("filter", "-A FORWARD -p udp -m udp --dport 53 -m connlimit --connlimit-above 1 --connlimit-mask 32 --connlimit-saddr -j DROP", 1);
+	scene_down();
+}
+
 /*
  * connbytes: accounting on at check; counters include the packet.
  */
@@ -604,6 +632,7 @@ int main(void)
 	RUN(test_connmark);
 	RUN(test_connmark_untracked);
 	RUN(test_connlimit);
+	RUN(test_connlimit_per_rule);
 	RUN(test_connbytes);
 	RUN(test_nat_starts_conntrack);
 	return harness_done();
