@@ -163,6 +163,7 @@ static void describe(const uint8_t *ip, size_t len, char *buf, size_t size)
 {
 	char s[16], d[16], extra[96] = "";
 	unsigned int hl, tot, proto, off;
+	uint32_t sa, da;
 	const uint8_t *l4;
 	size_t l4len;
 
@@ -174,8 +175,10 @@ static void describe(const uint8_t *ip, size_t len, char *buf, size_t size)
 	tot = (unsigned int)ip[2] << 8 | ip[3];
 	proto = ip[9];
 	off = ((unsigned int)ip[6] << 8 | ip[7]) & 0x1fff;
-	ip_text(*(const uint32_t *)(const void *)(ip + 12), s, sizeof(s));
-	ip_text(*(const uint32_t *)(const void *)(ip + 16), d, sizeof(d));
+	memcpy(&sa, ip + 12, 4); /* unaligned behind Ethernet */
+	memcpy(&da, ip + 16, 4);
+	ip_text(sa, s, sizeof(s));
+	ip_text(da, d, sizeof(d));
 	if (hl < 20 || hl > len) {
 		snprintf(buf, size, "IP %s > %s bad header length %u len %u", s,
 			 d, hl, tot);

@@ -532,7 +532,9 @@ static void test_df_and_reserved(void)
 static void test_metadata(void)
 {
 	static struct nfu_dev din, dout;
-	static int ct;
+	/* a connection's reference count (struct nfu_ct_common): the
+	 * packet holds one of 1000, each fragment takes its own */
+	static uint32_t ct = 1000;
 	size_t len = make_dgram(dg, 17, NULL, 0, 1480, 0, 3);
 	struct nfu_pkt *p = pkt_of(dg, len);
 
@@ -569,8 +571,10 @@ static void test_metadata(void)
 		CHECK(f->net == net);
 		CHECK_INT(f->drop_reason, NFU_DROP_NONE);
 	}
+	CHECK_INT(ct, 1000 - 1 + 3); /* the datagram's gone, 3 fragments' */
 	nfu_net_set_time(net, 0);
 	reset();
+	CHECK_INT(ct, 999);
 }
 
 /* frag_max_size (the largest fragment a reassembled datagram came in)
