@@ -3,7 +3,8 @@
  * nfu replay - what Linux would do with recorded traffic.
  *
  *   nfu replay -r RULES [-t TOPOLOGY] -i IFACE=CAPTURE [-i …] [-o DIR] [-c]
- *              [--trace] [--log FILE] [--responder on|off]
+ *              [--trace] [--log FILE] [--responder on|off] [--conntrack]
+ *              [--conntrack-state FILE]
  *   nfu replay -r RULES CAPTURE
  *
  * What?
@@ -11,7 +12,8 @@
  *   the topology; the packets of the captures are fed to it in the order
  *   of their timestamps, with the stack's clock at each packet's time; what
  *   happens to each is told (--trace), what leaves each interface is
- *   written (-o DIR), and the counters are printed at the end (-c).
+ *   written (-o DIR), and the counters (-c) and the connection tracking
+ *   table (--conntrack) are printed at the end.
  *
  * Basic design
  *   - Two passes over the captures: the first reads every file to the end
@@ -29,6 +31,15 @@
  *     nfu_rx runs: xmit (forwarded, or sent by the host), deliver, dropped
  *     (with its reason), the xtables trace (rules and policies), and the
  *     stack's counters (held for reassembly, queued).
+ *   - What conntrack made of a packet is read by a hook function just
+ *     after conntrack's (NFU_IP_PRI_CONNTRACK + 1, PRE_ROUTING and
+ *     LOCAL_OUT), registered with --trace when the ruleset turned
+ *     conntrack on (its commit does, as Linux loads it for the rules that
+ *     need it).  A TCP connection's state before the packet is the one
+ *     the hook saw last, kept by connection id.
+ *   - The table at the end is listed sorted by id (creation), not in the
+ *     table's hash order as Linux lists it, so that a replay prints the
+ *     same every time.
  *   - Without a topology, the capture is taken as seen by a host with one
  *     interface eth0: its address is the one in most packets, its MAC the
  *     one those packets are sent to, its network a /24 with a default route
@@ -48,6 +59,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "conntrack/ct-private.h"
 #include "nfu/capture.h"
 #include "nfu/nfu.h"
 #include "xtables/lang.h"
@@ -71,8 +83,8 @@ struct replay {
 	struct input in[MAX_INPUTS];
 	unsigned int nin;
 	/* options */
-	const char *rules_path, *topo_path, *outdir, *log_path;
-	bool trace, counters, responder, responder_set, arp;
+	const char *rules_path, *topo_path, *outdir, *log_path, *ct_path;
+	bool trace, counters, responder, responder_set, arp, conntrack;
 	FILE *log;
 	/* outputs */
 	struct nfu_cap_writer *out[MAX_DEVS]; /* by ifindex */
@@ -94,13 +106,21 @@ struct replay {
 	bool warned_mac[MAX_DEVS];
 	bool progress;
 	uint64_t progress_next;
+	/* --trace with conntrack: the hooks, and each TCP connection's state
+	 * as last seen (by id; CT_UNSEEN before its first packet) */
+	struct nfu_hook_ops ct_ops[2];
+	uint8_t *tcp_seen;
+	uint64_t ntcp_seen;
 };
+
+#define CT_UNSEEN 0xff
 
 static int usage(FILE *f, int rc)
 {
 	fprintf(f,
 		"Usage: nfu replay -r RULES [-t TOPOLOGY] -i IFACE=CAPTURE [-i IFACE=CAPTURE ...]\n"
 		"                  [-o DIR] [-c] [--trace] [--log FILE] [--responder on|off] [--arp]\n"
+		"                  [--conntrack] [--conntrack-state FILE]\n"
 		"       nfu replay -r RULES CAPTURE\n"
 		"\n"
 		"  -r RULES         the ruleset, iptables-save text\n"
@@ -118,6 +138,9 @@ static int usage(FILE *f, int rc)
 		"                   host's own answers)\n"
 		"  --arp            give ARP frames to the host too (it answers and learns\n"
 		"                   neighbours as Linux does); default: passed over\n"
+		"  --conntrack      print the connection tracking table at the end (as\n"
+		"                   conntrack -L, sorted by creation); with -o, DIR/conntrack\n"
+		"  --conntrack-state FILE  write that table to FILE for nfu conntrack\n"
 		"See nfu-replay(8).\n");
 	return rc;
 }
@@ -386,6 +409,160 @@ static void on_trace(void *priv, const struct nfu_pkt *pkt, const char *table,
 		 "%s:%s:%u (-A %s%s)", table, chain->name, rulenum, chain->name,
 		 sb.s ? sb.s : "");
 	nfu_sb_free(&sb);
+}
+
+/*
+ * Connection tracking.
+ */
+
+static const char *ctinfo_text(const struct nfu_pkt *pkt)
+{
+	if (!pkt->ct)
+		return pkt->ctinfo == NFU_CT_UNTRACKED ? "UNTRACKED" : "INVALID";
+	switch (pkt->ctinfo) {
+	case NFU_CT_NEW: return "NEW";
+	case NFU_CT_ESTABLISHED: return "ESTABLISHED";
+	case NFU_CT_RELATED: return "RELATED";
+	case NFU_CT_ESTABLISHED_REPLY: return "ESTABLISHED reply";
+	case NFU_CT_RELATED_REPLY: return "RELATED reply";
+	default: return "?";
+	}
+}
+
+/* The TCP state 'ct' had when this hook last saw it (CT_UNSEEN: never),
+ * now 'st'. */
+static uint8_t tcp_seen_swap(struct replay *rp, const struct nfu_ct *ct,
+			     uint8_t st)
+{
+	uint8_t old;
+
+	if (ct->id >= rp->ntcp_seen) {
+		uint64_t n = rp->ntcp_seen ? rp->ntcp_seen : 1024;
+		uint8_t *v;
+
+		while (n <= ct->id)
+			n *= 2;
+		v = realloc(rp->tcp_seen, n);
+		if (!v)
+			return CT_UNSEEN; /* the arrow is lost, nothing else */
+		memset(v + rp->ntcp_seen, CT_UNSEEN, n - rp->ntcp_seen);
+		rp->tcp_seen = v;
+		rp->ntcp_seen = n;
+	}
+	old = rp->tcp_seen[ct->id];
+	rp->tcp_seen[ct->id] = st;
+	return old;
+}
+
+/* --trace: "  ct: ESTABLISHED reply tcp SYN_SENT -> SYN_RECV". */
+static unsigned int on_ct(void *priv, struct nfu_pkt *pkt,
+			  const struct nfu_hook_state *state)
+{
+	struct replay *rp = priv;
+	const struct nfu_ct *ct = pkt->ct;
+	uint8_t proto;
+	(void)state;
+
+	if (!ct) {
+		printf("  ct: %s\n", ctinfo_text(pkt));
+		return NFU_ACCEPT;
+	}
+	proto = ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple.proto;
+	if (proto == 6 && ct->l4->print_state) {
+		uint8_t st = ct->proto.tcp.state, old = tcp_seen_swap(rp, ct, st);
+		const char *now = nfu_ct_tcp_state_name(st);
+
+		if (old != CT_UNSEEN && old != st && nfu_ct_tcp_state_name(old))
+			printf("  ct: %s tcp %s -> %s\n", ctinfo_text(pkt),
+			       nfu_ct_tcp_state_name(old), now ? now : "?");
+		else
+			printf("  ct: %s tcp %s\n", ctinfo_text(pkt), now ? now : "?");
+		return NFU_ACCEPT;
+	}
+	printf("  ct: %s %s\n", ctinfo_text(pkt), nfu_ct_proto_name(proto));
+	return NFU_ACCEPT;
+}
+
+static bool ct_enabled(const struct replay *rp)
+{
+	const struct nfu_ct_net *cn = rp->net->ct;
+
+	return cn && cn->enabled;
+}
+
+static int ct_trace_register(struct replay *rp)
+{
+	static const uint8_t hooks[2] = { NFU_INET_PRE_ROUTING, NFU_INET_LOCAL_OUT };
+
+	for (int i = 0; i < 2; i++) {
+		rp->ct_ops[i] = (struct nfu_hook_ops){
+			.hook = on_ct,
+			.priv = rp,
+			.pf = NFU_PROTO_IPV4,
+			.hooknum = hooks[i],
+			.priority = NFU_IP_PRI_CONNTRACK + 1,
+		};
+		if (nfu_hook_register(rp->net, &rp->ct_ops[i]))
+			return -1;
+	}
+	return 0;
+}
+
+/* The table at the end, one conntrack -L line per connection ('flags':
+ * NFU_CT_FMT_*), after 'header' when given.  0, or 1 after saying why. */
+static int ct_table_text(struct replay *rp, unsigned int flags,
+			 const char *header, struct nfu_strbuf *sb)
+{
+	struct nfu_ct **v = NULL;
+	size_t n = 0;
+	char line[512];
+
+	if (header)
+		nfu_sb_puts(sb, header);
+	if (ct_enabled(rp) && nfu_ct_list(rp->net->ct, &v, &n)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		nfu_ct_format_flags(v[i], flags, line, sizeof(line));
+		nfu_sb_printf(sb, "%s\n", line);
+	}
+	free(v);
+	if (sb->oom) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return 1;
+	}
+	return 0;
+}
+
+/* The table in 'path', as nfu conntrack reads it (nfu-conntrack(8)). */
+static int ct_table_write(struct replay *rp, const char *path)
+{
+	struct nfu_strbuf sb;
+	char header[256];
+	FILE *f;
+	int ret = 1;
+
+	snprintf(header, sizeof(header),
+		 "# nfu conntrack table: the one at %+.6f s of the replay (nfu replay)\n"
+		 "# each line as conntrack -L -o extended,id prints it; read it with\n"
+		 "# nfu conntrack --conntrack-state FILE\n", rel_time(rp));
+	nfu_sb_init(&sb);
+	if (ct_table_text(rp, NFU_CT_FMT_EXTENDED | NFU_CT_FMT_ID, header, &sb))
+		goto out;
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	if (fwrite(sb.s, 1, sb.len, f) != sb.len || fclose(f)) {
+		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno ? errno : EIO));
+		goto out;
+	}
+	ret = 0;
+out:
+	nfu_sb_free(&sb);
+	return ret;
 }
 
 /*
@@ -937,6 +1114,18 @@ static void summary(struct replay *rp)
 		}
 		fprintf(stderr, "\n");
 	}
+	if ((rp->conntrack || rp->ct_path) && !ct_enabled(rp)) {
+		fprintf(stderr, PROG ": no rule of the ruleset needs connection"
+			" tracking, so it was off (as in Linux): no connection table\n");
+	} else if (rp->conntrack || rp->ct_path) {
+		struct nfu_ct **v = NULL;
+		size_t n = 0;
+
+		if (!nfu_ct_list(rp->net->ct, &v, &n))
+			fprintf(stderr, PROG ": %zu connections in the conntrack"
+				" table at the end\n", n);
+		free(v);
+	}
 	if (rp->ntruncated)
 		fprintf(stderr, PROG ": %" PRIu64 " packets were cut short by the"
 			" capture's snaplen: they were replayed as captured, not as"
@@ -970,10 +1159,15 @@ static int parse_args(struct replay *rp, int argc, char **argv)
 			rp->arp = true;
 			continue;
 		}
+		if (!strcmp(a, "--conntrack")) {
+			rp->conntrack = true;
+			continue;
+		}
 		if (!v && (!strcmp(a, "-r") || !strcmp(a, "--rules") ||
 			   !strcmp(a, "-t") || !strcmp(a, "--topology") ||
 			   !strcmp(a, "-o") || !strcmp(a, "--output") ||
 			   !strcmp(a, "--log") || !strcmp(a, "--responder") ||
+			   !strcmp(a, "--conntrack-state") ||
 			   !strcmp(a, "-i") || !strcmp(a, "--input"))) {
 			fprintf(stderr, PROG ": option %s needs an argument\n", a);
 			return 2;
@@ -986,6 +1180,8 @@ static int parse_args(struct replay *rp, int argc, char **argv)
 			rp->outdir = v;
 		} else if (!strcmp(a, "--log")) {
 			rp->log_path = v;
+		} else if (!strcmp(a, "--conntrack-state")) {
+			rp->ct_path = v;
 		} else if (!strcmp(a, "--responder")) {
 			if (strcmp(v, "on") && strcmp(v, "off")) {
 				fprintf(stderr, PROG ": --responder takes on or off, not `%s'\n", v);
@@ -1171,6 +1367,10 @@ int cli_replay(int argc, char **argv)
 		fprintf(stderr, PROG ": out of memory\n");
 		goto out;
 	}
+	if (rp.trace && ct_enabled(&rp) && ct_trace_register(&rp)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		goto out;
+	}
 	rp.progress = isatty(2) && rp.total >= 100000;
 	/* second pass: the replay */
 	if (open_inputs(&rp))
@@ -1194,6 +1394,15 @@ int cli_replay(int argc, char **argv)
 	}
 	if (rp.outdir && close_outputs(&rp))
 		goto out;
+	if (rp.conntrack && rp.outdir) {
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/conntrack", rp.outdir);
+		if (ct_table_write(&rp, path))
+			goto out;
+	}
+	if (rp.ct_path && ct_table_write(&rp, rp.ct_path))
+		goto out;
 	if (rp.counters) {
 		struct nfu_strbuf sb;
 
@@ -1202,6 +1411,17 @@ int cli_replay(int argc, char **argv)
 		if (sb.oom) {
 			nfu_sb_free(&sb);
 			fprintf(stderr, PROG ": out of memory\n");
+			goto out;
+		}
+		fwrite(sb.s ? sb.s : "", 1, sb.len, stdout);
+		nfu_sb_free(&sb);
+	}
+	if (rp.conntrack) {
+		struct nfu_strbuf sb;
+
+		nfu_sb_init(&sb);
+		if (ct_table_text(&rp, 0, NULL, &sb)) {
+			nfu_sb_free(&sb);
 			goto out;
 		}
 		fwrite(sb.s ? sb.s : "", 1, sb.len, stdout);
@@ -1223,5 +1443,6 @@ out:
 		fclose(rp.log);
 	if (rp.net)
 		nfu_net_free(rp.net);
+	free(rp.tcp_seen);
 	return ret;
 }
