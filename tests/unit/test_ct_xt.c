@@ -620,6 +620,49 @@ static void test_nat_starts_conntrack(void)
 	}
 }
 
+/* Rules of these extensions, checked and in force, are found again by
+ * their text on the live stack (iptables -C, -D): check() leaves nothing
+ * in a rule's data that parsing did not put there. */
+static void test_rules_found_by_text(void)
+{
+	static const struct {
+		const char *table, *rule;
+	} rules[] = {
+		{ "raw", "PREROUTING -p udp --dport 69 -j CT --helper tftp" },
+		{ "raw", "PREROUTING -i e0 -j CT --zone 4 --ctevents new" },
+		{ "raw", "PREROUTING -p udp -j CT --notrack" },
+		{ "raw", "OUTPUT -j NOTRACK" },
+		{ "filter", "FORWARD -m state --state NEW,ESTABLISHED" },
+		{ "filter", "FORWARD -m conntrack --ctstate NEW --ctexpire 5:9 --ctdir REPLY" },
+		{ "filter", "FORWARD -m connmark ! --mark 3/7" },
+		{ "filter", "FORWARD -m connlimit --connlimit-upto 3 --connlimit-mask 24" },
+		{ "filter", "FORWARD -m connbytes --connbytes 5 --connbytes-dir both --connbytes-mode avgpkt" },
+		{ "filter", "FORWARD -m helper --helper tftp" },
+		{ "mangle", "FORWARD -j CONNMARK --save-mark --mask 0xff" },
+	};
+	char line[512];
+
+	REQUIRE(up());
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		snprintf(line, sizeof(line), "-A %s", rules[i].rule);
+		CHECK_INT(cmd(rules[i].table, line), 0);
+	}
+	/* a packet through them all, so that the per-packet state moves */
+	set_time(1);
+	udp(E0, IP_A, IP_B, 1000, 69, 8);
+	udp(E1, IP_B, IP_A, 69, 1000, 8);
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		snprintf(line, sizeof(line), "-C %s", rules[i].rule);
+		if (cmd(rules[i].table, line) != 0)
+			HARNESS_FAIL("-C %s: not found", rules[i].rule);
+		snprintf(line, sizeof(line), "-D %s", rules[i].rule);
+		if (cmd(rules[i].table, line) != 0)
+			HARNESS_FAIL("-D %s: not found", rules[i].rule);
+		harness_checks += 2;
+	}
+	scene_down();
+}
+
 int main(void)
 {
 	RUN(test_state_udp);
@@ -635,5 +678,6 @@ int main(void)
 	RUN(test_connlimit_per_rule);
 	RUN(test_connbytes);
 	RUN(test_nat_starts_conntrack);
+	RUN(test_rules_found_by_text);
 	return harness_done();
 }
