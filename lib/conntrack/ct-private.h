@@ -421,8 +421,8 @@ void nfu_ct_walk(struct nfu_ct_net *cn,
  *
  *   [ipv4     2 ]udp      17 29 src=10.9.0.2 dst=10.9.0.1 sport=40000
  *   dport=53 [packets=1 bytes=33 ][UNREPLIED ]src=10.9.0.1 dst=10.9.0.2
- *   sport=53 dport=40000 [packets=0 bytes=0 ][ASSURED ]mark=0 [zone=5 ]use=1
- *   [id=7]
+ *   sport=53 dport=40000 [packets=0 bytes=0 ][ASSURED ]mark=0 [zone=5 ]
+ *   [helper=tftp ]use=1[ id=7]
  *
  * (one line; a TCP state such as ESTABLISHED after the timeout).
  */
@@ -436,6 +436,7 @@ struct nfu_ct_entry {
 	uint32_t status;               /* NFU_IPS_SEEN_REPLY, NFU_IPS_ASSURED */
 	uint32_t mark;
 	uint16_t zone;                 /* shown when not 0 */
+	char helper[16];               /* the helper's name, or "" */
 	uint32_t use;
 	bool has_id;
 	uint64_t id;

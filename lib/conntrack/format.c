@@ -18,8 +18,8 @@
  *     type= code= id= (ICMP), srckey=0x dstkey=0x (GRE), or nothing;
  *     after it packets= bytes= when the connection has counters;
  *     [UNREPLIED] after the original tuple until a reply was seen;
- *   - [ASSURED], mark= (always), zone= (when not 0), use=, and with -o id
- *     id= at the end.
+ *   - [ASSURED], mark= (always), zone= (when not 0), helper= (a CT
+ *     --helper's), use=, and with -o id id= at the end.
  * Linux lists only confirmed connections whose timeout has not run out
  * (ctnetlink evicts expired ones on the way); nfu_ct_entry_of() is given
  * those.
@@ -119,6 +119,8 @@ void nfu_ct_entry_of(const struct nfu_ct *ct, struct nfu_ct_entry *e)
 	e->status = ct->status & (NFU_IPS_SEEN_REPLY | NFU_IPS_ASSURED);
 	e->mark = ct->mark;
 	e->zone = ct->zone;
+	if (ct->helper && ct->helper->name)
+		snprintf(e->helper, sizeof(e->helper), "%s", ct->helper->name);
 	e->use = ct->common.use;
 	e->has_id = true;
 	e->id = ct->id;
@@ -256,6 +258,8 @@ size_t nfu_ct_entry_format(const struct nfu_ct_entry *e, unsigned int flags,
 	put(&o, "mark=%u ", e->mark);
 	if (e->zone)
 		put(&o, "zone=%u ", (unsigned int)e->zone);
+	if (e->helper[0])
+		put(&o, "helper=%s ", e->helper);
 	put(&o, "use=%u ", e->use);
 	if ((flags & NFU_CT_FMT_ID) && e->has_id)
 		put(&o, "id=%llu ", (unsigned long long)e->id);
@@ -528,6 +532,14 @@ int nfu_ct_entry_parse(const char *line, struct nfu_ct_entry *e, char *err,
 		if (!take_dec(ws, "zone", 65535, &v))
 			return fail(err, errlen, "bad `%s'", at);
 		e->zone = (uint16_t)v;
+	}
+	at = peek(ws);
+	if (is_key(ws, "helper")) {
+		const char *h = take(ws, "helper");
+
+		if (!*h || strlen(h) >= sizeof(e->helper))
+			return fail(err, errlen, "bad `%s'", at);
+		strcpy(e->helper, h);
 	}
 	at = peek(ws);
 	if (!take_dec(ws, "use", 0xffffffffull, &v))

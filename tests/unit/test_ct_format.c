@@ -141,7 +141,8 @@ static void test_icmp_and_generic_lines(void)
 	scene_down();
 }
 
-/* mark= always, zone= when not 0, use= the references, id= with -o id. */
+/* mark= always, zone= when not 0, helper= when one, use= the references,
+ * id= with -o id. */
 static void test_mark_zone_use(void)
 {
 	struct nfu_ct **v = NULL;
@@ -153,11 +154,14 @@ static void test_mark_zone_use(void)
 	REQUIRE(nfu_ct_list(sc.net->ct, &v, &n) == 0 && n == 1);
 	v[0]->mark = 0xffffffffu;
 	v[0]->zone = 5;
+	v[0]->helper = nfu_ct_helper_find("tftp", 17); /* as CT --helper */
 	v[0]->common.use++; /* as if a packet held it */
 	nfu_ct_format_flags(v[0], NFU_CT_FMT_ID, line, sizeof(line));
 	CHECK_STR(line, "udp      17 30 src=10.0.0.2 dst=192.168.1.9 sport=1000 "
 			"dport=2000 [UNREPLIED] src=192.168.1.9 dst=10.0.0.2 "
-			"sport=2000 dport=1000 mark=4294967295 zone=5 use=2 id=1");
+			"sport=2000 dport=1000 mark=4294967295 zone=5 helper=tftp "
+			"use=2 id=1");
+	v[0]->helper = NULL;
 	/* cut to the buffer, with the length of the whole */
 	CHECK_INT(nfu_ct_entry_format(&(struct nfu_ct_entry){ .proto = 17 }, 0,
 				      line, 10), 118);
@@ -217,6 +221,7 @@ static const char *const KERNEL_LINES[] = {
 	"ipv4     2 udp      17 119 src=10.9.0.2 dst=10.9.0.1 sport=43000 dport=5353 packets=4 bytes=132 src=10.9.0.1 dst=10.9.0.2 sport=5353 dport=43000 packets=4 bytes=132 [ASSURED] mark=0 use=1",
 	"udp      17 16 src=10.9.0.2 dst=10.9.0.1 sport=40000 dport=5353 src=10.9.0.1 dst=10.9.0.2 sport=5353 dport=40000 mark=0 use=1 id=1478920821",
 	"ipv4     2 icmp     1 17 src=10.9.0.2 dst=10.9.0.1 type=8 code=0 id=25038 src=10.9.0.1 dst=10.9.0.2 type=0 code=0 id=25038 mark=0 use=1 id=2851596338",
+	"udp      17 29 src=10.9.0.2 dst=10.9.0.1 sport=44000 dport=69 [UNREPLIED] src=10.9.0.1 dst=10.9.0.2 sport=69 dport=44000 mark=0 helper=tftp use=1",
 };
 
 /* Read back and printed again: the same line (a fixed point). */
@@ -288,6 +293,7 @@ static void test_parse_errors(void)
 		  "expected packets=N bytes=N after both tuples" },
 		{ "udp 17 30 src=1.2.3.4 dst=1.2.3.5 sport=1 dport=2 src=1.2.3.5 dst=1.2.3.4 sport=2 dport=1 mark=0", "expected use=N at `(end of line)'" },
 		{ "udp 17 30 src=1.2.3.4 dst=1.2.3.5 sport=1 dport=2 src=1.2.3.5 dst=1.2.3.4 sport=2 dport=1 mark=0 use=1 helper=ftp", "unexpected `helper=ftp'" },
+		{ "udp 17 30 src=1.2.3.4 dst=1.2.3.5 sport=1 dport=2 src=1.2.3.5 dst=1.2.3.4 sport=2 dport=1 mark=0 secctx=x use=1", "expected use=N at `secctx=x'" },
 		{ "gre 47 30 src=1.2.3.4 dst=1.2.3.5 srckey=5 dstkey=0x0", "expected srckey=0xN dstkey=0xN at `srckey=5'" },
 	};
 	struct nfu_ct_entry e;
