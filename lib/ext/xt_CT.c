@@ -33,7 +33,9 @@
  * a template (its 'cn' is NULL).  What this does not survive: a rule
  * deleted while a packet that got its template waits in a queue between
  * the raw table and conntrack (-j QUEUE after CT in raw), which Linux's
- * reference count allows.
+ * reference count allows; and a CONNMARK rule after CT in raw, which sets
+ * the template's mark as in Linux, leaves the CT rule unequal to its text
+ * (iptables -D of it then fails).
  *
  * Differences that core.c's one zone per connection imposes: Linux puts
  * only the original (--zone-orig) or reply (--zone-reply) tuple in the
