@@ -3,9 +3,10 @@
  * tools/cli.h - what the subcommands of the nfu command share.
  *
  * What?
- *   Each subcommand (iptables, iptables-save, iptables-restore) is one file
- *   with one entry point, cli_<name>(argc, argv), called by nfu.c with
- *   argv[0] the subcommand's name; it returns the exit status.
+ *   Each subcommand (iptables, iptables-save, iptables-restore, replay,
+ *   conntrack) is one file with one entry point, cli_<name>(argc, argv),
+ *   called by nfu.c with argv[0] the subcommand's name; it returns the
+ *   exit status.
  *
  * Basic design
  *   - Which ruleset a command acts on: until `nfu daemon' exists, a state
@@ -39,6 +40,7 @@ int cli_iptables(int argc, char **argv);
 int cli_iptables_save(int argc, char **argv);
 int cli_iptables_restore(int argc, char **argv);
 int cli_replay(int argc, char **argv);
+int cli_conntrack(int argc, char **argv);
 
 struct cli_state {
 	const char *path;

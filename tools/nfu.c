@@ -2,8 +2,8 @@
 /*
  * nfu: netfilter in user space, the command.  The first argument names
  * the subcommand; each one lives in its own file (iptables.c,
- * iptables_save.c, iptables_restore.c) and gets argv from its own name
- * on, as if it had been run under that name.
+ * iptables_save.c, iptables_restore.c, replay.c, conntrack.c) and gets
+ * argv from its own name on, as if it had been run under that name.
  */
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +23,8 @@ static const struct {
 	  "load iptables-save text as iptables-legacy-restore does" },
 	{ "replay", cli_replay,
 	  "run a ruleset over captured traffic: what Linux would do" },
+	{ "conntrack", cli_conntrack,
+	  "list, count, flush or delete a saved conntrack table as conntrack does" },
 };
 
 static void usage(FILE *f)
@@ -34,7 +36,9 @@ static void usage(FILE *f)
 			subcommands[i].what);
 	fprintf(f, "\nUntil nfu daemon exists, the iptables subcommands act on a "
 		   "ruleset file:\n--state FILE, or the environment variable "
-		   "NFU_STATE. See nfu-iptables(8), nfu-replay(8).\n");
+		   "NFU_STATE; conntrack on a table file: --conntrack-state\nFILE "
+		   "(nfu replay writes one), or NFU_CONNTRACK_STATE. See "
+		   "nfu-iptables(8),\nnfu-replay(8), nfu-conntrack(8).\n");
 }
 
 int main(int argc, char **argv)
