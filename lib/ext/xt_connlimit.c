@@ -34,9 +34,10 @@
  *     empties them all; and a rule added in place at the address of a
  *     freed one with the same options takes over its lists (connections
  *     still alive that passed a rule like it).
- *   - Linux skips the walk when the list was walked in the same jiffy
- *     (4 ms at HZ=250), so that a packet of a connection already counted
- *     may count again within it; nfu walks every time.
+ *   - None in what counts: Linux 6.18 was seen (in namespaces) neither
+ *     to count a connection twice when its packets come within one jiffy
+ *     nor to leave out a confirmed connection its list had not seen yet
+ *     (conformance: ct-connlimit-established), as here.
  *   - Linux's lists of other groups are collected by a worker and on the
  *     way down its trees; here a few buckets per count, and the lists of
  *     rules that are gone once their connections are: memory only, no
