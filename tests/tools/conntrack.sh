@@ -35,6 +35,12 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
+# namespaces left by a run that was killed (its PID is gone)
+for ns in $(ip netns list 2>/dev/null | sed -n 's/^\(nfuct[0-9][0-9]*-[hp][0-9]*\).*/\1/p'); do
+	pid=${ns#nfuct}
+	pid=${pid%%-*}
+	kill -0 "$pid" 2>/dev/null || ip netns del "$ns" 2>/dev/null
+done
 
 pass=0
 failed=0
@@ -220,13 +226,11 @@ if [ -z "${NFU_CT_NO_KERNEL:-}" ] && [ "$(id -u)" = 0 ] &&
 		n=$((n + 1))
 	done
 	# the MACs while the veths are down, then the rest of the topology
-	grep '^ip link set ' "$S/topology" | while read -r line; do
-		hx $line || echo "kernel side: $line failed"
-	done
-	for dev in lan0 wan0; do hx ip link set "$dev" up; done
-	grep -v '^ip link set ' "$S/topology" | while read -r line; do
-		hx $line >/dev/null || echo "kernel side: $line failed"
-	done
+	{ grep '^ip link set ' "$S/topology"; echo "ip link set lan0 up";
+	  echo "ip link set wan0 up"; grep -v '^ip link set ' "$S/topology"; } >"$W/kernel.topo"
+	while read -r line; do
+		hx $line >/dev/null || { echo "kernel side: $line failed"; kernel=; }
+	done <"$W/kernel.topo"
 	hx iptables-legacy-restore <"$S/rules" || kernel=
 	if [ -n "$kernel" ]; then
 		# shellcheck disable=SC2086
