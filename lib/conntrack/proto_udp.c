@@ -4,8 +4,8 @@
  * short, whose length field disagrees with the packet, or (at PRE_ROUTING,
  * with nf_conntrack_checksum) whose checksum is wrong is INVALID.  An
  * unreplied flow lives nf_conntrack_udp_timeout (30 s) after each packet;
- * once a reply was seen it is ASSURED, and a flow still active two seconds
- * after it began lives nf_conntrack_udp_timeout_stream (120 s).
+ * one that saw a reply and is still active two seconds after it began is
+ * a stream: ASSURED, and it lives nf_conntrack_udp_timeout_stream (120 s).
  */
 #include <string.h>
 
@@ -62,12 +62,18 @@ static int udp_packet(struct nfu_ct *ct, struct nfu_pkt *pkt,
 		ct->proto.udp.stream_ts = nfu_net_now(ct->cn->net) + 2 * NS_PER_SEC;
 	if (ct->status & NFU_IPS_SEEN_REPLY) {
 		uint32_t t = sc->udp_timeout;
+		bool stream = false;
 
-		/* still active two seconds after it began: a stream */
-		if ((int64_t)(nfu_net_now(ct->cn->net) - ct->proto.udp.stream_ts) > 0)
+		/* still active two seconds after it began: a stream, and
+		 * only then ASSURED (Linux 6.18, checked in a namespace:
+		 * a reply alone does not assure it) */
+		if ((int64_t)(nfu_net_now(ct->cn->net) - ct->proto.udp.stream_ts) > 0) {
 			t = sc->udp_timeout_stream;
+			stream = true;
+		}
 		nfu_ct_refresh(ct, t);
-		ct->status |= NFU_IPS_ASSURED;
+		if (stream)
+			ct->status |= NFU_IPS_ASSURED;
 	} else {
 		nfu_ct_refresh(ct, sc->udp_timeout);
 	}
