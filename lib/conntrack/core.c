@@ -128,23 +128,24 @@ static struct nfu_ct *ct_alloc(struct nfu_ct_net *cn)
 {
 	struct nfu_ct *ct = cn->free_cts;
 
-	if (!ct) {
-		size_t per = (CHUNK_SIZE - sizeof(struct ct_chunk)) / sizeof(*ct);
-		struct ct_chunk *c = huge_alloc(CHUNK_SIZE);
-		struct nfu_ct *slot;
+	if (ct) {
+		cn->free_cts = (struct nfu_ct *)(void *)ct->tuplehash[0].next;
+	} else {
+		/* the newest chunk's next unused slot (handed out one at a
+		 * time: a fresh stack touches no more pages than it uses) */
+		if (!cn->chunks || cn->chunk_next == cn->chunk_end) {
+			struct ct_chunk *c = huge_alloc(CHUNK_SIZE);
+			size_t per = (CHUNK_SIZE - sizeof(*c)) / sizeof(*ct);
 
-		if (!c)
-			return NULL;
-		c->next = cn->chunks;
-		cn->chunks = c;
-		slot = (struct nfu_ct *)(void *)(c + 1);
-		for (size_t i = per; i-- > 0;) {
-			slot[i].tuplehash[0].next = (void *)cn->free_cts;
-			cn->free_cts = &slot[i];
+			if (!c)
+				return NULL;
+			c->next = cn->chunks;
+			cn->chunks = c;
+			cn->chunk_next = (struct nfu_ct *)(void *)(c + 1);
+			cn->chunk_end = cn->chunk_next + per;
 		}
-		ct = cn->free_cts;
+		ct = cn->chunk_next++;
 	}
-	cn->free_cts = (struct nfu_ct *)(void *)ct->tuplehash[0].next;
 	memset(ct, 0, sizeof(*ct));
 	return ct;
 }
@@ -349,9 +350,8 @@ static bool early_drop(struct nfu_ct_net *cn, uint32_t bucket)
 		for (struct nfu_ct_tuplehash *h = cn->buckets[b]; h; h = h->next) {
 			struct nfu_ct *ct = nfu_ct_of_hash(h);
 
-			if (expired(ct, now) ||
-			    (!(ct->status & NFU_IPS_ASSURED) &&
-			     (!ct->l4->can_early_drop || ct->l4->can_early_drop(ct)))) {
+			/* Linux's early_drop_list(): any unassured one */
+			if (expired(ct, now) || !(ct->status & NFU_IPS_ASSURED)) {
 				nfu_ct_kill(ct);
 				cn->early_drop++;
 				return true;
@@ -585,9 +585,9 @@ repeat:
 		 * one is forgotten with it), or is dropped */
 		nfu_pkt_ct_put(pkt);
 		pkt->ctinfo = 0;
-		cn->invalid++;
 		if (ret == -(int)NFU_REPEAT)
 			goto repeat; /* TCP: a SYN reopened a closing one */
+		cn->invalid++;
 		ret = -ret;
 		if (ret == NFU_DROP)
 			cn->drop++;

@@ -253,8 +253,10 @@ struct nfu_ct_l4proto {
 	/* conntrack -L: the protocol's words after the timeout ("ESTABLISHED "
 	 * for TCP), appended to 'buf' of 'len'; NULL: nothing. */
 	void (*print_state)(const struct nfu_ct *ct, char *buf, size_t len);
-	/* Whether the connection may be dropped early when the table is full
-	 * (Linux: TCP only when not established). NULL: yes. */
+	/* Whether an assured connection may be dropped by the collector
+	 * when the table is over 95% full (Linux's gc_worker; TCP: not when
+	 * established).  Early drop at insertion takes any unassured one.
+	 * NULL: yes. */
 	bool (*can_early_drop)(const struct nfu_ct *ct);
 };
 
@@ -301,7 +303,8 @@ struct nfu_ct_net {
 	uint64_t gc_last;              /* stack time of its last step */
 	uint64_t next_id;
 	uint32_t confirmed;            /* of them, in the table */
-	struct nfu_ct *free_cts;       /* free connections of the chunks */
+	struct nfu_ct *free_cts;       /* freed connections of the chunks */
+	struct nfu_ct *chunk_next, *chunk_end; /* the newest chunk's unused */
 	struct nfu_ct_expect *expects; /* newest first */
 	uint32_t expect_count;
 	struct ct_chunk *chunks;       /* 2 MiB each (core.c) */

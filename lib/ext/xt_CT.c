@@ -365,6 +365,7 @@ const struct nfu_xt_target_ops nfu_xt_CT = {
 	.name = "CT",
 	.revision = 2,
 	.size = sizeof(struct ct_info),
+	.usersize = offsetof(struct ct_info, tmpl),
 	.table = "raw",
 	.hooks = NFU_XT_HOOK(NFU_INET_PRE_ROUTING) |
 		 NFU_XT_HOOK(NFU_INET_LOCAL_OUT),

@@ -239,6 +239,7 @@ const struct nfu_xt_match_ops nfu_xt_limit = {
 	.name = "limit",
 	.revision = 0,
 	.size = sizeof(struct nfu_xt_limit_info),
+	.usersize = offsetof(struct nfu_xt_limit_info, credit_cap),
 	.options = limit_opts,
 	.init = limit_init,
 	.parse = limit_parse,

@@ -306,11 +306,14 @@ bool nfu_xt_rule_equal(const struct nfu_xt_rule *a, const struct nfu_xt_rule *b)
 	if (memcmp(&a->ip, &b->ip, sizeof(a->ip)) || a->nmatches != b->nmatches ||
 	    a->tkind != b->tkind)
 		return false;
-	for (unsigned int i = 0; i < a->nmatches; i++)
-		if (a->matches[i].ops != b->matches[i].ops ||
+	for (unsigned int i = 0; i < a->nmatches; i++) {
+		const struct nfu_xt_match_ops *m = a->matches[i].ops;
+
+		if (m != b->matches[i].ops ||
 		    memcmp(a->matches[i].data, b->matches[i].data,
-			   a->matches[i].ops->size))
+			   m->usersize ? m->usersize : m->size))
 			return false;
+	}
 	switch (a->tkind) {
 	case NFU_XT_T_VERDICT:
 		return a->verdict == b->verdict;
@@ -319,7 +322,9 @@ bool nfu_xt_rule_equal(const struct nfu_xt_rule *a, const struct nfu_xt_rule *b)
 		return !strcmp(a->chain, b->chain);
 	default:
 		return a->target == b->target &&
-		       !memcmp(a->tdata, b->tdata, a->target->size);
+		       !memcmp(a->tdata, b->tdata,
+			       a->target->usersize ? a->target->usersize
+						   : a->target->size);
 	}
 }
 

@@ -165,6 +165,10 @@ struct nfu_xt_match_ops {
 	const char *name;
 	uint8_t revision;
 	size_t size;               /* bytes of data */
+	/* The bytes of data, from the start, that the rule's text sets and
+	 * -D/-C compare (Linux's usersize); 0: all of 'size'.  What check()
+	 * or packets write after them (limit's bucket) is left out. */
+	size_t usersize;
 	const char *table;         /* only in this table; NULL: any */
 	unsigned int hooks;        /* NFU_XT_HOOK mask allowed; 0: any */
 	uint16_t proto;            /* needs -p PROTO (not inverted); 0: any */
@@ -198,6 +202,7 @@ struct nfu_xt_target_ops {
 	const char *name;
 	uint8_t revision;
 	size_t size;
+	size_t usersize;           /* as the match's */
 	const char *table;
 	unsigned int hooks;
 	uint16_t proto;
