@@ -195,8 +195,10 @@ int nfu_neigh_lookup(const struct nfu_net *net, int ifindex, uint32_t addr,
 
 /* Sysctls by their dotted names: net.ipv4.ip_forward,
  * net.ipv4.conf.{all,default,DEV}.{rp_filter,forwarding,accept_local,
- * route_localnet,send_redirects,log_martians}, net.ipv4.icmp_*, …
- * Returns 0, -ENOENT (unknown name or device), -EINVAL (bad value). */
+ * route_localnet,send_redirects,log_martians}, net.ipv4.icmp_*, …,
+ * net.netfilter.nf_conntrack_* (nfu-topology(5) lists them).
+ * Returns 0, -ENOENT (unknown name or device), -EINVAL (bad value),
+ * -EACCES (read-only: nf_conntrack_count, nf_conntrack_buckets). */
 int nfu_sysctl_set(struct nfu_net *net, const char *name, const char *value);
 int nfu_sysctl_get(const struct nfu_net *net, const char *name, long *value);
 
