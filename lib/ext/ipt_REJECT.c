@@ -135,7 +135,12 @@ static bool verify_csum(const struct nfu_pkt *pkt, unsigned int thoff,
 }
 
 /* nf_ip_checksum() on a packet Linux holds as CHECKSUM_NONE: TCP and UDP
- * with the pseudo-header, anything else as a plain sum. */
+ * with the pseudo-header, anything else as a plain sum.  Linux sums from
+ * skb->data, which at the hooks is the IP header: a right header adds
+ * nothing, but one whose checksum went stale when ip_options_compile()
+ * filled in a record route or timestamp option, or counted an overflow
+ * (Linux mends it only as it forwards, after FORWARD), fails the test, and
+ * then no answer is sent. */
 static bool csum_ok(const struct nfu_pkt *pkt, unsigned int thoff,
 		    uint8_t proto)
 {
@@ -149,6 +154,7 @@ static bool csum_ok(const struct nfu_pkt *pkt, unsigned int thoff,
 	if (proto == NFU_IPPROTO_TCP || proto == NFU_IPPROTO_UDP)
 		sum = nfu_csum_pseudo(iph->saddr, iph->daddr, proto,
 				      (uint16_t)len);
+	sum = nfu_csum_partial(iph, thoff, sum);
 	return nfu_csum_fold(nfu_csum_partial(l4, len, sum)) == 0;
 }
 
