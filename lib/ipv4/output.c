@@ -126,8 +126,12 @@ int nfu_ip_output(struct nfu_net *net, struct nfu_pkt *pkt)
 			nfu_nf_hook(net, NFU_PROTO_IPV4, NFU_INET_POST_ROUTING,
 				    copy, NULL, copy->out, loop_copy);
 	}
-	return nfu_nf_hook(net, NFU_PROTO_IPV4, NFU_INET_POST_ROUTING, pkt, NULL,
-			   pkt->out, finish_output);
+	/* As Linux's ip_output(), which passes skb->dev as the input device:
+	 * a forwarded packet shows POST_ROUTING the device it came in by (a
+	 * "-i" in a user chain reached from there matches it), a packet of
+	 * the host none. */
+	return nfu_nf_hook(net, NFU_PROTO_IPV4, NFU_INET_POST_ROUTING, pkt,
+			   pkt->in, pkt->out, finish_output);
 }
 
 static int local_out_finish(struct nfu_net *net, struct nfu_pkt *pkt)
@@ -162,7 +166,10 @@ int nfu_ip_local_out(struct nfu_net *net, struct nfu_pkt *pkt)
 	pkt->rt_type = res.type;
 	pkt->in = NULL;
 	pkt->local_out = 1;
-	pkt->pkt_type = NFU_PACKET_OUTGOING;
+	/* As in Linux, where a new skb's pkt_type is 0: PACKET_HOST, which
+	 * "-m pkttype --pkt-type unicast" matches in OUTPUT and POSTROUTING
+	 * (PACKET_OUTGOING is only what packet taps see). */
+	pkt->pkt_type = NFU_PACKET_HOST;
 	iph->tot_len = __builtin_bswap16((uint16_t)pkt->len);
 	iph->check = 0;
 	iph->check = nfu_ip_fast_csum(iph, hlen / 4);
