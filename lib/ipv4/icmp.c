@@ -185,7 +185,7 @@ static bool icmp_allow(struct nfu_net *net, uint8_t type, uint8_t code,
  * options 'opt' (reflected from the packet answered). */
 static void icmp_push(struct nfu_net *net, const struct nfu_icmphdr *h,
 		      const void *data, size_t len, uint32_t saddr,
-		      uint32_t daddr, uint8_t tos, uint32_t mark,
+		      uint32_t daddr, uint8_t tos,
 		      const unsigned char *opts, const struct nfu_ip_opt *opt)
 {
 	size_t hl = 20 + opt->optlen;
@@ -211,7 +211,10 @@ static void icmp_push(struct nfu_net *net, const struct nfu_icmphdr *h,
 	ic->checksum = 0;
 	memcpy(nfu_pkt_put(pkt, len), data, len);
 	ic->checksum = nfu_csum_fold(nfu_csum_partial(ic, sizeof(*h) + len, 0));
-	pkt->mark = mark;
+	/* IP4_REPLY_MARK(): an answer carries the mark of the packet it
+	 * answers only with net.ipv4.fwmark_reflect, off by default (and not
+	 * a sysctl of nfu's) */
+	pkt->mark = 0;
 	nfu_ipv4(net)->icmp_xmit_busy = true;
 	nfu_ip_local_out(net, pkt);
 	nfu_ipv4(net)->icmp_xmit_busy = false;
@@ -304,8 +307,7 @@ void nfu_icmp_send(struct nfu_net *net, const struct nfu_pkt *skb_in,
 		saddr = rt.prefsrc;
 	if (!saddr)
 		saddr = __builtin_bswap32(NFU_IP(192, 0, 0, 8)); /* INADDR_DUMMY */
-	icmp_push(net, &h, nh, len, saddr, iph->saddr, tos, skb_in->mark, opts,
-		  &dopt);
+	icmp_push(net, &h, nh, len, saddr, iph->saddr, tos, opts, &dopt);
 }
 
 void nfu_ip_send_redirect(struct nfu_net *net, const struct nfu_pkt *pkt)
@@ -408,7 +410,7 @@ int nfu_icmp_rcv(struct nfu_net *net, struct nfu_pkt *pkt)
 			       pkt->in && pkt->in->loopback, 0))
 			icmp_push(net, &h, ic + sizeof(h), len - sizeof(h),
 				  reply_source(net, pkt), iph->saddr, iph->tos,
-				  pkt->mark, opts, &dopt);
+				  opts, &dopt);
 		nfu_pkt_free(pkt);
 		return 0;
 	}
@@ -428,7 +430,7 @@ int nfu_icmp_rcv(struct nfu_net *net, struct nfu_pkt *pkt)
 			       pkt->in && pkt->in->loopback, 0))
 			icmp_push(net, &h, times, sizeof(times),
 				  reply_source(net, pkt), iph->saddr, iph->tos,
-				  pkt->mark, opts, &dopt);
+				  opts, &dopt);
 		nfu_pkt_free(pkt);
 		return 0;
 	}

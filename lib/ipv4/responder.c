@@ -102,7 +102,7 @@ int nfu_tcp_v4_rcv(struct nfu_net *net, struct nfu_pkt *pkt)
 		rth, 20, nfu_csum_pseudo(rip->saddr, rip->daddr,
 					 NFU_IPPROTO_TCP, 20)));
 	memcpy(rth + 16, &csum, 2);
-	r->mark = pkt->mark;
+	r->mark = 0; /* IP4_REPLY_MARK() without fwmark_reflect */
 	nfu_ip_local_out(net, r);
 out:
 	nfu_pkt_drop(pkt, NFU_DROP_NO_RESPONDER);
