@@ -41,8 +41,17 @@ fuzz: bootstrap
 			|| { tail -40 $(FUZZ)/$$n.log; exit 1; }; \
 	done
 
+# The conformance tests; with SEEDS=N, the random scenarios of seeds 1 to N
+# instead (tests/conformance/README.md), JOBS at a time, and those that fail.
 conformance: all
-	cd $(BUILD) && ctest --output-on-failure -L conformance
+	@if [ -n "$(SEEDS)" ]; then \
+		c=$(BUILD)/tests/conformance; \
+		sh tests/conformance/run.sh --tool $$c/conform_tool \
+			--nfu $$c/nfu_conform --gen $$c/conform_gen \
+			--gen-dir $$c/random --jobs $(JOBS) 1-$(SEEDS); \
+	else \
+		cd $(BUILD) && ctest --output-on-failure -L conformance; \
+	fi
 
 # The main job on a shipped scene (examples/demo/README.md says how to
 # read what it prints): gw's ruleset over the traffic captured on its two

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 #
 # run.sh [OPTIONS] SCENARIO_DIR... - the conformance runner.
+# run.sh [OPTIONS] --gen CONFORM_GEN SEED|FIRST-LAST... - random scenarios.
 #
 # For each scenario: the kernel side (kernel.sh) when it can run here, else
 # the golden file SCENARIO/expected/result; then nfu (nfu_conform); then
@@ -11,6 +12,14 @@
 # Options:
 #   --tool PATH     conform_tool (default: conform_tool in $PATH)
 #   --nfu PATH      nfu_conform (default: nfu_conform in $PATH)
+#   --gen PATH      conform_gen: the arguments are seeds (or ranges FIRST-LAST);
+#                   each scenario is generated from its seed (gen.c), called
+#                   random-SEED, its golden file random/expected/SEED.result,
+#                   its known difference random/known-difference/SEED
+#   --gen-dir DIR   where to write the generated scenarios (default: a
+#                   temporary directory)
+#   --jobs N        run N scenarios at a time (each in its own namespaces);
+#                   the reports of those that did not pass are shown at the end
 #   --regen         only run the kernel side and write the golden files
 #   --golden        do not run the kernel: compare nfu with the golden files
 #   --require-kernel  skip (77) rather than fall back on the golden file
@@ -23,14 +32,23 @@
 # as skipped, not failed (and when nfu agrees again, the runner says the
 # file is stale).
 #
+# A golden file of a random scenario starts with the line "# conform_gen
+# VERSION" of the generator that made the scenario: when the generator is
+# another version, the golden file no longer describes the scenario and the
+# runner says to regenerate it (a warning with the live kernel, a failure
+# without).
+#
 # Exit: 0 all passed, 1 some failed, 77 all skipped.  Ends with a line
-# "N passed, N failed, N skipped".
+# "N passed, N failed, N skipped", after the names of those that failed.
 
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 tool=conform_tool
 nfu=nfu_conform
+gen=
+gen_dir=
+jobs=1
 regen=
 golden_only=
 require_kernel=
@@ -40,6 +58,9 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--tool) tool=$2; shift 2 ;;
 	--nfu) nfu=$2; shift 2 ;;
+	--gen) gen=$2; shift 2 ;;
+	--gen-dir) gen_dir=$2; shift 2 ;;
+	--jobs) jobs=$2; shift 2 ;;
 	--regen) regen=1; shift ;;
 	--golden) golden_only=1; shift ;;
 	--require-kernel) require_kernel=1; shift ;;
@@ -49,7 +70,24 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-[ $# -gt 0 ] || set -- "$here"/scenarios/*/
+
+if [ -n "$gen" ]; then
+	# Seeds, ranges expanded.
+	seeds=
+	for a in "$@"; do
+		case "$a" in
+		*[!0-9-]* | "" | -* | *-*-* | *-)
+			echo "run.sh: bad seed or range \`$a'" >&2; exit 2 ;;
+		*-*) seeds="$seeds $(seq "${a%-*}" "${a#*-}")" ;;
+		*) seeds="$seeds $a" ;;
+		esac
+	done
+	[ -n "$seeds" ] || { echo "run.sh: --gen needs seeds" >&2; exit 2; }
+	set -- $seeds
+	gen_version=$("$gen" --version) || exit 2
+else
+	[ $# -gt 0 ] || set -- "$here"/scenarios/*/
+fi
 
 work=$(mktemp -d /tmp/nfu-conform-run.XXXXXX) || exit 2
 if [ -n "${NFU_CONFORM_KEEP:-}" ]; then
@@ -58,19 +96,122 @@ else
 	trap 'rm -rf "$work"' EXIT
 fi
 trap 'exit 1' INT TERM HUP
+[ -n "$gen_dir" ] || gen_dir=$work
+mkdir -p "$gen_dir" || exit 2
+
+# The command line that runs the same with other scenarios (for --jobs, and
+# for the messages).
+same_options() {
+	printf '%s' "--tool $tool --nfu $nfu"
+	[ -z "$gen" ] || printf ' %s' "--gen $gen --gen-dir $gen_dir"
+	[ -z "$regen" ] || printf ' --regen'
+	[ -z "$golden_only" ] || printf ' --golden'
+	[ -z "$require_kernel" ] || printf ' --require-kernel'
+	[ -z "$verbose" ] || printf ' -v'
+}
+
+if [ "$jobs" -gt 1 ] && [ $# -gt 1 ]; then
+	# Round robin over N runners, each with its own log; then each log's
+	# reports of the scenarios that did not pass, and the totals.
+	k=0
+	while [ $k -lt "$jobs" ]; do
+		i=0
+		items=
+		for a in "$@"; do
+			[ $((i % jobs)) -ne $k ] || items="$items $a"
+			i=$((i + 1))
+		done
+		if [ -n "$items" ]; then
+			# shellcheck disable=SC2046
+			sh "$0" $(same_options) $items >"$work/job$k.log" 2>&1 &
+			pids="${pids:-} $!"
+		fi
+		k=$((k + 1))
+	done
+	# Progress, now and then: the runners print only at the end.
+	total=$#
+	running() {
+		for p in $pids; do
+			! kill -0 "$p" 2>/dev/null || return 0
+		done
+		return 1
+	}
+	while running; do
+		sleep 5
+		n=$(cat "$work"/job*.log 2>/dev/null | grep -c '^--- ')
+		now=$(date +%s)
+		if [ "${last:-0}" -le $((now - 60)) ]; then
+			echo "run.sh: $n of $total done"
+			last=$now
+		fi
+	done
+	wait
+	p=0 f=0 s=0 failed_names=
+	for log in "$work"/job*.log; do
+		awk '/^=== / { buf = ""; keep = 0 }
+		     { buf = buf $0 "\n" }
+		     /^WARNING|^NOTE|: FAILED|: KNOWN DIFFERENCE/ { keep = 1 }
+		     /^--- / { if (keep) printf "%s", buf; buf = "" }' "$log"
+		set -- $(tail -1 "$log")
+		if [ "${2:-}" = passed, ] && [ "${4:-}" = failed, ]; then
+			p=$((p + $1)); f=$((f + $3)); s=$((s + $5))
+		else
+			echo "run.sh: a runner ended early:"
+			tail -5 "$log"
+			f=$((f + 1))
+		fi
+		failed_names="$failed_names $(sed -n 's/^--- \(.*\): FAILED.*/\1/p' "$log")"
+	done
+	failed_names=$(echo $failed_names)
+	[ -z "$failed_names" ] || echo "failed: $failed_names"
+	echo "$p passed, $f failed, $s skipped"
+	[ $f -eq 0 ] || exit 1
+	[ $p -gt 0 ] || exit 77
+	exit 0
+fi
 
 passed=0
 failed=0
 skipped=0
 known=0
+failed_names=
 
-for scen in "$@"; do
-	scen=${scen%/}
-	name=$(basename "$scen")
-	golden=$scen/expected/result
+fail() {
+	[ -z "$gen" ] || echo "again: sh $0 $(same_options |
+		sed 's/ --gen-dir [^ ]*//') $seed"
+	echo "--- $name: FAILED$*"
+	failed=$((failed + 1))
+	failed_names="$failed_names $name"
+}
+
+for item in "$@"; do
+	stale=
+	if [ -n "$gen" ]; then
+		seed=$item
+		name=random-$seed
+		scen=$gen_dir/$name
+		golden=$here/random/expected/$seed.result
+		known_file=$here/random/known-difference/$seed
+		echo "=== $name"
+		if ! "$gen" "$seed" "$scen"; then
+			fail " (conform_gen)"
+			continue
+		fi
+		if [ -f "$golden" ] && [ "$(head -n 1 "$golden")" != "# $gen_version" ]; then
+			stale="$golden is from $(head -n 1 "$golden" | sed 's/^# //'), not $gen_version:"
+			stale="$stale regenerate with: sh $0 --regen $(same_options |
+				sed 's/ --gen-dir [^ ]*//; s/ --regen//; s/ --golden//') 1-200"
+			stale="$stale (the seeds that have golden files)"
+		fi
+	else
+		scen=${item%/}
+		name=$(basename "$scen")
+		golden=$scen/expected/result
+		known_file=$scen/known-difference
+		echo "=== $name"
+	fi
 	kres=$work/$name.linux
 	nres=$work/$name.nfu
-	echo "=== $name"
 
 	krc=77
 	if [ -z "$golden_only" ]; then
@@ -79,21 +220,27 @@ for scen in "$@"; do
 	fi
 	if [ -n "$regen" ]; then
 		if [ $krc -eq 0 ]; then
-			mkdir -p "$scen/expected"
-			cp "$kres" "$golden"
+			mkdir -p "$(dirname "$golden")"
+			if [ -n "$gen" ]; then
+				{ echo "# $gen_version"; cat "$kres"; } >"$golden"
+			else
+				cp "$kres" "$golden"
+			fi
 			echo "--- $name: golden file written"
 			passed=$((passed + 1))
 		elif [ $krc -eq 77 ]; then
 			skipped=$((skipped + 1))
 		else
-			failed=$((failed + 1))
+			fail " (kernel side)"
 		fi
 		continue
 	fi
 	if [ $krc -eq 0 ]; then
 		ref=$kres
 		refname=linux
-		if [ -f "$golden" ]; then
+		if [ -n "$stale" ]; then
+			echo "WARNING: $name: $stale"
+		elif [ -f "$golden" ]; then
 			"$tool" compare "$scen" "$golden" golden "$kres" linux \
 				>"$work/$name.gdiff" 2>&1
 			case $? in
@@ -101,12 +248,17 @@ for scen in "$@"; do
 			1) echo "WARNING: $name: the kernel no longer agrees with" \
 				"$golden (regenerate with run.sh --regen):"
 			   cat "$work/$name.gdiff" ;;
-			*) cat "$work/$name.gdiff"; failed=$((failed + 1))
-			   continue ;;
+			*) cat "$work/$name.gdiff"; fail; continue ;;
 			esac
-		else
+		elif [ -z "$gen" ]; then
+			# (random scenarios have them only for the seeds
+			# that make check runs)
 			echo "WARNING: $name: no golden file (run.sh --regen)"
 		fi
+	elif [ $krc -eq 77 ] && [ -n "$stale" ] && [ -z "$require_kernel" ]; then
+		echo "no kernel side, and $stale"
+		fail " (golden file of another generator)"
+		continue
 	elif [ $krc -eq 77 ] && [ -z "$require_kernel" ] && [ -f "$golden" ]; then
 		[ -n "$golden_only" ] ||
 			echo "kernel side not available: comparing with $golden"
@@ -117,8 +269,7 @@ for scen in "$@"; do
 		skipped=$((skipped + 1))
 		continue
 	else
-		echo "--- $name: FAILED (kernel side)"
-		failed=$((failed + 1))
+		fail " (kernel side)"
 		continue
 	fi
 
@@ -126,8 +277,7 @@ for scen in "$@"; do
 	if ! "$nfu" "$scen" "$nres" --pcap-dir "$work/$name.pcap" \
 		>"$work/$name.trace" 2>&1; then
 		cat "$work/$name.trace"
-		echo "--- $name: FAILED (nfu_conform)"
-		failed=$((failed + 1))
+		fail " (nfu_conform)"
 		continue
 	fi
 	"$tool" compare "$scen" "$ref" "$refname" "$nres" nfu $verbose \
@@ -135,9 +285,9 @@ for scen in "$@"; do
 	case $? in
 	0)
 		[ -z "$verbose" ] || cat "$work/$name.diff"
-		[ ! -f "$scen/known-difference" ] ||
+		[ ! -f "$known_file" ] ||
 			echo "NOTE: $name: nfu agrees with Linux now:" \
-				"remove $scen/known-difference"
+				"remove $known_file"
 		echo "--- $name: passed"
 		passed=$((passed + 1)) ;;
 	1)
@@ -145,24 +295,32 @@ for scen in "$@"; do
 		cat "$work/$name.diff"
 		echo "what nfu dropped, and why:"
 		sed 's/^/  /' "$work/$name.trace"
-		if [ -f "$scen/known-difference" ]; then
-			echo "a known difference ($scen/known-difference):"
-			sed 's/^/  /' "$scen/known-difference"
+		if [ -n "$gen" ]; then
+			echo "the scenario ($scen, made by: $gen $seed DIR):"
+			for f in topology rules packets; do
+				[ -f "$scen/$f" ] || continue
+				echo "  $f:"
+				grep -v '^#' "$scen/$f" | sed 's/^/    /'
+			done
+		fi
+		if [ -f "$known_file" ]; then
+			echo "a known difference ($known_file):"
+			sed 's/^/  /' "$known_file"
 			echo "--- $name: KNOWN DIFFERENCE"
 			known=$((known + 1))
 			skipped=$((skipped + 1))
 		else
-			echo "--- $name: FAILED"
-			failed=$((failed + 1))
+			fail
 		fi ;;
 	*)
 		cat "$work/$name.diff"
-		echo "--- $name: FAILED (comparison)"
-		failed=$((failed + 1)) ;;
+		fail " (comparison)" ;;
 	esac
 done
 
 [ $known -eq 0 ] || echo "($known known difference(s) counted as skipped)"
+failed_names=$(echo $failed_names)
+[ -z "$failed_names" ] || echo "failed: $failed_names"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ] || exit 1
 [ $passed -gt 0 ] || exit 77

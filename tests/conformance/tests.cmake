@@ -19,6 +19,8 @@ add_executable(nfu_conform ${NFU_CONF_DIR}/nfu_conform.c)
 target_include_directories(nfu_conform PRIVATE ${CMAKE_SOURCE_DIR}/lib)
 target_link_libraries(nfu_conform nfu_conform_common nfu)
 
+add_executable(conform_gen ${NFU_CONF_DIR}/gen.c)
+
 add_executable(test_pktdesc ${NFU_CONF_DIR}/test_pktdesc.c)
 target_include_directories(test_pktdesc PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit)
 target_link_libraries(test_pktdesc nfu_conform_common)
@@ -37,5 +39,38 @@ foreach(dir ${NFU_CONF_SCENARIOS})
         --nfu $<TARGET_FILE:nfu_conform> ${dir})
     set_tests_properties(conformance/${name} PROPERTIES LABELS conformance
       TIMEOUT 60 SKIP_RETURN_CODE 77)
+  endif()
+endforeach()
+
+# Random scenarios (gen.c, run.sh --gen): seeds 1 to NFU_CONF_RANDOM_SEEDS,
+# NFU_CONF_RANDOM_BATCH to a test (a test per scenario would mostly print
+# names), each generated at test time into random/ of the build directory;
+# then the random scenarios kept as files in random/kept, one test each,
+# as the hand-written ones.
+set(NFU_CONF_RANDOM_SEEDS 200 CACHE STRING
+  "Random conformance scenarios (seeds 1..N) in the default test run")
+set(NFU_CONF_RANDOM_BATCH 10)
+foreach(first RANGE 1 ${NFU_CONF_RANDOM_SEEDS} ${NFU_CONF_RANDOM_BATCH})
+  math(EXPR last "${first} + ${NFU_CONF_RANDOM_BATCH} - 1")
+  if(last GREATER NFU_CONF_RANDOM_SEEDS)
+    set(last ${NFU_CONF_RANDOM_SEEDS})
+  endif()
+  add_test(NAME conformance/random-${first}-${last}
+    COMMAND sh ${NFU_CONF_DIR}/run.sh --tool $<TARGET_FILE:conform_tool>
+      --nfu $<TARGET_FILE:nfu_conform> --gen $<TARGET_FILE:conform_gen>
+      --gen-dir ${CMAKE_CURRENT_BINARY_DIR}/random ${first}-${last})
+  set_tests_properties(conformance/random-${first}-${last} PROPERTIES
+    LABELS conformance TIMEOUT 300 SKIP_RETURN_CODE 77)
+endforeach()
+file(GLOB NFU_CONF_KEPT LIST_DIRECTORIES true CONFIGURE_DEPENDS
+  ${NFU_CONF_DIR}/random/kept/*)
+foreach(dir ${NFU_CONF_KEPT})
+  if(IS_DIRECTORY ${dir} AND EXISTS ${dir}/packets)
+    get_filename_component(name ${dir} NAME)
+    add_test(NAME conformance/kept-${name}
+      COMMAND sh ${NFU_CONF_DIR}/run.sh --tool $<TARGET_FILE:conform_tool>
+        --nfu $<TARGET_FILE:nfu_conform> ${dir})
+    set_tests_properties(conformance/kept-${name} PROPERTIES
+      LABELS conformance TIMEOUT 60 SKIP_RETURN_CODE 77)
   endif()
 endforeach()
