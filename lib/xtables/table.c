@@ -328,7 +328,9 @@ static int register_table(struct nfu_net *net, struct nfu_xt_net *x,
 	struct nfu_xt_slot *s = &x->slot[i];
 	int rc = 0;
 
-	if (!rules && !(t && table_used(t)))
+	/* a table in use (named by a restore or a command: Linux makes it
+	 * in the namespace then) counts at its policies even when empty */
+	if (!rules && !(t && (t->used || table_used(t))))
 		return 0;
 	/* nat rules run on a connection's first packet, which needs
 	 * connection tracking (issue 5): until then the nat table is kept
@@ -574,8 +576,12 @@ int nfu_xt_cmd_commit(struct nfu_net *net, const char *table,
 		return nfu_error_set(err, NULL, 0, 0,
 				     "can't initialize iptables table `%s': "
 				     "Table does not exist", table);
-	/* Linux makes the table in the namespace at its first use */
+	/* Linux makes the table in the namespace at its first use, and it
+	 * counts at its policies from then on, whatever the command does */
 	nfu_xt_table_use(x->rs, &x->rs->tables[ti]);
+	rc = register_table(net, x, ti, &x->rs->tables[ti], false);
+	if (rc)
+		return rc;
 	rc = in_place(net, x, ti, cmd, rule, err);
 	if (rc != -EAGAIN)
 		return rc;
