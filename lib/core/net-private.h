@@ -97,6 +97,21 @@ static inline void nfu_pkt_ct_get(const struct nfu_pkt *pkt)
 		((struct nfu_ct_common *)pkt->ct)->use++;
 }
 
+/* nf_ct_attach(): a packet the host makes about 'from' (an ICMP error, a
+ * REJECT's reset) carries from's connection, RELATED, in the direction
+ * opposite to from's (ctinfo values of Linux's enum ip_conntrack_info:
+ * RELATED 1, RELATED_REPLY 4, replies from 3 on).  Untracked and invalid
+ * packets have none to give. */
+static inline void nfu_pkt_ct_attach(struct nfu_pkt *to,
+				     const struct nfu_pkt *from)
+{
+	if (!from->ct || to->ct)
+		return;
+	to->ct = from->ct;
+	nfu_pkt_ct_get(to);
+	to->ctinfo = from->ctinfo >= 3 ? 1 : 4;
+}
+
 /* Drops the packet's reference to its connection, and forgets it. */
 static inline void nfu_pkt_ct_put(struct nfu_pkt *pkt)
 {

@@ -241,7 +241,7 @@ static void send_reset(struct nfu_net *net, const struct nfu_pkt *pkt)
 					NFU_IPPROTO_TCP, 20)));
 	memcpy(th + 16, &csum, 2);
 	r->mark = 0; /* IP4_REPLY_MARK() with fwmark_reflect off */
-	/* nf_ct_attach() waits for connection tracking. */
+	nfu_pkt_ct_attach(r, pkt); /* nf_send_reset()'s nf_ct_attach() */
 	nfu_ip_local_out(net, r);
 }
 

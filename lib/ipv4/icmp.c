@@ -186,7 +186,8 @@ static bool icmp_allow(struct nfu_net *net, uint8_t type, uint8_t code,
 static void icmp_push(struct nfu_net *net, const struct nfu_icmphdr *h,
 		      const void *data, size_t len, uint32_t saddr,
 		      uint32_t daddr, uint8_t tos,
-		      const unsigned char *opts, const struct nfu_ip_opt *opt)
+		      const unsigned char *opts, const struct nfu_ip_opt *opt,
+		      const struct nfu_pkt *about)
 {
 	size_t hl = 20 + opt->optlen;
 	struct nfu_pkt *pkt = nfu_pkt_alloc(net, hl + sizeof(*h) + len);
@@ -215,6 +216,10 @@ static void icmp_push(struct nfu_net *net, const struct nfu_icmphdr *h,
 	 * answers only with net.ipv4.fwmark_reflect, off by default (and not
 	 * a sysctl of nfu's) */
 	pkt->mark = 0;
+	/* an error carries the connection of the packet it is about, as
+	 * Linux's icmp_glue_bits() attaches it (nf_ct_attach) */
+	if (about)
+		nfu_pkt_ct_attach(pkt, about);
 	nfu_ipv4(net)->icmp_xmit_busy = true;
 	nfu_ip_local_out(net, pkt);
 	nfu_ipv4(net)->icmp_xmit_busy = false;
@@ -307,7 +312,8 @@ void nfu_icmp_send(struct nfu_net *net, const struct nfu_pkt *skb_in,
 		saddr = rt.prefsrc;
 	if (!saddr)
 		saddr = __builtin_bswap32(NFU_IP(192, 0, 0, 8)); /* INADDR_DUMMY */
-	icmp_push(net, &h, nh, len, saddr, iph->saddr, tos, opts, &dopt);
+	icmp_push(net, &h, nh, len, saddr, iph->saddr, tos, opts, &dopt,
+		  skb_in);
 }
 
 void nfu_ip_send_redirect(struct nfu_net *net, const struct nfu_pkt *pkt)
@@ -410,7 +416,7 @@ int nfu_icmp_rcv(struct nfu_net *net, struct nfu_pkt *pkt)
 			       pkt->in && pkt->in->loopback, 0))
 			icmp_push(net, &h, ic + sizeof(h), len - sizeof(h),
 				  reply_source(net, pkt), iph->saddr, iph->tos,
-				  opts, &dopt);
+				  opts, &dopt, NULL);
 		nfu_pkt_free(pkt);
 		return 0;
 	}
@@ -430,7 +436,7 @@ int nfu_icmp_rcv(struct nfu_net *net, struct nfu_pkt *pkt)
 			       pkt->in && pkt->in->loopback, 0))
 			icmp_push(net, &h, times, sizeof(times),
 				  reply_source(net, pkt), iph->saddr, iph->tos,
-				  opts, &dopt);
+				  opts, &dopt, NULL);
 		nfu_pkt_free(pkt);
 		return 0;
 	}

@@ -133,9 +133,14 @@ int nfu_udp_rcv(struct nfu_net *net, struct nfu_pkt *pkt)
 		nfu_pkt_drop(pkt, NFU_DROP_L4_CSUM);
 		return 0;
 	}
-	if (pkt->rt_type == NFU_RTN_LOCAL)
+	if (pkt->rt_type == NFU_RTN_LOCAL) {
+		/* __udp4_lib_rcv() resets the connection first (nf_reset_ct):
+		 * the error finds it through the quoted packet instead */
+		nfu_pkt_ct_put(pkt);
+		pkt->ctinfo = 0;
 		nfu_icmp_send(net, pkt, NFU_ICMP_DEST_UNREACH,
 			      NFU_ICMP_PORT_UNREACH, 0);
+	}
 	nfu_pkt_drop(pkt, NFU_DROP_NO_RESPONDER);
 	return 0;
 }
