@@ -68,6 +68,8 @@ struct nfu_pkt {
 	uint8_t fragment : 1;       /* produced by fragmentation */
 	uint8_t do_redirect : 1;    /* routing asks for an ICMP redirect */
 	uint8_t rt_kept : 1;        /* looped back: keeps its output route */
+	uint8_t no_sock : 1;        /* made by the host without a socket
+				       (REJECT's reset: skb->sk NULL) */
 	struct nfu_dev *in;         /* device it arrived on */
 	struct nfu_dev *out;        /* device it leaves by, once routed */
 	uint32_t mark;              /* nfmark */

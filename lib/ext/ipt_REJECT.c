@@ -242,6 +242,7 @@ static void send_reset(struct nfu_net *net, const struct nfu_pkt *pkt)
 	memcpy(th + 16, &csum, 2);
 	r->mark = 0; /* IP4_REPLY_MARK() with fwmark_reflect off */
 	nfu_pkt_ct_attach(r, pkt); /* nf_send_reset()'s nf_ct_attach() */
+	r->no_sock = 1; /* made without a socket (owner, recent tell) */
 	nfu_ip_local_out(net, r);
 }
 

@@ -30,11 +30,11 @@
  * REJECT's included; the TCP control socket for the resets of closed
  * ports), sockets without a file; forwarded packets have none.  nfu makes
  * no other packets.  Linux's one exception, REJECT's reset (built by
- * nf_send_reset() without a socket), nfu cannot tell apart: struct
- * nfu_pkt does not say who made a packet.  (The same in xt_recent.c.) */
+ * nf_send_reset() without a socket), is marked pkt->no_sock.  (The same
+ * in xt_recent.c.) */
 static bool has_kernel_socket(const struct nfu_pkt *pkt)
 {
-	return pkt->local_out;
+	return pkt->local_out && !pkt->no_sock;
 }
 
 enum {
