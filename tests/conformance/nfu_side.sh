@@ -7,9 +7,9 @@
 #
 # The same steps as the kernel side, with nfu's commands in place of the
 # kernel's: the frames become one capture per device (`conform_tool
-# pcap'); the rules file is restored into a ruleset file and the counting
-# rules go first in each mangle chain (`nfu iptables-restore',
-# `nfu iptables -t mangle -I CHAIN 1'); `nfu replay' runs it over the
+# pcap'); the counting rules go first in each mangle chain of the rules
+# file (as kernel.sh's `iptables -t mangle -I CHAIN 1'); `nfu replay' runs
+# it over the
 # captures with the scenario's topology, writes what left each device
 # (-o) and the counters (-c) and the LOG lines (--log); then the hook
 # counts come from `nfu iptables -t mangle -L -v -x -n' of that, and
@@ -43,16 +43,20 @@ fail() {
 mkdir "$work/in" || fail "mkdir"
 "$tool" pcap "$scen" "$work/in" "$PAUSE_MS" || fail "making the captures"
 
-st=$work/state
-if [ -f "$scen/rules" ]; then
-	"$nfu" iptables-restore --state "$st" <"$scen/rules" ||
-		fail "restoring $scen/rules"
-fi
-for chain in PREROUTING INPUT FORWARD OUTPUT POSTROUTING; do
-	"$nfu" iptables --state "$st" -t mangle -I $chain 1 ||
-		fail "the counting rule in mangle $chain"
-done
-"$nfu" iptables-save --state "$st" >"$work/rules" || fail "iptables-save"
+# The rules file as it is (a save/restore round trip would not do:
+# iptables-save's text of some rules does not read back the same, e.g.
+# connbytes 0:0), with the counting rules first in each mangle chain, as
+# kernel.sh inserts them after restoring it.
+awk 'BEGIN { n = split("PREROUTING INPUT FORWARD OUTPUT POSTROUTING", c, " ") }
+     function counting() { for (i = 1; i <= n; i++) print "-A " c[i]; done = 1 }
+     /^\*mangle/ { inm = 1; print; next }
+     inm && !/^:/ && !/^#/ && !/^[ \t]*$/ { counting(); inm = 0 }
+     { print }
+     END { if (!done) { print "*mangle"; counting(); print "COMMIT" } }' \
+	"${scen}/rules" >"$work/rules" 2>/dev/null ||
+	printf '*mangle\n-A PREROUTING\n-A INPUT\n-A FORWARD\n-A OUTPUT\n-A POSTROUTING\nCOMMIT\n' >"$work/rules"
+[ -f "$scen/rules" ] ||
+	printf '*mangle\n-A PREROUTING\n-A INPUT\n-A FORWARD\n-A OUTPUT\n-A POSTROUTING\nCOMMIT\n' >"$work/rules"
 
 inputs=""
 pcaps=""

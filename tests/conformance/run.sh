@@ -5,13 +5,16 @@
 # run.sh [OPTIONS] --gen CONFORM_GEN SEED|FIRST-LAST... - random scenarios.
 #
 # For each scenario: the kernel side (kernel.sh) when it can run here, else
-# the golden file SCENARIO/expected/result; then nfu (nfu_conform); then
+# the golden file SCENARIO/expected/result; then nfu (`nfu replay' through
+# nfu_side.sh with --replay, else nfu_conform); then
 # the comparison.  With the live kernel, the golden file is checked too,
 # and a warning printed when the kernel no longer agrees with it.
 #
 # Options:
 #   --tool PATH     conform_tool (default: conform_tool in $PATH)
 #   --nfu PATH      nfu_conform (default: nfu_conform in $PATH)
+#   --replay PATH   the nfu command: the nfu side is `nfu replay' of the
+#                   scenario's captures (nfu_side.sh), as a user runs it
 #   --gen PATH      conform_gen: the arguments are seeds (or ranges FIRST-LAST);
 #                   each scenario is generated from its seed (gen.c), called
 #                   random-SEED, its golden file random/expected/SEED.result,
@@ -46,6 +49,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 tool=conform_tool
 nfu=nfu_conform
+replay=
 gen=
 gen_dir=
 jobs=1
@@ -58,6 +62,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--tool) tool=$2; shift 2 ;;
 	--nfu) nfu=$2; shift 2 ;;
+	--replay) replay=$2; shift 2 ;;
 	--gen) gen=$2; shift 2 ;;
 	--gen-dir) gen_dir=$2; shift 2 ;;
 	--jobs) jobs=$2; shift 2 ;;
@@ -103,6 +108,7 @@ mkdir -p "$gen_dir" || exit 2
 # for the messages).
 same_options() {
 	printf '%s' "--tool $tool --nfu $nfu"
+	[ -z "$replay" ] || printf ' %s' "--replay $replay"
 	[ -z "$gen" ] || printf ' %s' "--gen $gen --gen-dir $gen_dir"
 	[ -z "$regen" ] || printf ' --regen'
 	[ -z "$golden_only" ] || printf ' --golden'
@@ -274,7 +280,14 @@ for item in "$@"; do
 	fi
 
 	mkdir -p "$work/$name.pcap"
-	if ! "$nfu" "$scen" "$nres" --pcap-dir "$work/$name.pcap" \
+	if [ -n "$replay" ]; then
+		if ! sh "$here/nfu_side.sh" "$replay" "$tool" "$scen" "$nres" \
+			>"$work/$name.trace" 2>&1; then
+			cat "$work/$name.trace"
+			fail " (nfu replay)"
+			continue
+		fi
+	elif ! "$nfu" "$scen" "$nres" --pcap-dir "$work/$name.pcap" \
 		>"$work/$name.trace" 2>&1; then
 		cat "$work/$name.trace"
 		fail " (nfu_conform)"

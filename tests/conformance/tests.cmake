@@ -36,7 +36,7 @@ foreach(dir ${NFU_CONF_SCENARIOS})
     get_filename_component(name ${dir} NAME)
     add_test(NAME conformance/${name}
       COMMAND sh ${NFU_CONF_DIR}/run.sh --tool $<TARGET_FILE:conform_tool>
-        --nfu $<TARGET_FILE:nfu_conform> ${dir})
+        --nfu $<TARGET_FILE:nfu_conform> --replay $<TARGET_FILE:nfu-cli> ${dir})
     set_tests_properties(conformance/${name} PROPERTIES LABELS conformance
       TIMEOUT 60 SKIP_RETURN_CODE 77)
   endif()
@@ -57,7 +57,7 @@ foreach(first RANGE 1 ${NFU_CONF_RANDOM_SEEDS} ${NFU_CONF_RANDOM_BATCH})
   endif()
   add_test(NAME conformance/random-${first}-${last}
     COMMAND sh ${NFU_CONF_DIR}/run.sh --tool $<TARGET_FILE:conform_tool>
-      --nfu $<TARGET_FILE:nfu_conform> --gen $<TARGET_FILE:conform_gen>
+      --nfu $<TARGET_FILE:nfu_conform> --replay $<TARGET_FILE:nfu-cli> --gen $<TARGET_FILE:conform_gen>
       --gen-dir ${CMAKE_CURRENT_BINARY_DIR}/random ${first}-${last})
   set_tests_properties(conformance/random-${first}-${last} PROPERTIES
     LABELS conformance TIMEOUT 300 SKIP_RETURN_CODE 77)
@@ -69,7 +69,7 @@ foreach(dir ${NFU_CONF_KEPT})
     get_filename_component(name ${dir} NAME)
     add_test(NAME conformance/kept-${name}
       COMMAND sh ${NFU_CONF_DIR}/run.sh --tool $<TARGET_FILE:conform_tool>
-        --nfu $<TARGET_FILE:nfu_conform> ${dir})
+        --nfu $<TARGET_FILE:nfu_conform> --replay $<TARGET_FILE:nfu-cli> ${dir})
     set_tests_properties(conformance/kept-${name} PROPERTIES
       LABELS conformance TIMEOUT 60 SKIP_RETURN_CODE 77)
   endif()
