@@ -170,10 +170,13 @@ static int validate_source(struct nfu_net *net, uint32_t saddr, int ifindex,
 	     !nfu_devconf_accept_local(net, ifindex)))
 		return -EINVAL;
 	/* 1 when the source is directly connected there: Linux compares the
-	 * next hop's scope, which is host for a route without gateway */
+	 * next hop's scope with host's, and it is host for a route without
+	 * gateway, nowhere (above) for a local one (a source of the host's
+	 * own, with accept_local, may so earn a redirect, to the host) */
 	if (rt->ifindex == ifindex ||
 	    (rt->type == NFU_RTN_LOCAL && ifindex == 1))
-		return rt->type == NFU_RTN_UNICAST && !rt->gateway;
+		return rt->type == NFU_RTN_LOCAL ||
+		       (rt->type == NFU_RTN_UNICAST && !rt->gateway);
 	if (no_addr)
 		return rpf ? -EXDEV : 0;
 	if (rpf == 1)
