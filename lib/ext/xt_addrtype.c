@@ -6,7 +6,9 @@
  * The type of an address is Linux's inet_dev_addr_type(): 0.0.0.0 and
  * 255.255.255.255 are BROADCAST, 224/4 MULTICAST, any other the type of
  * its route in the local and main tables (one trie in nfu as in Linux
- * without policy rules), UNICAST when there is none.  With
+ * without policy rules), UNICAST when there is none or when it is an
+ * unreachable, prohibit or blackhole route (so those types never match,
+ * as in Linux).  With
  * --limit-iface-in/out the route's type counts only when its device is
  * the packet's input/output device; otherwise the address is UNICAST.
  * The type names are the RTN_* ones in their order, bit i for type i.
@@ -162,7 +164,12 @@ static unsigned int addr_type(const struct nfu_net *net,
 	if (nfu_ipv4_is_multicast(addr))
 		return NFU_RTN_MULTICAST;
 	rt = nfu_fib_lookup_net(net, addr);
-	if (rt && (!dev || dev->ifindex == rt->ifindex))
+	/* an unreachable, prohibit or blackhole route makes Linux's
+	 * fib_table_lookup() fail (its fib_props[] error): UNICAST too */
+	if (!rt || rt->type == NFU_RTN_UNREACHABLE ||
+	    rt->type == NFU_RTN_PROHIBIT || rt->type == NFU_RTN_BLACKHOLE)
+		return NFU_RTN_UNICAST;
+	if (!dev || dev->ifindex == rt->ifindex)
 		return rt->type;
 	return NFU_RTN_UNICAST;
 }
