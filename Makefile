@@ -49,8 +49,9 @@ conformance: all
 	@if [ -n "$(SEEDS)" ]; then \
 		c=$(BUILD)/tests/conformance; \
 		sh tests/conformance/run.sh --tool $$c/conform_tool \
-			--nfu $$c/nfu_conform --gen $$c/conform_gen \
-			--gen-dir $$c/random --jobs $(JOBS) 1-$(SEEDS); \
+			--nfu $$c/nfu_conform --replay $(BUILD)/tools/nfu \
+			--gen $$c/conform_gen --gen-dir $$c/random \
+			--jobs $(JOBS) 1-$(SEEDS); \
 	else \
 		cd $(BUILD) && ctest --output-on-failure -L conformance; \
 	fi

@@ -65,7 +65,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define GEN_VERSION 1
+#define GEN_VERSION 2
 
 #define MAX_IF 3
 #define MAX_PEERS 4
@@ -140,7 +140,7 @@ static const char *const hook_chain[H_NUM] = {
 	"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING",
 };
 
-enum rtype { RT_VIA, RT_UNREACHABLE, RT_PROHIBIT, RT_BLACKHOLE };
+enum rtype { RT_VIA, RT_UNREACHABLE, RT_PROHIBIT, RT_BLACKHOLE, RT_LOCAL };
 
 struct iface {
 	char name[4];
@@ -161,6 +161,7 @@ struct route {
 	enum rtype type;
 	int dev;
 	uint32_t via, src; /* src: the host's address it prefers, or 0 */
+	unsigned int metric;
 };
 
 /* What a source address has drawn so far: ICMP error tokens, and whether
@@ -328,6 +329,34 @@ static void gen_topology(struct gen *g, struct sb *t)
 		r->net = (10u << 24 | fresh_oct(g, 1, 200) << 16 |
 			  rnd(g, 256) << 8) & r->mask;
 	}
+	if (chance(g, 15)) {
+		/* the same network by another gateway, at another metric */
+		struct route *r = &g->rt[g->nrt], *o = &g->rt[rnd(g, g->nrt)];
+
+		*r = *o;
+		r->dev = (int)rnd(g, g->nif);
+		r->via = g->ifs[r->dev].peer[0];
+		r->src = 0;
+		r->metric = 10 + rnd(g, 90);
+		if (chance(g, 50))
+			o->metric = r->metric + 1 + rnd(g, 50);
+		g->nrt++;
+	}
+	if (chance(g, 8)) {
+		/* an address on lo, whose prefix is all the host's: only the
+		 * address itself is sent to, since the harness knows as the
+		 * host's (to leave their IP ID aside) only the addresses of
+		 * "ip addr add" lines */
+		struct route *r = &g->rt[g->nrt++];
+
+		r->type = RT_LOCAL;
+		r->plen = 28;
+		r->mask = mask_of(28);
+		r->net = (10u << 24 | fresh_oct(g, 1, 200) << 16 |
+			  rnd(g, 256) << 8 | rnd(g, 16) << 4);
+		r->via = r->net | (1 + rnd(g, 14)); /* the address */
+		r->dev = -1;
+	}
 	if (chance(g, 25)) {
 		static const enum rtype types[] = { RT_UNREACHABLE, RT_PROHIBIT,
 						    RT_BLACKHOLE };
@@ -381,9 +410,13 @@ static void gen_topology(struct gen *g, struct sb *t)
 	for (k = 0; k < g->nrt; k++) {
 		const struct route *r = &g->rt[k];
 		static const char *const tname[] = { "", "unreachable ",
-						     "prohibit ", "blackhole " };
+						     "prohibit ", "blackhole ",
+						     "local " };
 
-		if (r->type != RT_VIA)
+		if (r->type == RT_LOCAL)
+			sbf(t, "ip addr add %s/%u dev lo\n", ip4(r->via, a),
+			    r->plen);
+		else if (r->type != RT_VIA)
 			sbf(t, "ip route add %s%s/%u\n", tname[r->type],
 			    ip4(r->net, a), r->plen);
 		else if (r->plen == 0)
@@ -393,13 +426,23 @@ static void gen_topology(struct gen *g, struct sb *t)
 			sbf(t, "ip route add %s/%u via %s dev %s",
 			    ip4(r->net, a), r->plen, ip4(r->via, b),
 			    g->ifs[r->dev].name);
-		if (r->type == RT_VIA && r->plen)
-			sbf(t, r->src ? " src %s\n" : "\n", ip4(r->src, a));
+		if (r->type == RT_VIA && r->plen) {
+			if (r->src)
+				sbf(t, " src %s", ip4(r->src, a));
+			if (r->metric)
+				sbf(t, " metric %u", r->metric);
+			sbf(t, "\n");
+		}
 	}
 
 	/* the sysctls on one line: one command less for the kernel side */
 	if (g->forward)
 		sbf(&sys, " net.ipv4.ip_forward=1");
+	if (g->forward && chance(g, 5)) {
+		/* one device that does not forward what comes by it */
+		sbf(&sys, " net.ipv4.conf.%s.forwarding=0",
+		    g->ifs[rnd(g, g->nif)].name);
+	}
 	if (chance(g, 25)) {
 		unsigned int v = 1 + rnd(g, 2);
 
@@ -441,7 +484,7 @@ enum { TO_LOCAL = -1, TO_BCAST = -2, TO_NOWHERE = -3 };
 
 static int egress(const struct gen *g, uint32_t dst)
 {
-	unsigned int i, best_plen = 0;
+	unsigned int i, best_plen = 0, best_metric = 0;
 	int best = TO_NOWHERE;
 	bool found = false;
 
@@ -470,12 +513,19 @@ static int egress(const struct gen *g, uint32_t dst)
 		}
 	}
 	for (i = 0; i < g->nrt; i++)
+		if (g->rt[i].type == RT_LOCAL &&
+		    (dst & g->rt[i].mask) == g->rt[i].net)
+			return TO_LOCAL; /* the local table comes first */
+	for (i = 0; i < g->nrt; i++)
 		if ((dst & g->rt[i].mask) == g->rt[i].net &&
-		    (!found || g->rt[i].plen > best_plen)) {
+		    (!found || g->rt[i].plen > best_plen ||
+		     (g->rt[i].plen == best_plen &&
+		      g->rt[i].metric < best_metric))) {
 			found = true;
 			best = g->rt[i].type == RT_VIA ? g->rt[i].dev
 						       : TO_NOWHERE;
 			best_plen = g->rt[i].plen;
+			best_metric = g->rt[i].metric;
 		}
 	return best;
 }
@@ -509,7 +559,7 @@ static uint32_t special_addr(struct gen *g)
 	unsigned int i;
 
 	for (i = 0; i < g->nrt; i++)
-		if (g->rt[i].type != RT_VIA)
+		if (g->rt[i].type != RT_VIA && g->rt[i].type != RT_LOCAL)
 			return g->rt[i].net | rnd(g, 65536);
 	return 0;
 }
@@ -713,7 +763,7 @@ static void proto_matches(struct gen *g, struct rule_ctx *c, struct sb *r)
 enum {
 	M_SRC, M_DST, M_IN, M_OUT, M_FRAG, M_IPRANGE, M_LENGTH, M_TTL, M_TOS,
 	M_DSCP, M_MARK, M_PKTTYPE, M_ADDRTYPE, M_MAC, M_COMMENT, M_RPFILTER,
-	M_NUM
+	M_RECENT, M_NUM
 };
 
 static void range_spec(struct gen *g, struct sb *r)
@@ -912,6 +962,25 @@ static bool generic_match(struct gen *g, struct rule_ctx *c, unsigned int k,
 		sbf(r, " -m comment --comment %s",
 		    chance(g, 50) ? "gen" : "\"a comment\"");
 		break;
+	case M_RECENT: {
+		/* lists of addresses, without --seconds: no clock involved */
+		static const char *const cmds[] = { "set", "set", "rcheck",
+						    "rcheck", "update",
+						    "remove" };
+		const char *cmd = PICK(g, cmds);
+		bool check = cmd[0] == 'r' && cmd[1] == 'c' ? true
+			     : cmd[0] == 'u';
+
+		sbf(r, " -m recent %s--%s --name %s", check ? neg(g, 20) : "",
+		    cmd, chance(g, 60) ? "A" : "B");
+		if (chance(g, 25))
+			sbf(r, " --rdest");
+		if (check && chance(g, 30))
+			sbf(r, " --hitcount %u", 1 + rnd(g, 3));
+		if (check && chance(g, 10))
+			sbf(r, " --rttl");
+		break;
+	}
 	case M_RPFILTER:
 		if (c->table == T_FILTER || (c->mask & ~HB(H_PRE)))
 			return false;
@@ -939,13 +1008,13 @@ static void gen_target(struct gen *g, struct rule_ctx *c, struct chain *chains,
 		       unsigned int nchains, unsigned int ci, struct sb *r)
 {
 	enum { X_ACCEPT, X_DROP, X_REJECT, X_RETURN, X_JUMP, X_GOTO, X_NONE,
-	       X_MARK, X_DSCP, X_TOS, X_NUM };
+	       X_MARK, X_DSCP, X_TOS, X_CLASSIFY, X_NUM };
 	static const unsigned int w_filter[X_NUM] = { 22, 18, 12, 6, 14, 6, 8,
-						      2, 0, 0 };
+						      2, 0, 0, 0 };
 	static const unsigned int w_mangle[X_NUM] = { 8, 5, 0, 6, 14, 6, 10,
-						      25, 8, 10 };
+						      25, 8, 10, 3 };
 	static const unsigned int w_raw[X_NUM] = { 15, 12, 0, 8, 14, 6, 15, 6,
-						   0, 0 };
+						   0, 0, 0 };
 	const unsigned int *w = c->table == T_FILTER ? w_filter
 				: c->table == T_MANGLE ? w_mangle : w_raw;
 	unsigned int x, j;
@@ -954,6 +1023,10 @@ static void gen_target(struct gen *g, struct rule_ctx *c, struct chain *chains,
 		x = wpick(g, w, X_NUM);
 		if ((x == X_JUMP || x == X_GOTO) &&
 		    (ci + 1 >= nchains || chains[nchains - 1].hook >= 0))
+			continue;
+		/* Linux's CLASSIFY: OUTPUT, FORWARD, POSTROUTING only */
+		if (x == X_CLASSIFY &&
+		    (c->mask & ~(HB(H_OUT) | HB(H_FWD) | HB(H_POST))))
 			continue;
 		break;
 	}
@@ -1050,6 +1123,10 @@ static void gen_target(struct gen *g, struct rule_ctx *c, struct chain *chains,
 			break;
 		}
 		break;
+	case X_CLASSIFY:
+		sbf(r, " -j CLASSIFY --set-class %x:%x", rnd(g, 3),
+		    rnd(g, 0x20));
+		break;
 	default:
 		abort();
 	}
@@ -1063,7 +1140,7 @@ static void gen_rule(struct gen *g, int table, struct chain *chains,
 		[M_FRAG] = 3, [M_IPRANGE] = 6, [M_LENGTH] = 6, [M_TTL] = 6,
 		[M_TOS] = 5, [M_DSCP] = 4, [M_MARK] = 8, [M_PKTTYPE] = 5,
 		[M_ADDRTYPE] = 6, [M_MAC] = 3, [M_COMMENT] = 2,
-		[M_RPFILTER] = 3,
+		[M_RPFILTER] = 3, [M_RECENT] = 4,
 	};
 	static const unsigned int w_n[] = { 25, 45, 22, 8 }; /* 0…3 matches */
 	static const int other_protos[] = { 47, 50, 99, 132, 253 };
@@ -1295,6 +1372,9 @@ static bool pick_dst(struct gen *g, struct pkt *p)
 		d = chance(g, 70) ? f->addr : o->addr;
 		if (o->addr2 && chance(g, 40))
 			d = o->addr2;
+		for (i = 0; i < g->nrt; i++)
+			if (g->rt[i].type == RT_LOCAL && chance(g, 40))
+				d = g->rt[i].via;
 		p->local = true;
 		if (p->cat == D_OTHERHOST && chance(g, 50)) {
 			d = remote_addr(g, -1);
