@@ -207,6 +207,9 @@ static void icmp_push(struct nfu_net *net, const struct nfu_icmphdr *h,
 	iph->daddr = daddr;
 	memcpy((unsigned char *)iph + 20, opts, opt->optlen);
 	nfu_ip_options_build(net, (unsigned char *)iph, opt);
+	/* ip_options_build() leaves them in IPCB(skb)->opt: an ICMP error
+	 * about this message (REJECT in OUTPUT) reflects them in turn */
+	pkt->ipopt = *opt;
 	ic = (struct nfu_icmphdr *)nfu_pkt_put(pkt, sizeof(*h));
 	*ic = *h;
 	ic->checksum = 0;

@@ -90,6 +90,7 @@ int nfu_tcp_v4_rcv(struct nfu_net *net, struct nfu_pkt *pkt)
 	rip->saddr = iph->daddr;
 	rip->daddr = iph->saddr;
 	nfu_ip_options_build(net, (unsigned char *)rip, &dopt);
+	r->ipopt = dopt; /* as IPCB(skb)->opt: see icmp_push() */
 	rth = nfu_pkt_put(r, 20);
 	memset(rth, 0, 20);
 	memcpy(rth, th + 2, 2);
