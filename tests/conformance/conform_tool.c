@@ -14,13 +14,15 @@
  *       are opened in each namespace (setns there and back), so that the
  *       order of the frames is the order of the file.
  *   conform_tool result SCEN OUT ORIGIN COUNTERS [--save=SAVE] [--log=LOG]
- *                       DEV=PCAP…
+ *                       [--conntrack=CT] DEV=PCAP…
  *       Writes the result (result.h) from the output of
  *       'iptables-legacy -t mangle -L -v -x -n' in COUNTERS and the
  *       captures made on each device's peer; with a rules file in SCEN,
  *       the counters of its tables from 'iptables-legacy-save -c' in SAVE
  *       (whose mangle chains start with the counting rules); with LOG,
- *       the LOG target's lines in it, one a line.
+ *       the LOG target's lines in it, one a line; with --conntrack, the
+ *       connection tracking table in CT, as conntrack -L (any -o) lists
+ *       it (normalised and sorted: conf_ct_normalise()).
  *   conform_tool compare SCEN A A_NAME B B_NAME [-v]
  *       Compares two results; exit 0 when equal, 1 when not, 2 on error.
  *   conform_tool pcap SCEN OUTDIR [PAUSE_MS]
@@ -65,7 +67,8 @@ static int usage(void)
 		"       conform_tool devices SCEN\n"
 		"       conform_tool send SCEN PAUSE_MS DEV=NETNS:IFNAME...\n"
 		"       conform_tool result SCEN OUT ORIGIN COUNTERS [--save=SAVE]"
-		" [--log=LOG] DEV=PCAP...\n"
+		" [--log=LOG]\n"
+		"                           [--conntrack=CT] DEV=PCAP...\n"
 		"       conform_tool compare SCEN A A_NAME B B_NAME [-v]\n"
 		"       conform_tool tx-csum-off DEV...\n");
 	return 2;
@@ -398,6 +401,28 @@ static int cmd_result(const struct conf_scenario *sc, const char *out,
 			fprintf(stderr, "conform_tool: %s\n", strerror(-e));
 			goto out;
 		}
+	}
+	for (k = 0; k < nmaps; k++) {
+		char line[4096];
+		FILE *f;
+
+		if (strncmp(maps[k], "--conntrack=", 12) != 0)
+			continue;
+		f = fopen(maps[k] + 12, "r");
+		if (!f) {
+			fprintf(stderr, "conform_tool: %s: %s\n", maps[k] + 12,
+				strerror(errno));
+			goto out;
+		}
+		e = 0;
+		while (!e && fgets(line, sizeof(line), f))
+			e = conf_result_add_ct(&r, line);
+		fclose(f);
+		if (e) {
+			fprintf(stderr, "conform_tool: %s\n", strerror(-e));
+			goto out;
+		}
+		conf_result_sort_ct(&r);
 	}
 	/* In the order of the topology's devices, whatever the arguments. */
 	for (i = 0; i < sc->ndevs; i++)

@@ -7,7 +7,8 @@
 # (each line run as it is there); each of its devices is a veth whose other
 # end sits alone in a peer namespace (no address, IPv6 off, fixed MAC).
 # The scenario's rules file, if any, is restored (iptables-legacy-restore)
-# and its tables' counters read at the end (iptables-legacy-save -c).
+# and its tables' counters read at the end (iptables-legacy-save -c), and
+# the connection tracking table (conntrack -L -o extended, all zones).
 # The mangle table counts each hook with one empty rule first in each chain; tcpdump
 # records what arrives at every peer; TOOL (conform_tool) sends the frames
 # from the peers.  The result (counters and frames) is written to OUT.
@@ -175,6 +176,12 @@ if [ -f "$scen/rules" ]; then
 		log_mark="nfu-conform $tag: LOG lines from here"
 		echo "$log_mark" >/dev/kmsg || skip "cannot write /dev/kmsg"
 	fi
+	# The conntrack table at the end: conntrack-tools' conntrack.  A
+	# ruleset that loads connection tracking cannot be compared without.
+	if ! command -v conntrack >/dev/null 2>&1 &&
+		grep -q -E -- '-m (state|conntrack|connmark|connlimit|connbytes|helper)|-j (CT|NOTRACK|CONNMARK)|^\*nat' "$scen/rules"; then
+		skip "no conntrack (conntrack-tools)"
+	fi
 	hx iptables-legacy-restore <"$scen/rules" || fail "restoring $scen/rules"
 fi
 for chain in PREROUTING INPUT FORWARD OUTPUT POSTROUTING; do
@@ -223,6 +230,15 @@ if [ -n "$old_log_all" ]; then
 	dmesg -t | awk -v m="$log_mark" 'f && /IN=[^ ]* OUT=/ { print }
 		index($0, m) { f = 1 }' >"$work/log" || fail "dmesg"
 	save="$save --log=$work/log"
+fi
+# Every zone's connections (conntrack -L filters by zone only when asked);
+# -o extended, as nfu replay --conntrack-state writes its table (the
+# result normalises both: conf_ct_normalise() in result.c).  Empty when
+# nothing loaded connection tracking in the namespace.
+if command -v conntrack >/dev/null 2>&1; then
+	hx conntrack -L -f ipv4 -o extended >"$work/conntrack" 2>"$work/conntrack.err" ||
+		fail "conntrack -L: $(cat "$work/conntrack.err")"
+	save="$save --conntrack=$work/conntrack"
 fi
 "$tool" result "$scen" "$out" "Linux $(uname -r) in network namespaces" \
 	"$work/counters" $save $pcaps || fail "result"

@@ -16,12 +16,14 @@
  * With SCEN/rules (iptables-save text): restored with nfu_xt_restore() and
  * put in force with nfu_xt_commit() before the first frame; at the end the
  * counters of its tables (nfu_xt_save with counters) go in the result.
- * The LOG target's lines (ops.log) go in the result too.
+ * The LOG target's lines (ops.log) go in the result too, and the
+ * connection tracking table when a rule turned conntrack on.
  * The counting functions then sit just before the mangle table (priority
  * NFU_IP_PRI_MANGLE - 1), as the kernel side's counting rules come first
  * in each mangle chain.
  *
- * Besides the nfu public API (nfu/nfu.h), only xtables/lang.h.
+ * Besides the nfu public API (nfu/nfu.h), only xtables/lang.h and, for
+ * the conntrack table, conntrack/ct-private.h.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -30,6 +32,7 @@
 #include <string.h>
 
 #include "nfu/nfu.h"
+#include "conntrack/ct-private.h"
 #include "xtables/lang.h"
 #include "pcapfile.h"
 #include "result.h"
@@ -247,6 +250,25 @@ int main(int argc, char **argv)
 					       " missing" : strerror(-r));
 			goto out;
 		}
+	}
+	if (c.net->ct && ((struct nfu_ct_net *)c.net->ct)->enabled) {
+		/* the table as conntrack -L lists it */
+		struct nfu_ct **v = NULL;
+		size_t n = 0, k;
+		char line[1024];
+
+		r = nfu_ct_list(c.net->ct, &v, &n);
+		for (k = 0; !r && k < n; k++) {
+			nfu_ct_format_flags(v[k], NFU_CT_FMT_EXTENDED, line,
+					    sizeof(line));
+			r = conf_result_add_ct(&c.res, line);
+		}
+		free(v);
+		if (r) {
+			fprintf(stderr, "nfu_conform: %s\n", strerror(-r));
+			goto out;
+		}
+		conf_result_sort_ct(&c.res);
 	}
 	r = conf_result_write(&c.res, &c.sc, "nfu (nfu_conform)", argv[2]);
 	if (r) {

@@ -11,7 +11,8 @@
 # file (as kernel.sh's `iptables -t mangle -I CHAIN 1'); `nfu replay' runs
 # it over the
 # captures with the scenario's topology, writes what left each device
-# (-o) and the counters (-c) and the LOG lines (--log); then the hook
+# (-o) and the counters (-c) and the LOG lines (--log) and the conntrack
+# table (--conntrack-state, as conntrack -L -o extended,id); then the hook
 # counts come from `nfu iptables -t mangle -L -v -x -n' of that, and
 # `conform_tool result' makes the result as it does for the kernel.
 #
@@ -67,7 +68,8 @@ done <"$work/devices"
 
 # shellcheck disable=SC2086
 "$nfu" replay -r "$work/rules" -t "$scen/topology" $inputs -o "$work/out" \
-	-c --arp --log "$work/rawlog" >"$work/save" 2>"$work/replay.err" ||
+	-c --arp --log "$work/rawlog" --conntrack-state "$work/conntrack" \
+	>"$work/save" 2>"$work/replay.err" ||
 	fail "nfu replay: $(cat "$work/replay.err")"
 
 # the counters as `iptables -t mangle -L -v -x -n' lists them
@@ -76,9 +78,11 @@ done <"$work/devices"
 "$nfu" iptables --state "$work/after" -t mangle -L -v -x -n >"$work/counters" ||
 	fail "iptables -L"
 
+# (only its comment lines when no rule needed connection tracking)
 extra=
+[ ! -f "$work/conntrack" ] || extra=--conntrack=$work/conntrack
 if [ -f "$scen/rules" ]; then
-	extra=--save=$work/save
+	extra="$extra --save=$work/save"
 	if grep -q -- '-j LOG' "$scen/rules"; then
 		# dmesg -t's form: the time stamp off
 		sed 's/^\[[0-9.]*\] //' "$work/rawlog" >"$work/log" || fail "log"

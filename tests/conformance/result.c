@@ -35,6 +35,9 @@ void conf_result_free(struct conf_result *r)
 	for (i = 0; i < r->nlogs; i++)
 		free(r->logs[i]);
 	free(r->logs);
+	for (i = 0; i < r->nct; i++)
+		free(r->ct[i]);
+	free(r->ct);
 	conf_result_init(r);
 }
 
@@ -87,6 +90,89 @@ int conf_result_add_log(struct conf_result *r, const char *line)
 		       line[len - 1] == '\r' || line[len - 1] == '\t'))
 		len--;
 	return add_line(&r->logs, &r->nlogs, line, len);
+}
+
+static bool all_digits(const char *w, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (w[i] < '0' || w[i] > '9')
+			return false;
+	return true;
+}
+
+bool conf_ct_normalise(const char *line, char *out, size_t len)
+{
+	const char *w[64];
+	size_t wl[64], n = 0, i, k = 0, first = 0;
+	const char *p = line;
+	bool after_use = false;
+
+	if (!len)
+		return false;
+	out[0] = '\0';
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		if (!*p)
+			break;
+		if (n == sizeof(w) / sizeof(w[0]))
+			return false;
+		w[n] = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r' &&
+		       *p != '\n')
+			p++;
+		wl[n] = (size_t)(p - w[n]);
+		n++;
+	}
+	/* [ipv4 2] PROTO NUMBER TIMEOUT ...: anything else is not a
+	 * connection (a comment, conntrack's summary on stderr). */
+	if (n >= 2 && wl[0] == 4 && strncmp(w[0], "ipv4", 4) == 0 &&
+	    all_digits(w[1], wl[1]))
+		first = 2;
+	if (n < first + 4 || w[first][0] == '#' ||
+	    !all_digits(w[first + 1], wl[first + 1]) ||
+	    !all_digits(w[first + 2], wl[first + 2]))
+		return false;
+	for (i = first; i < n; i++) {
+		if (i == first + 2)
+			continue;                       /* the timeout */
+		if (after_use && wl[i] > 3 && strncmp(w[i], "id=", 3) == 0)
+			continue;                       /* -o id */
+		if (wl[i] > 4 && strncmp(w[i], "use=", 4) == 0)
+			after_use = true;
+		if (k + wl[i] + 2 > len)
+			return false;
+		if (k)
+			out[k++] = ' ';
+		memcpy(out + k, w[i], wl[i]);
+		k += wl[i];
+	}
+	out[k] = '\0';
+	return true;
+}
+
+int conf_result_add_ct(struct conf_result *r, const char *line)
+{
+	char buf[1024];
+
+	if (!conf_ct_normalise(line, buf, sizeof(buf)))
+		return 0;
+	return add_line(&r->ct, &r->nct, buf, strlen(buf));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void conf_result_sort_ct(struct conf_result *r)
+{
+	if (r->nct > 1)
+		qsort(r->ct, r->nct, sizeof(*r->ct), cmp_str);
 }
 
 /* The counting rule of a mangle chain: "[p:b] -A CHAIN" alone. */
@@ -416,6 +502,11 @@ int conf_result_write(const struct conf_result *r,
 		fprintf(f, "# the LOG target's lines\n");
 	for (i = 0; i < r->nlogs; i++)
 		fprintf(f, "log %s\n", r->logs[i]);
+	if (r->nct)
+		fprintf(f, "# conntrack table (conntrack -L, sorted; without the"
+			" timeouts)\n");
+	for (i = 0; i < r->nct; i++)
+		fprintf(f, "ct %s\n", r->ct[i]);
 	if (fclose(f))
 		return -errno;
 	return 0;
@@ -486,6 +577,10 @@ int conf_result_read(struct conf_result *r, const char *path, char *err,
 			ret = add_xt(r, line + 3, n);
 		} else if (strncmp(line, "log ", 4) == 0) {
 			ret = conf_result_add_log(r, line + 4);
+		} else if (strncmp(line, "ct ", 3) == 0) {
+			size_t n = strcspn(line + 3, "\n");
+
+			ret = add_line(&r->ct, &r->nct, line + 3, n);
 		} else {
 			ret = -EINVAL;
 		}
@@ -692,6 +787,49 @@ static unsigned int compare_lines(char *const *av, unsigned int an,
 	return diffs;
 }
 
+/* Two sorted lists of lines as sets (the conntrack tables): a line on one
+ * side only is a difference, and is shown under its side's name. */
+static unsigned int compare_sorted(char *const *av, unsigned int an,
+				   const char *aname, char *const *bv,
+				   unsigned int bn, const char *bname,
+				   const char *what, bool verbose, FILE *out)
+{
+	unsigned int i = 0, j = 0, diffs = 0;
+	int w = (int)(strlen(aname) > strlen(bname) ? strlen(aname)
+						    : strlen(bname));
+
+	while (i < an || j < bn) {
+		int c = i >= an ? 1 : j >= bn ? -1 : strcmp(av[i], bv[j]);
+
+		if (c)
+			diffs++;
+		if (c <= 0)
+			i++;
+		if (c >= 0)
+			j++;
+	}
+	if (!diffs) {
+		if (verbose && an)
+			fprintf(out, "  %s: %u line(s) the same\n", what, an);
+		return 0;
+	}
+	fprintf(out, "  %s DIFFER (lines on one side only marked):\n", what);
+	i = j = 0;
+	while (i < an || j < bn) {
+		int c = i >= an ? 1 : j >= bn ? -1 : strcmp(av[i], bv[j]);
+
+		if (c < 0)
+			fprintf(out, "    < %-*s %s\n", w, aname, av[i++]);
+		else if (c > 0)
+			fprintf(out, "    > %-*s %s\n", w, bname, bv[j++]);
+		else {
+			fprintf(out, "      %-*s %s\n", w, "", av[i++]);
+			j++;
+		}
+	}
+	return diffs;
+}
+
 unsigned int conf_result_compare(const struct conf_result *a,
 				 const char *aname,
 				 const struct conf_result *b,
@@ -738,5 +876,8 @@ unsigned int conf_result_compare(const struct conf_result *a,
 			       "rules (iptables-save -c)", verbose, out);
 	diffs += compare_lines(a->logs, a->nlogs, aname, b->logs, b->nlogs,
 			       bname, "LOG lines", verbose, out);
+	diffs += compare_sorted(a->ct, a->nct, aname, b->ct, b->nct, bname,
+				"conntrack tables (conntrack -L, sorted)",
+				verbose, out);
 	return diffs;
 }

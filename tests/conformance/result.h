@@ -14,6 +14,11 @@
  *     pkt f0 0200000000ff01…      one line per frame, in the order sent
  *     xt [3:252] -A INPUT -j ACCEPT   with a rules file: the rules' counters
  *     log IN=f0 OUT= MAC=…        the LOG target's lines, in order
+ *     ct tcp 6 ESTABLISHED src=…  the conntrack table at the end, sorted
+ *
+ *   The "# conntrack table" section is written only when the table is not
+ *   empty, so that the results of scenarios that never load connection
+ *   tracking do not change.
  *
  * Comparing
  *   The counters must be equal, and per device the sequences of frames,
@@ -21,7 +26,8 @@
  *   the host made itself (its IPv4 source is one of the host's addresses:
  *   echo replies, ICMP errors, resets), the IP ID, and so the header
  *   checksum, which is recomputed when it was right.  Forwarded packets
- *   are compared as they are.
+ *   are compared as they are.  The conntrack tables are compared line by
+ *   line, both normalised by conf_ct_normalise() and sorted.
  *
  * Thread-safety: none needed.
  */
@@ -55,6 +61,9 @@ struct conf_result {
 	/* With LOG rules: the log lines, in order (trailing blanks cut). */
 	char **logs;
 	unsigned int nlogs;
+	/* The conntrack table (conntrack -L), normalised, sorted. */
+	char **ct;
+	unsigned int nct;
 };
 
 /* "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING". */
@@ -82,6 +91,23 @@ int conf_result_add_rules(struct conf_result *r, const char *save,
 
 /* Appends a LOG line (without the level marker); 0 or -ENOMEM. */
 int conf_result_add_log(struct conf_result *r, const char *line);
+
+/*
+ * One line of conntrack -L output ('line', with or without -o extended and
+ * -o id, as Linux's conntrack-tools or nfu print it) as the result keeps
+ * it, in 'out' of 'len': the words separated by one blank, without what
+ * cannot be the same on both sides: the "ipv4     2" of -o extended (the
+ * same on every line), the remaining timeout (the two sides list their
+ * tables at different times) and the " id=N" of -o id after use= (Linux's
+ * is a hash of the connection's address).  Returns false for a line that
+ * is not a connection (empty, a comment, conntrack's "N flow entries"
+ * message) and for one too long for 'out'.
+ */
+bool conf_ct_normalise(const char *line, char *out, size_t len);
+/* Adds the normalised form of 'line' when it is a connection (0), -ENOMEM. */
+int conf_result_add_ct(struct conf_result *r, const char *line);
+/* Sorts the conntrack lines (the kernel lists them in hash order). */
+void conf_result_sort_ct(struct conf_result *r);
 
 /* Writes 'r' as text to 'path'; 'origin' goes in a comment.  0 or -errno. */
 int conf_result_write(const struct conf_result *r,

@@ -6,6 +6,7 @@
  * reply) and field by field.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "harness.h"
 #include "pktdesc.h"
@@ -199,6 +200,68 @@ static void test_scenario(void)
 	conf_scenario_free(&sc);
 }
 
+/* The conntrack lines of both sides become the same text. */
+static void test_ct_normalise(void)
+{
+	char out[512];
+	struct conf_result a, b;
+	const char *other;
+
+	/* Linux's conntrack -L -o extended: the prefix and timeout go, the
+	 * ICMP id stays */
+	REQUIRE(conf_ct_normalise("ipv4     2 icmp     1 29 src=10.9.0.1 "
+		"dst=10.9.0.2 type=8 code=0 id=7 src=10.9.0.2 dst=10.9.0.1 "
+		"type=0 code=0 id=7 mark=0 use=1\n", out, sizeof(out)));
+	CHECK_STR(out, "icmp 1 src=10.9.0.1 dst=10.9.0.2 type=8 code=0 id=7 "
+		  "src=10.9.0.2 dst=10.9.0.1 type=0 code=0 id=7 mark=0 use=1");
+	/* nfu's -o extended,id: the id after use= goes; a TCP state stays */
+	REQUIRE(conf_ct_normalise("ipv4     2 tcp      6 431999 ESTABLISHED "
+		"src=10.9.0.1 dst=10.8.0.5 sport=1 dport=80 src=10.8.0.5 "
+		"dst=10.9.0.1 sport=80 dport=1 [ASSURED] mark=0 zone=7 use=1 "
+		"id=3", out, sizeof(out)));
+	CHECK_STR(out, "tcp 6 ESTABLISHED src=10.9.0.1 dst=10.8.0.5 sport=1 "
+		  "dport=80 src=10.8.0.5 dst=10.9.0.1 sport=80 dport=1 "
+		  "[ASSURED] mark=0 zone=7 use=1");
+	/* without -o extended, the same */
+	REQUIRE(conf_ct_normalise("unknown  99 599 src=10.9.0.1 dst=10.9.0.2 "
+		"[UNREPLIED] src=10.9.0.2 dst=10.9.0.1 mark=0 use=1", out,
+		sizeof(out)));
+	CHECK_STR(out, "unknown 99 src=10.9.0.1 dst=10.9.0.2 [UNREPLIED] "
+		  "src=10.9.0.2 dst=10.9.0.1 mark=0 use=1");
+	/* not connections */
+	CHECK(!conf_ct_normalise("# nfu conntrack table", out, sizeof(out)));
+	CHECK(!conf_ct_normalise("", out, sizeof(out)));
+	CHECK(!conf_ct_normalise("conntrack v1.4.7 (conntrack-tools): 1 flow "
+				 "entries have been shown.", out, sizeof(out)));
+	/* too long for 'out' */
+	CHECK(!conf_ct_normalise("udp 17 29 src=10.9.0.1", out, 8));
+
+	/* sorted, then compared as sets: one line on each side only */
+	conf_result_init(&a);
+	conf_result_init(&b);
+	other = "udp 17 3 src=10.0.0.9 dst=10.0.0.8 sport=1 dport=2 "
+		"src=10.0.0.8 dst=10.0.0.9 sport=2 dport=1 mark=0 use=1";
+	CHECK_INT(conf_result_add_ct(&a, "udp 17 29 src=10.0.0.2 dst=10.0.0.1 "
+		"sport=1 dport=2 src=10.0.0.1 dst=10.0.0.2 sport=2 dport=1 "
+		"mark=0 use=1"), 0);
+	CHECK_INT(conf_result_add_ct(&a, other), 0);
+	CHECK_INT(conf_result_add_ct(&a, "# a comment"), 0);
+	conf_result_sort_ct(&a);
+	REQUIRE(a.nct == 2);
+	CHECK(strncmp(a.ct[0], "udp 17 src=10.0.0.2", 19) == 0);
+	CHECK_INT(conf_result_add_ct(&b, other), 0);
+	CHECK_INT(conf_result_compare(&a, "a", &b, "b", &(struct conf_scenario){
+		.ndevs = 0 }, false, stderr) > 0, 1);
+	CHECK_INT(conf_result_add_ct(&b, "ipv4 2 udp 17 1 src=10.0.0.2 "
+		"dst=10.0.0.1 sport=1 dport=2 src=10.0.0.1 dst=10.0.0.2 sport=2 "
+		"dport=1 mark=0 use=1 id=99"), 0);
+	conf_result_sort_ct(&b);
+	CHECK_INT(conf_result_compare(&a, "a", &b, "b", &(struct conf_scenario){
+		.ndevs = 0 }, false, stderr), 0);
+	conf_result_free(&a);
+	conf_result_free(&b);
+}
+
 int main(void)
 {
 	RUN(test_csum_rfc1071);
@@ -210,5 +273,6 @@ int main(void)
 	RUN(test_link);
 	RUN(test_errors);
 	RUN(test_scenario);
+	RUN(test_ct_normalise);
 	return harness_done();
 }
