@@ -51,7 +51,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "conntrack/ct-private.h"
+#include "conntrack/ct-format.h"
 
 #define PROG "nfu conntrack"
 #define CT_PREFIX "conntrack v1.4.7 (conntrack-tools): "
@@ -75,27 +75,46 @@ enum table { T_CONNTRACK, T_EXPECT, T_DYING, T_UNCONFIRMED };
 /* Options, by conntrack's bit numbers (its error messages go by them). */
 enum opt {
 	O_SRC = 0, O_DST = 1, O_REPLY_SRC = 2, O_REPLY_DST = 3, O_PROTO = 4,
-	O_MARK = 14, O_FAMILY = 16, O_OUTPUT = 19, O_ZONE = 23,
+	O_TIMEOUT = 5, O_STATUS = 6, O_ZERO = 7, O_EVENT_MASK = 8,
+	O_EXP_SRC = 9, O_EXP_DST = 10, O_MASK_SRC = 11, O_MASK_DST = 12,
+	O_NATRANGE = 13, O_MARK = 14, O_ID = 15, O_FAMILY = 16, O_SRC_NAT = 17,
+	O_DST_NAT = 18, O_OUTPUT = 19, O_SECMARK = 20, O_BUFFERSIZE = 21,
+	O_ANY_NAT = 22, O_ZONE = 23, O_LABEL = 24, O_ADD_LABEL = 25,
+	O_DEL_LABEL = 26, O_ORIG_ZONE = 27, O_REPL_ZONE = 28,
 	O_NUM = 29,
 };
 
 static const char *const opt_names[O_NUM] = {
-	[O_SRC] = "src", [O_DST] = "dst", [O_REPLY_SRC] = "reply-src",
-	[O_REPLY_DST] = "reply-dst", [O_PROTO] = "protonum", [O_MARK] = "mark",
-	[O_FAMILY] = "family", [O_OUTPUT] = "output", [O_ZONE] = "zone",
+	"src", "dst", "reply-src", "reply-dst", "protonum", "timeout",
+	"status", "zero", "event-mask", "tuple-src", "tuple-dst", "mask-src",
+	"mask-dst", "nat-range", "mark", "id", "family", "src-nat", "dst-nat",
+	"output", "secmark", "buffer-size", "any-nat", "zone", "label",
+	"label-add", "label-del", "orig-zone", "reply-zone",
 };
 
-/* Which options each command allows (conntrack's table, for ours). */
-static bool allowed(enum cmd c, enum opt o)
+/*
+ * conntrack's commands_v_options for the commands nfu does, by table:
+ * 0 illegal, 1 required, 2 optional.  The options nfu has no meaning for
+ * on a file (-z, -n, -g, -j, -c, -l, -i, -t, --orig-zone, --reply-zone)
+ * pass this check as in conntrack and are refused after it.
+ */
+static const char *opt_table(enum cmd c, enum table t)
 {
+	/*                          sdrqptuze[]{}amifngocbjwl<>() */
+	static const char list[] = "22222022000220202222202220022";
+	static const char del[] =  "22222220000220222222000220022";
+	static const char flush[] = "00000000000000002000000000000";
+	static const char none[] = "00000000000000000000000000000";
+	static const char exp_list[] = "00000000000000002002000000000";
+	static const char exp_del[] = "11221000000000000000000000000";
+
+	if (t == T_EXPECT)
+		return c == CMD_LIST ? exp_list : c == CMD_DELETE ? exp_del : none;
 	switch (c) {
-	case CMD_LIST:
-	case CMD_DELETE:
-		return true;
-	case CMD_FLUSH:
-		return o == O_FAMILY;
-	default:
-		return false;
+	case CMD_LIST: return list;
+	case CMD_DELETE: return del;
+	case CMD_FLUSH: return flush;
+	default: return none;
 	}
 }
 
@@ -105,6 +124,42 @@ enum {
 	F_REPL_SPORT = 1 << 2, F_REPL_DPORT = 1 << 3,
 	F_STATE = 1 << 4,
 	F_ICMP_TYPE = 1 << 5, F_ICMP_CODE = 1 << 6, F_ICMP_ID = 1 << 7,
+	F_MASK_SPORT = 1 << 8, F_MASK_DPORT = 1 << 9,
+	F_TUPLE_SPORT = 1 << 10, F_TUPLE_DPORT = 1 << 11,
+};
+
+/* A protocol extension's options in the order of its table, and which
+ * the commands allow (as opt_table()). */
+struct ext_check {
+	int n;
+	uint32_t flag[9];
+	const char *name[9];
+	const char *list, *del, *exp_del;
+};
+
+static const struct ext_check tcp_check = {
+	9,
+	{ F_ORIG_SPORT, F_ORIG_DPORT, F_REPL_SPORT, F_REPL_DPORT, F_MASK_SPORT,
+	  F_MASK_DPORT, F_STATE, F_TUPLE_SPORT, F_TUPLE_DPORT },
+	{ "sport", "dport", "reply-port-src", "reply-port-dst",
+	  "mask-port-src", "mask-port-dst", "state", "tuple-port-src",
+	  "tuple-port-dst" },
+	"222200200", "222200200", "111100000",
+};
+static const struct ext_check port_check = {
+	8,
+	{ F_ORIG_SPORT, F_ORIG_DPORT, F_REPL_SPORT, F_REPL_DPORT, F_MASK_SPORT,
+	  F_MASK_DPORT, F_TUPLE_SPORT, F_TUPLE_DPORT },
+	{ "sport", "dport", "reply-port-src", "reply-port-dst",
+	  "mask-port-src", "mask-port-dst", "tuple-port-src",
+	  "tuple-port-dst" },
+	"22220000", "22220000", "11110000",
+};
+static const struct ext_check icmp_check = {
+	3,
+	{ F_ICMP_TYPE, F_ICMP_CODE, F_ICMP_ID },
+	{ "icmp-type", "icmp-code", "icmp-id" },
+	"222", "222", "000",
 };
 
 struct request {
@@ -125,6 +180,9 @@ struct request {
 	uint16_t icmp_id;
 	uint32_t mark, mark_mask;
 	uint16_t zone;
+	uint32_t status, status_mask; /* -u: (status & mask) == status */
+	uint32_t netmask[2];      /* --mask-src, --mask-dst */
+	const char *unsupported;  /* the first option nfu does not do */
 };
 
 /*
@@ -360,6 +418,74 @@ static void parse_addr_opt(struct request *rq, enum opt o, const char *longname,
 	rq->addr[o - O_SRC] = a4.s_addr & rq->mask[o - O_SRC];
 }
 
+/* --mask-src/--mask-dst: an address, no prefix. */
+static void parse_netmask_opt(struct request *rq, enum opt o, const char *arg)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (strchr(arg, '/'))
+		param_problem("CIDR notation unavailable for `--%s'", opt_names[o]);
+	if (inet_aton(arg, &a4)) {
+		set_family(rq, AF_INET);
+	} else if (inet_pton(AF_INET6, arg, &a6) > 0) {
+		set_family(rq, AF_INET6);
+		a4.s_addr = 0;
+	} else {
+		param_problem("Invalid IP address `%s'", arg);
+	}
+	rq->options |= 1u << o;
+	rq->netmask[o - O_MASK_SRC] = a4.s_addr;
+}
+
+/* -u: a comma list of ASSURED, SEEN_REPLY, UNSET, FIXED_TIMEOUT, EXPECTED,
+ * OFFLOAD, HW_OFFLOAD (prefixes, any case), each maybe after '!', or
+ * UNREPLIED: the connections with all those bits set (and those after '!'
+ * clear). */
+static void parse_status(struct request *rq, const char *arg)
+{
+	static const struct { const char *name; uint32_t bit; } names[] = {
+		{ "ASSURED", NFU_IPS_ASSURED }, { "SEEN_REPLY", NFU_IPS_SEEN_REPLY },
+		{ "UNSET", 0 }, { "FIXED_TIMEOUT", NFU_IPS_FIXED_TIMEOUT },
+		{ "EXPECTED", NFU_IPS_EXPECTED }, { "OFFLOAD", 1u << 14 },
+		{ "HW_OFFLOAD", 1u << 15 },
+	};
+	uint32_t status = 0, negated = 0;
+	const char *p = arg;
+
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		bool neg = *p == '!';
+		const char *w = p + neg;
+		size_t wn = n - neg;
+		size_t i;
+
+		if (!wn)
+			param_problem("Bad parameter `%s'", p);
+		if (!neg && !strncmp(w, "UNREPLIED", 9)) {
+			negated |= NFU_IPS_SEEN_REPLY;
+		} else {
+			for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+				if (!strncasecmp(w, names[i].name, wn))
+					break;
+			if (i == sizeof(names) / sizeof(names[0]))
+				param_problem("Bad parameter `%s'", p);
+			if (neg)
+				negated |= names[i].bit;
+			else
+				status |= names[i].bit;
+		}
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	rq->status = status;
+	/* the kernel's filter: (status & mask) == value, the mask being the
+	 * negated bits when there are some (so that "ASSURED,!SEEN_REPLY"
+	 * matches nothing, as in conntrack) */
+	rq->status_mask = negated ? negated : status;
+}
+
 /* -p: a protocol conntrack-tools has an extension for (by name, any
  * case), else one /etc/protocols names, else a number up to 255. */
 static void parse_proto(struct request *rq, struct optset *os, const char *arg)
@@ -494,6 +620,14 @@ static void apply(struct request *rq, struct optset *os,
 		fprintf(stderr, PROG ": %s is not supported: a saved table has no"
 			" kernel to create, update, get or watch connections in\n", word);
 		exit(PARAMETER_PROBLEM);
+	case 'u':
+		parse_status(rq, arg);
+		rq->options |= 1u << O_STATUS;
+		break;
+	case K_MASK:
+		parse_netmask_opt(rq, o->name && !strcmp(o->name, "mask-dst") ?
+				  O_MASK_DST : O_MASK_SRC, arg);
+		break;
 	case 's': case 'd': case 'r': case 'q': {
 		/* conntrack names an option by its first long name */
 		static const char *const first[] = { "orig-src", "orig-dst",
@@ -555,9 +689,60 @@ static void apply(struct request *rq, struct optset *os,
 		rq->icmp_id = (uint16_t)atoi(arg);
 		rq->l4flags |= F_ICMP_ID;
 		break;
-	default:
-		fprintf(stderr, PROG ": %s is not supported\n", word);
-		exit(PARAMETER_PROBLEM);
+	case K_PORT_MASK:
+		rq->l4flags |= o->name && !strcmp(o->name, "mask-port-dst") ?
+			       F_MASK_DPORT : F_MASK_SPORT;
+		break;
+	case K_PORT_TUPLE:
+		rq->l4flags |= o->name && !strcmp(o->name, "tuple-port-dst") ?
+			       F_TUPLE_DPORT : F_TUPLE_SPORT;
+		break;
+	case 'c':
+		/* no line shows a secmark: Linux lists every connection with
+		 * secmark 0 as matching any (libnetfilter_conntrack compares
+		 * only what the kernel sent) */
+		rq->options |= 1u << O_SECMARK;
+		break;
+	case 'a':
+		fprintf(stderr, "WARNING: ignoring -%c, deprecated option.\n", 'a');
+		break;
+	default: {
+		/* options conntrack takes that mean nothing for a file: checked
+		 * against the command first, as conntrack does, then refused */
+		int bit;
+
+		switch (o->key) {
+		case 't': bit = O_TIMEOUT; break;
+		case 'z': bit = O_ZERO; break;
+		case 'e': bit = O_EVENT_MASK; break;
+		case 'i': bit = O_ID; break;
+		case 'n': bit = O_SRC_NAT; break;
+		case 'g': bit = O_DST_NAT; break;
+		case 'j': bit = O_ANY_NAT; break;
+		case 'b': bit = O_BUFFERSIZE; break;
+		case K_TUPLE:
+			bit = !strcmp(o->name, "tuple-dst") ? O_EXP_DST : O_EXP_SRC;
+			break;
+		case K_LABEL:
+			bit = !o->name || !strcmp(o->name, "label") ? O_LABEL :
+			      !strcmp(o->name, "label-add") ? O_ADD_LABEL : O_DEL_LABEL;
+			break;
+		case K_ZONE_DIR:
+			bit = !strcmp(o->name, "orig-zone") ? O_ORIG_ZONE : O_REPL_ZONE;
+			break;
+		default:
+			fprintf(stderr, PROG ": %s is not supported\n", word);
+			exit(PARAMETER_PROBLEM);
+		}
+		/* get_optional_arg() of -n, -g, -j, --label-del */
+		if (o->has_arg == OPTARG && !arg && !more && *i < argc &&
+		    argv[*i][0] != '-' && argv[*i][0] != '!')
+			(*i)++;
+		rq->options |= 1u << bit;
+		if (!rq->unsupported)
+			rq->unsupported = word;
+		break;
+	}
 	}
 }
 
@@ -607,42 +792,77 @@ static void parse_args(struct request *rq, int argc, char **argv)
 				break;
 		}
 	}
-	/* generic_opt_check(): options the command does not take */
-	for (int o = 0; o < O_NUM; o++)
-		if ((rq->options & (1u << o)) && rq->cmd & (CMD_LIST | CMD_DELETE |
-							    CMD_FLUSH | CMD_COUNT) &&
-		    !allowed(rq->cmd, (enum opt)o))
-			param_problem("Illegal option `--%s' with this command",
-				      opt_names[o]);
+	if (!(rq->cmd & (CMD_LIST | CMD_DELETE | CMD_FLUSH | CMD_COUNT)))
+		return;
+	/* generic_opt_check(): options the command does not take, or needs */
+	{
+		const char *tab = opt_table(rq->cmd, rq->table);
+
+		for (int o = 0; o < O_NUM; o++) {
+			bool given = rq->options & (1u << o);
+
+			if (!given && tab[o] == '1')
+				param_problem("You need to supply the `--%s' option"
+					      " for this command", opt_names[o]);
+			if (given && tab[o] == '0')
+				param_problem("Illegal option `--%s' with this command",
+					      opt_names[o]);
+		}
+	}
+	/* the protocol extension's final_check() */
+	if (rq->ext) {
+		const struct ext_check *x = !strcmp(rq->ext, "tcp") ? &tcp_check :
+					    !strcmp(rq->ext, "icmp") ? &icmp_check :
+					    strcmp(rq->ext, "icmpv6") &&
+					    strcmp(rq->ext, "gre") ? &port_check : NULL;
+		const char *tab = NULL;
+
+		if (x)
+			tab = rq->table == T_EXPECT ?
+			      (rq->cmd == CMD_DELETE ? x->exp_del : NULL) :
+			      rq->cmd == CMD_LIST ? x->list :
+			      rq->cmd == CMD_DELETE ? x->del : NULL;
+		for (int k = 0; tab && k < x->n; k++) {
+			bool given = rq->l4flags & x->flag[k];
+
+			if (!given && tab[k] == '1')
+				param_problem("You need to supply the `--%s' option"
+					      " for this command", x->name[k]);
+			if (given && tab[k] == '0')
+				param_problem("Illegal option `--%s' with this command",
+					      x->name[k]);
+		}
+	}
+	if ((rq->options & (1u << O_MASK_SRC)) && !(rq->options & (1u << O_SRC)))
+		param_problem("Can't use --mask-src without --src");
+	if ((rq->options & (1u << O_MASK_DST)) && !(rq->options & (1u << O_DST)))
+		param_problem("Can't use --mask-dst without --dst");
+	/* do_command()'s checks of -L */
+	if (rq->cmd == CMD_LIST && rq->table == T_CONNTRACK &&
+	    (rq->options & (1u << O_ZERO)) &&
+	    (rq->options & (1u << O_PROTO | 1u << O_SRC | 1u << O_DST |
+			    1u << O_REPLY_SRC | 1u << O_REPLY_DST | 1u << O_MARK |
+			    1u << O_SECMARK | 1u << O_STATUS | 1u << O_ID |
+			    1u << O_ZONE | 1u << O_LABEL | 1u << O_ORIG_ZONE |
+			    1u << O_REPL_ZONE)))
+		param_problem("Can't use -z with filtering parameters");
+	if (rq->unsupported) {
+		fprintf(stderr, PROG ": %s is not supported\n", rq->unsupported);
+		exit(PARAMETER_PROBLEM);
+	}
 }
 
 /*
  * The table.
  */
 
-struct table_file {
-	char *text;               /* the file, lines cut in place */
-	char **line;              /* every line */
-	struct nfu_ct_entry *e;   /* of each line that is an entry */
-	bool *is_entry;
-	size_t n, nentries;
-};
-
-static void table_free(struct table_file *t)
-{
-	free(t->text);
-	free(t->line);
-	free(t->e);
-	free(t->is_entry);
-	memset(t, 0, sizeof(*t));
-}
-
-/* Reads and checks 'path': 0, or 1 after saying why. */
-static int table_load(struct table_file *t, const char *path)
+/* Reads and checks 'path' into 't': 0, or 1 after saying why. */
+static int table_load(struct nfu_ct_table *t, const char *path)
 {
 	FILE *f = fopen(path, "r");
-	size_t cap = 0, len = 0, nl = 0;
-	char err[256];
+	size_t cap = 0, len = 0, errline;
+	char *text = NULL, err[256];
+	int rc;
 
 	memset(t, 0, sizeof(*t));
 	if (!f) {
@@ -652,14 +872,18 @@ static int table_load(struct table_file *t, const char *path)
 	for (;;) {
 		size_t got;
 
-		if (len + 4096 + 1 > cap) {
-			char *b = realloc(t->text, cap = cap ? 2 * cap : 65536);
+		if (len + 4096 > cap) {
+			char *b = realloc(text, cap = cap ? 2 * cap : 65536);
 
-			if (!b)
-				goto oom;
-			t->text = b;
+			if (!b) {
+				fclose(f);
+				free(text);
+				fprintf(stderr, PROG ": out of memory\n");
+				return 1;
+			}
+			text = b;
 		}
-		got = fread(t->text + len, 1, cap - len - 1, f);
+		got = fread(text + len, 1, cap - len, f);
 		len += got;
 		if (!got)
 			break;
@@ -667,54 +891,25 @@ static int table_load(struct table_file *t, const char *path)
 	if (ferror(f)) {
 		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno ? errno : EIO));
 		fclose(f);
-		table_free(t);
+		free(text);
 		return 1;
 	}
 	fclose(f);
-	if (!t->text && !(t->text = malloc(1)))
-		goto oom_closed;
-	t->text[len] = 0;
-	for (size_t i = 0; i < len; i++)
-		nl += t->text[i] == '\n';
-	nl++;
-	t->line = calloc(nl, sizeof(*t->line));
-	t->e = calloc(nl, sizeof(*t->e));
-	t->is_entry = calloc(nl, sizeof(*t->is_entry));
-	if (!t->line || !t->e || !t->is_entry)
-		goto oom_closed;
-	/* lines cut in place; a file that ends with a newline ends with an
-	 * empty last line */
-	for (char *p = t->text; p; t->n++) {
-		char *q = strchr(p, '\n');
-		const char *s = p;
-
-		if (q)
-			*q = 0;
-		t->line[t->n] = p;
-		while (*s == ' ' || *s == '\t' || *s == '\r')
-			s++;
-		if (*s && *s != '#') {
-			if (nfu_ct_entry_parse(p, &t->e[t->n], err, sizeof(err))) {
-				fprintf(stderr, PROG ": %s:%zu: %s\n", path, t->n + 1, err);
-				table_free(t);
-				return 1;
-			}
-			t->is_entry[t->n] = true;
-			t->nentries++;
-		}
-		p = q ? q + 1 : NULL;
+	rc = nfu_ct_table_parse(t, text ? text : "", len, err, sizeof(err), &errline);
+	free(text);
+	if (rc == -ENOMEM) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return 1;
+	}
+	if (rc) {
+		fprintf(stderr, PROG ": %s:%zu: %s\n", path, errline, err);
+		return 1;
 	}
 	return 0;
-oom:
-	fclose(f);
-oom_closed:
-	fprintf(stderr, PROG ": out of memory\n");
-	table_free(t);
-	return 1;
 }
 
 /* Writes the lines of 't' that are not 'gone' to 'path', atomically. */
-static int table_write(const struct table_file *t, const bool *gone,
+static int table_write(const struct nfu_ct_table *t, const bool *gone,
 		       const char *path)
 {
 	char tmp[4096];
@@ -726,11 +921,11 @@ static int table_write(const struct table_file *t, const bool *gone,
 		fprintf(stderr, PROG ": %s: %s\n", tmp, strerror(errno));
 		return 1;
 	}
-	for (size_t i = 0; i < t->n; i++) {
+	for (size_t i = 0; i < t->nlines; i++) {
 		/* the last line has no newline when the file had none */
-		if (gone[i] || (i + 1 == t->n && !t->line[i][0]))
+		if (gone[i] || (i + 1 == t->nlines && !t->line[i].text[0]))
 			continue;
-		fprintf(f, "%s\n", t->line[i]);
+		fprintf(f, "%s\n", t->line[i].text);
 	}
 	if (fflush(f) || ferror(f) || fclose(f)) {
 		fprintf(stderr, PROG ": %s: %s\n", tmp, strerror(errno ? errno : EIO));
@@ -772,6 +967,7 @@ static bool matches(const struct request *rq, const struct nfu_ct_entry *e)
 		return false; /* the entries are IPv4 */
 	for (int k = 0; k < 4; k++)
 		if ((rq->options & (1u << (O_SRC + k))) &&
+		    !(k < 2 && (rq->options & (1u << (O_MASK_SRC + k)))) &&
 		    (addrs[k] & rq->mask[k]) != rq->addr[k])
 			return false;
 	if ((rq->options & (1u << O_PROTO)) && e->proto != rq->proto)
@@ -781,6 +977,16 @@ static bool matches(const struct request *rq, const struct nfu_ct_entry *e)
 		return false;
 	if ((rq->options & (1u << O_ZONE)) && e->zone != rq->zone)
 		return false;
+	/* the kernel's status filter, then libnetfilter_conntrack's compare */
+	if ((rq->options & (1u << O_STATUS)) &&
+	    ((e->status & rq->status_mask) != rq->status ||
+	     (e->status & rq->status) != rq->status))
+		return false;
+	/* --mask-src/--mask-dst: the network of -s/-d under that mask */
+	for (int k = 0; k < 2; k++)
+		if ((rq->options & (1u << (O_MASK_SRC + k))) &&
+		    ((addrs[k] ^ rq->addr[k]) & rq->netmask[k]))
+			return false;
 	{
 		const uint16_t ports[4] = { o->sport, o->dport, r->sport, r->dport };
 
@@ -809,9 +1015,52 @@ static void print_entry(const struct request *rq, const struct nfu_ct_entry *e)
 	printf("%s\n", line);
 }
 
+/* -D expect: the tuple its options give (conntrack's template). */
+static void exp_tuple_of(const struct request *rq, struct nfu_ct_tuple *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->proto = rq->proto;
+	t->src = rq->addr[0];
+	t->dst = rq->addr[1];
+	if (rq->l4flags & (F_ICMP_TYPE | F_ICMP_CODE | F_ICMP_ID)) {
+		t->dport = (uint16_t)(rq->icmp_type << 8 | rq->icmp_code);
+		t->sport = htons(rq->icmp_id);
+	} else {
+		t->sport = htons(rq->port[0]);
+		t->dport = htons(rq->port[1]);
+	}
+}
+
+/* Marks the expectations of 't' whose master is a connection 'gone'
+ * (Linux removes a connection's expectations with it).  The file does
+ * not say an expectation's zone: its master is found by its tuple. */
+static void expectations_follow(const struct nfu_ct_table *t, bool *gone)
+{
+	for (size_t i = 0; i < t->nlines; i++) {
+		const struct nfu_ct_exp_entry *x;
+
+		if (t->line[i].kind != NFU_CT_LINE_EXPECT)
+			continue;
+		x = &t->exp[t->line[i].idx];
+		for (size_t j = 0; j < t->nlines && !gone[i]; j++)
+			if (gone[j] && t->line[j].kind == NFU_CT_LINE_CONN &&
+			    !memcmp(&t->conn[t->line[j].idx].tuple[NFU_CT_DIR_ORIGINAL],
+				    &x->master, sizeof(x->master)))
+				gone[i] = true;
+	}
+}
+
+static void print_exp(const struct nfu_ct_exp_entry *x)
+{
+	char line[512];
+
+	nfu_ct_exp_entry_format(x, line, sizeof(line));
+	printf("%s\n", line);
+}
+
 static int run(struct request *rq)
 {
-	struct table_file t;
+	struct nfu_ct_table t;
 	bool *gone = NULL;
 	int counter = 0, lockfd = -1, ret = OTHER_PROBLEM;
 
@@ -821,6 +1070,12 @@ static int run(struct request *rq)
 		fprintf(stderr, PROG ": which table? Give --conntrack-state FILE (as"
 			" nfu replay --conntrack-state writes it) or set"
 			" NFU_CONNTRACK_STATE\n");
+		return OTHER_PROBLEM;
+	}
+	/* the kernel refuses a status filter of no bits (-u UNSET) */
+	if (rq->cmd == CMD_LIST && rq->table == T_CONNTRACK &&
+	    (rq->options & (1u << O_STATUS)) && !rq->status_mask) {
+		fprintf(stderr, CT_PREFIX "Operation failed: invalid parameters\n");
 		return OTHER_PROBLEM;
 	}
 	if (rq->cmd & (CMD_DELETE | CMD_FLUSH)) {
@@ -833,59 +1088,106 @@ static int run(struct request *rq)
 	}
 	if (table_load(&t, rq->state_path))
 		goto out;
-	gone = calloc(t.n ? t.n : 1, sizeof(*gone));
+	gone = calloc(t.nlines ? t.nlines : 1, sizeof(*gone));
 	if (!gone) {
 		fprintf(stderr, PROG ": out of memory\n");
 		goto out_table;
 	}
-	switch (rq->cmd) {
-	case CMD_LIST:
-		if (rq->table == T_EXPECT) {
-			fprintf(stderr, CT_PREFIX "0 expectations have been shown.\n");
+	if (rq->table == T_EXPECT) {
+		switch (rq->cmd) {
+		case CMD_LIST:
+			for (size_t i = 0; i < t.nlines; i++)
+				if (t.line[i].kind == NFU_CT_LINE_EXPECT &&
+				    rq->family != AF_INET6) {
+					print_exp(&t.exp[t.line[i].idx]);
+					counter++;
+				}
+			fflush(stdout);
+			fprintf(stderr, CT_PREFIX "%d expectations have been shown.\n",
+				counter);
 			break;
-		}
-		for (size_t i = 0; i < t.n && rq->table == T_CONNTRACK; i++)
-			if (t.is_entry[i] && matches(rq, &t.e[i])) {
-				print_entry(rq, &t.e[i]);
-				counter++;
-			}
-		fflush(stdout);
-		fprintf(stderr, CT_PREFIX "%d flow entries have been shown.\n", counter);
-		break;
-	case CMD_COUNT:
-		printf("%zu\n", rq->table == T_EXPECT ? (size_t)0 : t.nentries);
-		break;
-	case CMD_FLUSH:
-		if (rq->table == T_EXPECT) {
+		case CMD_COUNT:
+			printf("%zu\n", t.nexp);
+			break;
+		case CMD_FLUSH:
+			for (size_t i = 0; i < t.nlines; i++)
+				gone[i] = t.line[i].kind == NFU_CT_LINE_EXPECT;
+			if (t.nexp && table_write(&t, gone, rq->state_path))
+				goto out_table;
 			fprintf(stderr, CT_PREFIX "expectation table has been emptied.\n");
 			break;
-		}
-		for (size_t i = 0; i < t.n; i++)
-			gone[i] = t.is_entry[i];
-		if (table_write(&t, gone, rq->state_path))
-			goto out_table;
-		fprintf(stderr, CT_PREFIX "connection tracking table has been emptied.\n");
-		break;
-	case CMD_DELETE:
-		if (rq->table == T_EXPECT) {
-			fprintf(stderr, PROG ": -D expect is not supported\n");
-			goto out_table;
-		}
-		for (size_t i = 0; i < t.n; i++)
-			if (t.is_entry[i] && matches(rq, &t.e[i])) {
-				print_entry(rq, &t.e[i]);
-				gone[i] = true;
-				counter++;
+		case CMD_DELETE: {
+			struct nfu_ct_tuple want;
+			size_t i;
+
+			/* Linux's ctnetlink_del_expect(): the first expectation
+			 * the tuple falls in (the default zone: not in the file) */
+			exp_tuple_of(rq, &want);
+			for (i = 0; i < t.nlines; i++)
+				if (t.line[i].kind == NFU_CT_LINE_EXPECT &&
+				    rq->family != AF_INET6 &&
+				    nfu_ct_exp_entry_matches(&t.exp[t.line[i].idx], &want))
+					break;
+			if (i == t.nlines) {
+				fprintf(stderr, CT_PREFIX "Operation failed: %s\n",
+					strerror(ENOENT));
+				goto out_table;
 			}
-		fflush(stdout);
-		if (counter && table_write(&t, gone, rq->state_path))
+			gone[i] = true;
+			if (table_write(&t, gone, rq->state_path))
+				goto out_table;
+			/* conntrack counts no deletion here, says so, exits 1 */
+			fprintf(stderr, CT_PREFIX "0 expectations have been shown.\n");
 			goto out_table;
-		fprintf(stderr, CT_PREFIX "%d flow entries have been deleted.\n", counter);
-		if (!counter)
-			goto out_table; /* conntrack: 1 when nothing was deleted */
-		break;
-	default:
-		break;
+		}
+		default:
+			break;
+		}
+	} else {
+		switch (rq->cmd) {
+		case CMD_LIST:
+			for (size_t i = 0; i < t.nlines && rq->table == T_CONNTRACK; i++)
+				if (t.line[i].kind == NFU_CT_LINE_CONN &&
+				    matches(rq, &t.conn[t.line[i].idx])) {
+					print_entry(rq, &t.conn[t.line[i].idx]);
+					counter++;
+				}
+			fflush(stdout);
+			fprintf(stderr, CT_PREFIX "%d flow entries have been shown.\n",
+				counter);
+			break;
+		case CMD_COUNT:
+			printf("%zu\n", t.nconn);
+			break;
+		case CMD_FLUSH:
+			for (size_t i = 0; i < t.nlines; i++)
+				gone[i] = t.line[i].kind == NFU_CT_LINE_CONN;
+			expectations_follow(&t, gone);
+			if (table_write(&t, gone, rq->state_path))
+				goto out_table;
+			fprintf(stderr, CT_PREFIX "connection tracking table has been"
+				" emptied.\n");
+			break;
+		case CMD_DELETE:
+			for (size_t i = 0; i < t.nlines; i++)
+				if (t.line[i].kind == NFU_CT_LINE_CONN &&
+				    matches(rq, &t.conn[t.line[i].idx])) {
+					print_entry(rq, &t.conn[t.line[i].idx]);
+					gone[i] = true;
+					counter++;
+				}
+			fflush(stdout);
+			expectations_follow(&t, gone);
+			if (counter && table_write(&t, gone, rq->state_path))
+				goto out_table;
+			fprintf(stderr, CT_PREFIX "%d flow entries have been deleted.\n",
+				counter);
+			if (!counter)
+				goto out_table; /* conntrack: 1 when nothing was deleted */
+			break;
+		default:
+			break;
+		}
 	}
 	if (fflush(stdout)) {
 		fprintf(stderr, PROG ": standard output: %s\n", strerror(errno));
@@ -894,7 +1196,7 @@ static int run(struct request *rq)
 	ret = 0;
 out_table:
 	free(gone);
-	table_free(&t);
+	nfu_ct_table_free(&t);
 out:
 	if (lockfd >= 0)
 		close(lockfd);

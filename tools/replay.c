@@ -59,7 +59,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "conntrack/ct-private.h"
+#include "conntrack/ct-format.h"
 #include "nfu/capture.h"
 #include "nfu/nfu.h"
 #include "xtables/lang.h"
@@ -535,6 +535,34 @@ static int ct_table_text(struct replay *rp, unsigned int flags,
 	return 0;
 }
 
+/* The expectations at the end, as conntrack -L expect prints them, after
+ * a comment line (none when there are none).  0, or 1 after saying why. */
+static int ct_expect_text(struct replay *rp, struct nfu_strbuf *sb)
+{
+	struct nfu_ct_exp_entry *v = NULL;
+	size_t n = 0;
+	char line[512];
+
+	if (!ct_enabled(rp))
+		return 0;
+	if (nfu_ct_exp_list(rp->net->ct, &v, &n)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return 1;
+	}
+	if (n)
+		nfu_sb_puts(sb, "# expectations, as conntrack -L expect prints them\n");
+	for (size_t i = 0; i < n; i++) {
+		nfu_ct_exp_entry_format(&v[i], line, sizeof(line));
+		nfu_sb_printf(sb, "%s\n", line);
+	}
+	free(v);
+	if (sb->oom) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return 1;
+	}
+	return 0;
+}
+
 /* The table in 'path', as nfu conntrack reads it (nfu-conntrack(8)). */
 static int ct_table_write(struct replay *rp, const char *path)
 {
@@ -548,7 +576,8 @@ static int ct_table_write(struct replay *rp, const char *path)
 		 "# each line as conntrack -L -o extended,id prints it; read it with\n"
 		 "# nfu conntrack --conntrack-state FILE\n", rel_time(rp));
 	nfu_sb_init(&sb);
-	if (ct_table_text(rp, NFU_CT_FMT_EXTENDED | NFU_CT_FMT_ID, header, &sb))
+	if (ct_table_text(rp, NFU_CT_FMT_EXTENDED | NFU_CT_FMT_ID, header, &sb) ||
+	    ct_expect_text(rp, &sb))
 		goto out;
 	f = fopen(path, "w");
 	if (!f) {

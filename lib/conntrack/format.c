@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conntrack/ct-private.h"
+#include "conntrack/ct-format.h"
 
 #define NS_PER_SEC 1000000000ull
 
@@ -121,7 +121,9 @@ void nfu_ct_entry_of(const struct nfu_ct *ct, struct nfu_ct_entry *e)
 	e->zone = ct->zone;
 	if (ct->helper && ct->helper->name)
 		snprintf(e->helper, sizeof(e->helper), "%s", ct->helper->name);
-	e->use = ct->common.use;
+	/* nfu's expectations hold a reference on their master, Linux's do
+	 * not (they go with it): not counted */
+	e->use = ct->common.use - ct->expecting;
 	e->has_id = true;
 	e->id = ct->id;
 }
@@ -207,10 +209,9 @@ static void put_addr(struct out *o, const char *tag, uint32_t be)
 	put(o, "%s=%u.%u.%u.%u ", tag, b[0], b[1], b[2], b[3]);
 }
 
-static void put_tuple(struct out *o, const struct nfu_ct_tuple *t, uint8_t proto)
+/* A tuple's layer 4 part, as its protocol 'proto' has it. */
+static void put_l4(struct out *o, const struct nfu_ct_tuple *t, uint8_t proto)
 {
-	put_addr(o, "src", t->src);
-	put_addr(o, "dst", t->dst);
 	switch (l4_kind(proto)) {
 	case L4_PORTS:
 		put(o, "sport=%u dport=%u ", (unsigned int)__builtin_bswap16(t->sport),
@@ -229,6 +230,13 @@ static void put_tuple(struct out *o, const struct nfu_ct_tuple *t, uint8_t proto
 	case L4_NONE:
 		break;
 	}
+}
+
+static void put_tuple(struct out *o, const struct nfu_ct_tuple *t, uint8_t proto)
+{
+	put_addr(o, "src", t->src);
+	put_addr(o, "dst", t->dst);
+	put_l4(o, t, proto);
 }
 
 size_t nfu_ct_entry_format(const struct nfu_ct_entry *e, unsigned int flags,
@@ -395,16 +403,20 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static int parse_tuple(struct words *ws, uint8_t proto, struct nfu_ct_tuple *t,
-		       char *err, size_t errlen)
+/* 'src'=ADDRESS 'dst'=ADDRESS, then the layer 4 part of protocol
+ * 'proto', into 't'. */
+static int parse_tuple_keys(struct words *ws, uint8_t proto,
+			    struct nfu_ct_tuple *t, const char *src,
+			    const char *dst, char *err, size_t errlen)
 {
 	const char *at = peek(ws);
 	unsigned long long a, b, c;
 
 	memset(t, 0, sizeof(*t));
 	t->proto = proto;
-	if (!take_addr(ws, "src", &t->src) || !take_addr(ws, "dst", &t->dst))
-		return fail(err, errlen, "expected src=ADDRESS dst=ADDRESS at `%s'", at);
+	if (!take_addr(ws, src, &t->src) || !take_addr(ws, dst, &t->dst))
+		return fail(err, errlen, "expected %s=ADDRESS %s=ADDRESS at `%s'",
+			    src, dst, at);
 	at = peek(ws);
 	switch (l4_kind(proto)) {
 	case L4_PORTS:
@@ -429,6 +441,36 @@ static int parse_tuple(struct words *ws, uint8_t proto, struct nfu_ct_tuple *t,
 	case L4_NONE:
 		break;
 	}
+	return 0;
+}
+
+static int parse_tuple(struct words *ws, uint8_t proto, struct nfu_ct_tuple *t,
+		       char *err, size_t errlen)
+{
+	return parse_tuple_keys(ws, proto, t, "src", "dst", err, errlen);
+}
+
+/* 'line' cut into the words of 'ws': 0, or -EINVAL. */
+static int split_words(struct words *ws, const char *line, char *err,
+		       size_t errlen)
+{
+	size_t n = strlen(line);
+	char *p, *save;
+
+	if (errlen)
+		err[0] = 0;
+	if (n >= sizeof(ws->copy))
+		return fail(err, errlen, "line too long (%zu bytes)", n);
+	memcpy(ws->copy, line, n + 1);
+	ws->n = ws->i = 0;
+	for (p = strtok_r(ws->copy, " \t\r", &save); p;
+	     p = strtok_r(NULL, " \t\r", &save)) {
+		if (ws->n == sizeof(ws->w) / sizeof(ws->w[0]))
+			return fail(err, errlen, "too many words");
+		ws->w[ws->n++] = p;
+	}
+	if (!ws->n)
+		return fail(err, errlen, "empty line");
 	return 0;
 }
 
@@ -461,25 +503,11 @@ int nfu_ct_entry_parse(const char *line, struct nfu_ct_entry *e, char *err,
 	struct words ws_, *ws = &ws_;
 	unsigned long long v;
 	const char *name, *at;
-	size_t n = strlen(line);
 	int c0, c1, rc;
-	char *p, *save;
 
 	memset(e, 0, sizeof(*e));
-	if (errlen)
-		err[0] = 0;
-	if (n >= sizeof(ws->copy))
-		return fail(err, errlen, "line too long (%zu bytes)", n);
-	memcpy(ws->copy, line, n + 1);
-	ws->n = ws->i = 0;
-	for (p = strtok_r(ws->copy, " \t\r", &save); p;
-	     p = strtok_r(NULL, " \t\r", &save)) {
-		if (ws->n == sizeof(ws->w) / sizeof(ws->w[0]))
-			return fail(err, errlen, "too many words");
-		ws->w[ws->n++] = p;
-	}
-	if (!more(ws))
-		return fail(err, errlen, "empty line");
+	if ((rc = split_words(ws, line, err, errlen)))
+		return rc;
 	/* -o extended: the layer 3 protocol first */
 	if (!strcmp(peek(ws), "ipv6"))
 		return fail(err, errlen, "IPv6 connections are not supported");
@@ -555,4 +583,255 @@ int nfu_ct_entry_parse(const char *line, struct nfu_ct_entry *e, char *err,
 	if (more(ws))
 		return fail(err, errlen, "unexpected `%s'", peek(ws));
 	return 0;
+}
+
+/*
+ * Expectations (conntrack -L expect).
+ */
+
+void nfu_ct_exp_entry_of(const struct nfu_ct_expect *x,
+			 struct nfu_ct_exp_entry *e)
+{
+	const struct nfu_ct *m = x->master;
+	uint64_t now = nfu_net_now(m->cn->net);
+
+	memset(e, 0, sizeof(*e));
+	if ((int64_t)(x->timeout - now) > 0)
+		e->timeout = (uint32_t)((x->timeout - now) / NS_PER_SEC);
+	/* as Linux keeps it: the expected tuple under its mask */
+	e->tuple = x->tuple;
+	e->tuple.src &= x->mask_src;
+	e->tuple.sport &= x->mask_sport;
+	e->mask.proto = x->tuple.proto;
+	e->mask.src = x->mask_src;
+	e->mask.dst = 0xffffffffu;
+	e->mask.sport = x->mask_sport;
+	e->mask.dport = 0xffff;
+	e->master = m->tuplehash[NFU_CT_DIR_ORIGINAL].tuple;
+	/* Linux names the master's helper (nfct_help(master)->helper) */
+	if (m->helper && m->helper->name)
+		snprintf(e->helper, sizeof(e->helper), "%s", m->helper->name);
+}
+
+size_t nfu_ct_exp_entry_format(const struct nfu_ct_exp_entry *e, char *buf,
+			       size_t len)
+{
+	struct out o = { buf, len, 0 };
+	uint8_t proto = e->tuple.proto;
+
+	if (len)
+		buf[0] = 0;
+	put(&o, "%u proto=%u ", e->timeout, (unsigned int)proto);
+	put_tuple(&o, &e->tuple, proto);
+	put_addr(&o, "mask-src", e->mask.src);
+	put_addr(&o, "mask-dst", e->mask.dst);
+	put_l4(&o, &e->mask, proto);
+	put_addr(&o, "master-src", e->master.src);
+	put_addr(&o, "master-dst", e->master.dst);
+	put_l4(&o, &e->master, proto);
+	put(&o, "class=%u ", e->class);
+	if (e->helper[0])
+		put(&o, "helper=%s ", e->helper);
+	/* no blank at the end */
+	o.off--;
+	if (o.off < len)
+		buf[o.off] = 0;
+	return o.off;
+}
+
+int nfu_ct_exp_entry_parse(const char *line, struct nfu_ct_exp_entry *e,
+			   char *err, size_t errlen)
+{
+	struct words ws_, *ws = &ws_;
+	unsigned long long v;
+	const char *at;
+	uint8_t proto;
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	if ((rc = split_words(ws, line, err, errlen)))
+		return rc;
+	if (!num(peek(ws), 10, 0xffffffffull, &v))
+		return fail(err, errlen, "expected the timeout, not `%s'", peek(ws));
+	ws->i++;
+	e->timeout = (uint32_t)v;
+	at = peek(ws);
+	if (!take_dec(ws, "proto", 255, &v))
+		return fail(err, errlen, "expected proto=N at `%s'", at);
+	proto = (uint8_t)v;
+	if ((rc = parse_tuple(ws, proto, &e->tuple, err, errlen)) ||
+	    (rc = parse_tuple_keys(ws, proto, &e->mask, "mask-src", "mask-dst",
+				   err, errlen)) ||
+	    (rc = parse_tuple_keys(ws, proto, &e->master, "master-src",
+				   "master-dst", err, errlen)))
+		return rc;
+	at = peek(ws);
+	if (!take_dec(ws, "class", 0xffffffffull, &v))
+		return fail(err, errlen, "expected class=N at `%s'", at);
+	e->class = (uint32_t)v;
+	at = peek(ws);
+	if (is_key(ws, "helper")) {
+		const char *h = take(ws, "helper");
+
+		if (!*h || strlen(h) >= sizeof(e->helper))
+			return fail(err, errlen, "bad `%s'", at);
+		strcpy(e->helper, h);
+	}
+	if (more(ws))
+		return fail(err, errlen, "unexpected `%s'", peek(ws));
+	return 0;
+}
+
+bool nfu_ct_exp_entry_matches(const struct nfu_ct_exp_entry *e,
+			      const struct nfu_ct_tuple *t)
+{
+	const struct nfu_ct_tuple *x = &e->tuple, *m = &e->mask;
+
+	return t->proto == x->proto &&
+	       ((t->src ^ x->src) & m->src) == 0 &&
+	       ((t->dst ^ x->dst) & m->dst) == 0 &&
+	       ((t->sport ^ x->sport) & m->sport) == 0 &&
+	       ((t->dport ^ x->dport) & m->dport) == 0;
+}
+
+struct exp_list {
+	struct nfu_ct_exp_entry *v;
+	size_t n, cap;
+	bool oom;
+};
+
+static void exp_list_one(const struct nfu_ct_expect *x, void *priv)
+{
+	struct exp_list *l = priv;
+
+	if (l->oom)
+		return;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		struct nfu_ct_exp_entry *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v) {
+			l->oom = true;
+			return;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	nfu_ct_exp_entry_of(x, &l->v[l->n++]);
+}
+
+int nfu_ct_exp_list(struct nfu_ct_net *cn, struct nfu_ct_exp_entry **out,
+		    size_t *n)
+{
+	struct exp_list l = { 0 };
+
+	nfu_ct_expect_walk(cn, exp_list_one, &l);
+	if (l.oom) {
+		free(l.v);
+		return -ENOMEM;
+	}
+	/* the table's list is newest first */
+	for (size_t i = 0; i < l.n / 2; i++) {
+		struct nfu_ct_exp_entry tmp = l.v[i];
+
+		l.v[i] = l.v[l.n - 1 - i];
+		l.v[l.n - 1 - i] = tmp;
+	}
+	*out = l.v;
+	*n = l.n;
+	return 0;
+}
+
+/*
+ * Table files.
+ */
+
+void nfu_ct_table_free(struct nfu_ct_table *t)
+{
+	free(t->text);
+	free(t->line);
+	free(t->conn);
+	free(t->exp);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Is 'line' (blanks skipped) an expectation: a number, then proto=? */
+static bool is_expectation(const char *s)
+{
+	size_t d = strspn(s, "0123456789");
+
+	if (!d || (s[d] != ' ' && s[d] != '\t'))
+		return false;
+	s += d + strspn(s + d, " \t");
+	return !strncmp(s, "proto=", 6);
+}
+
+int nfu_ct_table_parse(struct nfu_ct_table *t, const char *text, size_t len,
+		       char *err, size_t errlen, size_t *errline)
+{
+	size_t nl = 1;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (errlen)
+		err[0] = 0;
+	*errline = 0;
+	for (size_t i = 0; i < len; i++)
+		nl += text[i] == '\n';
+	t->text = malloc(len + 1);
+	t->line = calloc(nl, sizeof(*t->line));
+	if (!t->text || !t->line)
+		goto oom;
+	memcpy(t->text, text, len);
+	t->text[len] = 0;
+	/* count the kinds first, to size the arrays */
+	for (char *p = t->text, *end = t->text + len; p; t->nlines++) {
+		char *q = memchr(p, '\n', (size_t)(end - p));
+		const char *s;
+
+		if (q)
+			*q = 0;
+		if (strlen(p) != (size_t)((q ? q : end) - p)) {
+			*errline = t->nlines + 1;
+			rc = fail(err, errlen, "a NUL byte in the line");
+			goto fail;
+		}
+		t->line[t->nlines].text = p;
+		s = p + strspn(p, " \t\r");
+		if (*s && *s != '#') {
+			if (is_expectation(s)) {
+				t->line[t->nlines].kind = NFU_CT_LINE_EXPECT;
+				t->line[t->nlines].idx = t->nexp++;
+			} else {
+				t->line[t->nlines].kind = NFU_CT_LINE_CONN;
+				t->line[t->nlines].idx = t->nconn++;
+			}
+		}
+		p = q ? q + 1 : NULL;
+	}
+	t->conn = calloc(t->nconn ? t->nconn : 1, sizeof(*t->conn));
+	t->exp = calloc(t->nexp ? t->nexp : 1, sizeof(*t->exp));
+	if (!t->conn || !t->exp)
+		goto oom;
+	for (size_t i = 0; i < t->nlines; i++) {
+		const struct nfu_ct_table_line *l = &t->line[i];
+
+		rc = 0;
+		if (l->kind == NFU_CT_LINE_CONN)
+			rc = nfu_ct_entry_parse(l->text, &t->conn[l->idx], err, errlen);
+		else if (l->kind == NFU_CT_LINE_EXPECT)
+			rc = nfu_ct_exp_entry_parse(l->text, &t->exp[l->idx], err,
+						    errlen);
+		if (rc) {
+			*errline = i + 1;
+			goto fail;
+		}
+	}
+	return 0;
+oom:
+	rc = -ENOMEM;
+	fail(err, errlen, "out of memory");
+fail:
+	nfu_ct_table_free(t);
+	return rc;
 }

@@ -68,6 +68,12 @@ sysctl -w net.ipv4.ip_forward=1
 sysctl -w net.netfilter.nf_conntrack_acct=1
 EOF
 cat >"$S/rules" <<'EOF'
+*raw
+:PREROUTING ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A PREROUTING -p tcp -m tcp --dport 21 -j CT --helper ftp
+-A PREROUTING -p udp -m udp --dport 69 -j CT --helper tftp
+COMMIT
 *filter
 :INPUT DROP [0:0]
 :FORWARD DROP [0:0]
@@ -95,6 +101,16 @@ wan0 udp 10.66.6.6:5000 > 10.1.0.10:69 len=20
 lan0 tcp 10.1.0.10:40001 > 10.50.0.80:443 S seq=1000
 wan0 tcp 10.50.0.80:443 > 10.1.0.10:40001 SA seq=5000 ack=1001
 lan0 tcp 10.1.0.10:40001 > 10.50.0.80:443 A seq=1001 ack=5001
+# an FTP control connection (the ftp helper): the client's PORT after a
+# first command expects the server's data connection to 10.1.0.10:51210
+lan0 tcp 10.1.0.10:40021 > 10.50.0.21:21 S seq=2000
+wan0 tcp 10.50.0.21:21 > 10.1.0.10:40021 SA seq=7000 ack=2001
+lan0 tcp 10.1.0.10:40021 > 10.50.0.21:21 A seq=2001 ack=7001
+wan0 tcp 10.50.0.21:21 > 10.1.0.10:40021 PA seq=7001 ack=2001 data=32323020780d0a
+lan0 tcp 10.1.0.10:40021 > 10.50.0.21:21 PA seq=2001 ack=7008 data=5553455220610d0a
+lan0 tcp 10.1.0.10:40021 > 10.50.0.21:21 PA seq=2009 ack=7008 data=504f52542031302c312c302c31302c3230302c31300d0a
+# a TFTP read request (the tftp helper): the server's answer is expected
+lan0 udp 10.1.0.11:3069 > 10.50.0.69:69 data=0001666f6f006f6374657400
 # a protocol without a tracker
 lan0 ip 10.1.0.11 > 10.50.0.99 proto=99 len=8
 # a UDP flow still active 2.5 s after it began: a stream, assured
@@ -133,6 +149,36 @@ cat >"$W/commands" <<'EOF'
 -L -f ipv4 -p udp
 -L -f ipv6
 -L expect
+-L expect -o extended
+-C expect
+-L expect -p tcp
+-L expect -f ipv6
+-u ASSURED -L
+-L -u SEEN_REPLY
+-L -u UNREPLIED
+-L -u ASSURED,SEEN_REPLY
+-L -u !ASSURED
+-L -u UNSET
+-L -u FOO
+-L -u assured -p udp
+-L -s 10.1.0.10 --mask-src 255.255.0.0
+-L --mask-src 255.255.0.0
+-L -d 10.50.0.53 --mask-dst 255.0.0.0 -p udp
+-L -p tcp --mask-port-src 5
+-L -p udp --tuple-port-dst 5
+-D expect
+-D expect -p tcp
+-D expect -s 10.50.0.21 -d 10.1.0.10 -p tcp
+-D expect -s 10.50.0.21 -d 10.1.0.10 -p tcp --dport 51210
+-D expect -s 10.50.0.21 -d 10.1.0.10 -p tcp --sport 1 --dport 51210 --reply-port-src 0
+-D expect -s 10.50.0.21 -d 10.1.0.10 -p tcp --sport 1 --dport 51211 --reply-port-src 0 --reply-port-dst 0
+-D expect -s 10.50.0.21 -d 10.1.0.10 -p tcp --sport 1 --dport 51210 --reply-port-src 0 --reply-port-dst 0 -o extended
+-D expect -s 10.50.0.21 -d 10.1.0.10 -p tcp --sport 1 --dport 51210 --reply-port-src 0 --reply-port-dst 0
+-L expect
+-C expect
+-L -t 5
+-L -z -p udp
+-L -c 1
 -L -p foo
 -L -s 1.2.3.4/33
 -L -r 10.0.0.0/8
@@ -149,7 +195,10 @@ cat >"$W/commands" <<'EOF'
 -D -p udp --dport 53
 -L -p udp
 -D -s 10.1.0.11
+-L expect
 -C
+-F expect
+-L expect
 -F
 -L
 EOF
@@ -159,7 +208,7 @@ EOF
 # then its standard error.
 NO_TCP=0
 normalise() {
-	sed -E 's/^((ipv4 +2 )?[a-z]+ +[0-9]+ )[0-9]+ /\1T /; s/ id=[0-9]+$/ id=N/' "$1" |
+	sed -E 's/^((ipv4 +2 )?[a-z]+ +[0-9]+ )[0-9]+ /\1T /; s/^[0-9]+ proto=/T proto=/; s/ id=[0-9]+$/ id=N/' "$1" |
 		if [ $NO_TCP = 1 ]; then grep -Ev '^(ipv4 +2 )?tcp ' || true; else cat; fi |
 		LC_ALL=C sort
 }
@@ -303,46 +352,53 @@ exit
 rc=0
 icmp     1 T src=10.1.0.10 dst=10.1.0.1 type=8 code=0 id=9 packets=1 bytes=84 src=10.1.0.1 dst=10.1.0.10 type=0 code=0 id=9 packets=1 bytes=84 mark=0 use=1
 icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 src=10.50.0.80 dst=10.1.0.10 type=0 code=0 id=7 packets=1 bytes=84 mark=0 use=1
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
 unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
-conntrack v1.4.7 (conntrack-tools): 7 flow entries have been shown.
+conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
 ## -L -o extended
 rc=0
 ipv4     2 icmp     1 T src=10.1.0.10 dst=10.1.0.1 type=8 code=0 id=9 packets=1 bytes=84 src=10.1.0.1 dst=10.1.0.10 type=0 code=0 id=9 packets=1 bytes=84 mark=0 use=1
 ipv4     2 icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 src=10.50.0.80 dst=10.1.0.10 type=0 code=0 id=7 packets=1 bytes=84 mark=0 use=1
+ipv4     2 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
 ipv4     2 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
 ipv4     2 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
 ipv4     2 udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+ipv4     2 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 ipv4     2 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
 ipv4     2 unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
-conntrack v1.4.7 (conntrack-tools): 7 flow entries have been shown.
+conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
 ## -L -o extended,id
 rc=0
 ipv4     2 icmp     1 T src=10.1.0.10 dst=10.1.0.1 type=8 code=0 id=9 packets=1 bytes=84 src=10.1.0.1 dst=10.1.0.10 type=0 code=0 id=9 packets=1 bytes=84 mark=0 use=1 id=N
 ipv4     2 icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 src=10.50.0.80 dst=10.1.0.10 type=0 code=0 id=7 packets=1 bytes=84 mark=0 use=1 id=N
+ipv4     2 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1 id=N
 ipv4     2 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1 id=N
 ipv4     2 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1 id=N
 ipv4     2 udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1 id=N
+ipv4     2 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1 id=N
 ipv4     2 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1 id=N
 ipv4     2 unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1 id=N
 --- stderr
-conntrack v1.4.7 (conntrack-tools): 7 flow entries have been shown.
+conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
 ## -C
 rc=0
-7
+9
 --- stderr
 ## -L conntrack -p udp
 rc=0
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
 --- stderr
-conntrack v1.4.7 (conntrack-tools): 3 flow entries have been shown.
+conntrack v1.4.7 (conntrack-tools): 4 flow entries have been shown.
 ## -L -p icmp
 rc=0
 icmp     1 T src=10.1.0.10 dst=10.1.0.1 type=8 code=0 id=9 packets=1 bytes=84 src=10.1.0.1 dst=10.1.0.10 type=0 code=0 id=9 packets=1 bytes=84 mark=0 use=1
@@ -356,9 +412,10 @@ unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10
 conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.
 ## -L -p tcp --state ESTABLISHED
 rc=0
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
 --- stderr
-conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.
+conntrack v1.4.7 (conntrack-tools): 2 flow entries have been shown.
 ## -L -p tcp --state SYN_SENT
 rc=0
 --- stderr
@@ -367,11 +424,12 @@ conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.
 rc=0
 icmp     1 T src=10.1.0.10 dst=10.1.0.1 type=8 code=0 id=9 packets=1 bytes=84 src=10.1.0.1 dst=10.1.0.10 type=0 code=0 id=9 packets=1 bytes=84 mark=0 use=1
 icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 src=10.50.0.80 dst=10.1.0.10 type=0 code=0 id=7 packets=1 bytes=84 mark=0 use=1
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
 --- stderr
-conntrack v1.4.7 (conntrack-tools): 5 flow entries have been shown.
+conntrack v1.4.7 (conntrack-tools): 6 flow entries have been shown.
 ## -L --src 10.1.0.0/24 -d 10.50.0.53
 rc=0
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
@@ -390,10 +448,11 @@ tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 pack
 conntrack v1.4.7 (conntrack-tools): 2 flow entries have been shown.
 ## -L --reply-dst 10.1.0.11
 rc=0
+udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
 unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
-conntrack v1.4.7 (conntrack-tools): 2 flow entries have been shown.
+conntrack v1.4.7 (conntrack-tools): 3 flow entries have been shown.
 ## -L -p udp --sport 7000
 rc=0
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
@@ -418,13 +477,15 @@ conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.
 rc=0
 icmp     1 T src=10.1.0.10 dst=10.1.0.1 type=8 code=0 id=9 packets=1 bytes=84 src=10.1.0.1 dst=10.1.0.10 type=0 code=0 id=9 packets=1 bytes=84 mark=0 use=1
 icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 src=10.50.0.80 dst=10.1.0.10 type=0 code=0 id=7 packets=1 bytes=84 mark=0 use=1
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
 unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
-conntrack v1.4.7 (conntrack-tools): 7 flow entries have been shown.
+conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
 ## -L -m 1
 rc=0
 --- stderr
@@ -433,24 +494,28 @@ conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.
 rc=0
 icmp     1 T src=10.1.0.10 dst=10.1.0.1 type=8 code=0 id=9 packets=1 bytes=84 src=10.1.0.1 dst=10.1.0.10 type=0 code=0 id=9 packets=1 bytes=84 mark=0 use=1
 icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 src=10.50.0.80 dst=10.1.0.10 type=0 code=0 id=7 packets=1 bytes=84 mark=0 use=1
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
 unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
-conntrack v1.4.7 (conntrack-tools): 7 flow entries have been shown.
+conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
 ## -L -w 0
 rc=0
 icmp     1 T src=10.1.0.10 dst=10.1.0.1 type=8 code=0 id=9 packets=1 bytes=84 src=10.1.0.1 dst=10.1.0.10 type=0 code=0 id=9 packets=1 bytes=84 mark=0 use=1
 icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 src=10.50.0.80 dst=10.1.0.10 type=0 code=0 id=7 packets=1 bytes=84 mark=0 use=1
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
 unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
-conntrack v1.4.7 (conntrack-tools): 7 flow entries have been shown.
+conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
 ## -L --zone 3
 rc=0
 --- stderr
@@ -459,17 +524,200 @@ conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.
 rc=0
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
 --- stderr
-conntrack v1.4.7 (conntrack-tools): 3 flow entries have been shown.
+conntrack v1.4.7 (conntrack-tools): 4 flow entries have been shown.
 ## -L -f ipv6
 rc=0
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.
 ## -L expect
 rc=0
+T proto=17 src=10.50.0.69 dst=10.1.0.11 sport=0 dport=3069 mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 dport=65535 master-src=10.1.0.11 master-dst=10.50.0.69 sport=3069 dport=69 class=0 helper=tftp
+T proto=6 src=10.50.0.21 dst=10.1.0.10 sport=0 dport=51210 mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 dport=65535 master-src=10.1.0.10 master-dst=10.50.0.21 sport=40021 dport=21 class=0 helper=ftp
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 2 expectations have been shown.
+## -L expect -o extended
+rc=0
+T proto=17 src=10.50.0.69 dst=10.1.0.11 sport=0 dport=3069 mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 dport=65535 master-src=10.1.0.11 master-dst=10.50.0.69 sport=3069 dport=69 class=0 helper=tftp
+T proto=6 src=10.50.0.21 dst=10.1.0.10 sport=0 dport=51210 mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 dport=65535 master-src=10.1.0.10 master-dst=10.50.0.21 sport=40021 dport=21 class=0 helper=ftp
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 2 expectations have been shown.
+## -C expect
+rc=0
+2
+--- stderr
+## -L expect -p tcp
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Illegal option `--protonum' with this command
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -L expect -f ipv6
+rc=0
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 0 expectations have been shown.
+## -u ASSURED -L
+rc=0
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 3 flow entries have been shown.
+## -L -u SEEN_REPLY
+rc=0
+icmp     1 T src=10.1.0.10 dst=10.1.0.1 type=8 code=0 id=9 packets=1 bytes=84 src=10.1.0.1 dst=10.1.0.10 type=0 code=0 id=9 packets=1 bytes=84 mark=0 use=1
+icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 src=10.50.0.80 dst=10.1.0.10 type=0 code=0 id=7 packets=1 bytes=84 mark=0 use=1
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 6 flow entries have been shown.
+## -L -u UNREPLIED
+rc=0
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 3 flow entries have been shown.
+## -L -u ASSURED,SEEN_REPLY
+rc=0
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 3 flow entries have been shown.
+## -L -u !ASSURED
+rc=0
+icmp     1 T src=10.1.0.10 dst=10.1.0.1 type=8 code=0 id=9 packets=1 bytes=84 src=10.1.0.1 dst=10.1.0.10 type=0 code=0 id=9 packets=1 bytes=84 mark=0 use=1
+icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 src=10.50.0.80 dst=10.1.0.10 type=0 code=0 id=7 packets=1 bytes=84 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 6 flow entries have been shown.
+## -L -u UNSET
+rc=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Operation failed: invalid parameters
+## -L -u FOO
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Bad parameter `FOO'
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -L -u assured -p udp
+rc=0
+udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.
+## -L -s 10.1.0.10 --mask-src 255.255.0.0
+rc=0
+icmp     1 T src=10.1.0.10 dst=10.1.0.1 type=8 code=0 id=9 packets=1 bytes=84 src=10.1.0.1 dst=10.1.0.10 type=0 code=0 id=9 packets=1 bytes=84 mark=0 use=1
+icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 src=10.50.0.80 dst=10.1.0.10 type=0 code=0 id=7 packets=1 bytes=84 mark=0 use=1
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
+## -L --mask-src 255.255.0.0
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Can't use --mask-src without --src
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -L -d 10.50.0.53 --mask-dst 255.0.0.0 -p udp
+rc=0
+udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 4 flow entries have been shown.
+## -L -p tcp --mask-port-src 5
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Illegal option `--mask-port-src' with this command
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -L -p udp --tuple-port-dst 5
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Illegal option `--tuple-port-dst' with this command
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -D expect
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): You need to supply the `--src' option for this command
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -D expect -p tcp
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): You need to supply the `--src' option for this command
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -D expect -s 10.50.0.21 -d 10.1.0.10 -p tcp
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): You need to supply the `--sport' option for this command
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -D expect -s 10.50.0.21 -d 10.1.0.10 -p tcp --dport 51210
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): You need to supply the `--sport' option for this command
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -D expect -s 10.50.0.21 -d 10.1.0.10 -p tcp --sport 1 --dport 51210 --reply-port-src 0
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): You need to supply the `--reply-port-dst' option for this command
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -D expect -s 10.50.0.21 -d 10.1.0.10 -p tcp --sport 1 --dport 51211 --reply-port-src 0 --reply-port-dst 0
+rc=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Operation failed: No such file or directory
+## -D expect -s 10.50.0.21 -d 10.1.0.10 -p tcp --sport 1 --dport 51210 --reply-port-src 0 --reply-port-dst 0 -o extended
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Illegal option `--output' with this command
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -D expect -s 10.50.0.21 -d 10.1.0.10 -p tcp --sport 1 --dport 51210 --reply-port-src 0 --reply-port-dst 0
+rc=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 expectations have been shown.
+## -L expect
+rc=0
+T proto=17 src=10.50.0.69 dst=10.1.0.11 sport=0 dport=3069 mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 dport=65535 master-src=10.1.0.11 master-dst=10.50.0.69 sport=3069 dport=69 class=0 helper=tftp
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 1 expectations have been shown.
+## -C expect
+rc=0
+1
+--- stderr
+## -L -t 5
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Illegal option `--timeout' with this command
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -L -z -p udp
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Can't use -z with filtering parameters
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -L -c 1
+rc=0
+icmp     1 T src=10.1.0.10 dst=10.1.0.1 type=8 code=0 id=9 packets=1 bytes=84 src=10.1.0.1 dst=10.1.0.10 type=0 code=0 id=9 packets=1 bytes=84 mark=0 use=1
+icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 src=10.50.0.80 dst=10.1.0.10 type=0 code=0 id=7 packets=1 bytes=84 mark=0 use=1
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
 ## -L -p foo
 rc=2
 --- stderr
@@ -542,19 +790,33 @@ conntrack v1.4.7 (conntrack-tools): 0 flow entries have been deleted.
 ## -L -p udp
 rc=0
 udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
 --- stderr
-conntrack v1.4.7 (conntrack-tools): 2 flow entries have been shown.
+conntrack v1.4.7 (conntrack-tools): 3 flow entries have been shown.
 ## -D -s 10.1.0.11
 rc=0
+udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
 unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
-conntrack v1.4.7 (conntrack-tools): 2 flow entries have been deleted.
+conntrack v1.4.7 (conntrack-tools): 3 flow entries have been deleted.
+## -L expect
+rc=0
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 expectations have been shown.
 ## -C
 rc=0
-4
+5
 --- stderr
+## -F expect
+rc=0
+--- stderr
+conntrack v1.4.7 (conntrack-tools): expectation table has been emptied.
+## -L expect
+rc=0
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 expectations have been shown.
 ## -F
 rc=0
 --- stderr
