@@ -47,6 +47,8 @@ struct spec {
 	unsigned long l4csum;
 
 	uint8_t tcpflags;
+	uint8_t tcpopt[40];
+	size_t tcpoptlen;
 	unsigned long seq, ack, win, urp, doff, udplen;
 	bool has_doff, has_udplen;
 
@@ -285,6 +287,13 @@ static int parse_option(struct spec *s, const char *w, char *err,
 		if (!bad)
 			s->ipoptlen = (s->ipoptlen + 3) & ~(size_t)3;
 		bad = bad || s->ipoptlen > 40;
+	} else if (strcmp(key, "tcpopt") == 0) {
+		applies = K_TCP;
+		bad = parse_hex(val, s->tcpopt, sizeof(s->tcpopt),
+				&s->tcpoptlen);
+		if (!bad)
+			s->tcpoptlen = (s->tcpoptlen + 3) & ~(size_t)3;
+		bad = bad || s->tcpoptlen > 40;
 	} else if (strcmp(key, "trunc") == 0) {
 		NUM(trunc, MAX_IP);
 		s->has_trunc = true;
@@ -441,6 +450,8 @@ static int build_l4(struct spec *s, char **inner_w, int inner_n,
 	switch (s->kind) {
 	case K_TCP:
 		hlen = (s->has_doff && s->doff > 5 ? s->doff : 5) * 4;
+		if (20 + s->tcpoptlen > hlen)
+			hlen = 20 + s->tcpoptlen;
 		break;
 	case K_UDP:
 	case K_ICMP:
@@ -488,7 +499,9 @@ static int build_l4(struct spec *s, char **inner_w, int inner_n,
 		put16(l4 + 2, s->dport);
 		put32(l4 + 4, s->seq);
 		put32(l4 + 8, s->ack);
-		l4[12] = (unsigned char)((s->has_doff ? s->doff : 5) << 4);
+		memcpy(l4 + 20, s->tcpopt, s->tcpoptlen);
+		l4[12] = (unsigned char)((s->has_doff ? s->doff
+					  : 5 + s->tcpoptlen / 4) << 4);
 		l4[13] = s->tcpflags;
 		put16(l4 + 14, s->win);
 		put16(l4 + 18, s->urp);

@@ -30,6 +30,10 @@
  *   L4:   len=N (payload of N pattern bytes: byte i is i & 0xff)
  *         data=HEX (payload given) l4csum=bad|none|N (none: UDP's 0)
  *         tcp: seq=N (1000) ack=N (0) win=N (65535) urp=N doff=N
+ *              tcpopt=HEX (options after the 20 bytes, padded to 4 bytes
+ *              with zeros (EOL); the data offset counts them unless doff=
+ *              says otherwise), e.g. tcpopt=010303070402 (window scale 7,
+ *              SACK permitted)
  *         udp: udplen=N
  *         icmp: code=N id=N seq=N (echo, timestamp) mtu=N (unreach)
  *               ptr=N (param-problem) gw=ADDR (redirect) rest=N (the

@@ -200,6 +200,28 @@ static void test_scenario(void)
 	conf_scenario_free(&sc);
 }
 
+/* TCP options after the fixed header, the data offset counting them. */
+static void test_tcpopt(void)
+{
+	unsigned char *tcp = buf + 14 + 20;
+
+	REQUIRE(build("f0 tcp 10.9.0.1:1 > 10.9.0.2:2 S tcpopt=0103030704 "
+		      "len=3") == 0);
+	CHECK_INT(len, 14 + 20 + 28 + 3);
+	CHECK_INT(tcp[12] >> 4, 7);
+	CHECK_INT(tcp[20], 1);
+	CHECK_INT(tcp[23], 7);
+	CHECK_INT(tcp[24], 4);
+	CHECK_INT(tcp[25], 0);          /* padded */
+	CHECK_INT(tcp[28], 0);          /* the payload: 0 1 2 */
+	CHECK_INT(tcp[30], 2);
+	CHECK_INT(pktdesc_csum(tcp, 31, 0x0a09 + 0x0001 + 0x0a09 + 0x0002 +
+			       6 + 31), 0);
+	CHECK(build("f0 udp 10.9.0.1:1 > 10.9.0.2:2 tcpopt=01") != 0);
+	CHECK(build("f0 tcp 10.9.0.1:1 > 10.9.0.2:2 S tcpopt=0g") != 0);
+	CHECK_STR(err, "bad value in `tcpopt=0g'");
+}
+
 /* The conntrack lines of both sides become the same text. */
 static void test_ct_normalise(void)
 {
@@ -273,6 +295,7 @@ int main(void)
 	RUN(test_link);
 	RUN(test_errors);
 	RUN(test_scenario);
+	RUN(test_tcpopt);
 	RUN(test_ct_normalise);
 	return harness_done();
 }
