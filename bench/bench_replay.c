@@ -48,7 +48,9 @@
  *     flow picked at random, 2 to 999 µs after the previous one (about
  *     eight minutes of traffic for a million packets).  Each endpoint
  *     says on which interface its packets were captured and how (sent to
- *     the host's MAC, or by the host itself).
+ *     the host's MAC, or by the host itself).  The writing, reading and
+ *     replaying are shared with bench_replay_home (replay_scene.c); this
+ *     file is the scene.
  *   - Replies from the Internet come to the public address (the ruleset
  *     masquerades the LAN), as a capture on ppp0 shows them.  nfu has no
  *     connection tracking yet (issue 5): the ruleset's conntrack matches
@@ -71,10 +73,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "nfu/nfu.h"
+#include "replay_scene.h"
 #include "xtables/lang.h"
 
 #ifndef BENCH_DIR
@@ -83,54 +84,23 @@
 #define RULES "/work/shared/data/rulesets/medium-company.v4"
 #define TOPO BENCH_DIR "/medium-company.topo"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
-/*
- * The PRNG: splitmix64, fixed seed.
- */
-
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15u);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
-/* 0 <= x < n */
-static uint32_t below(struct rng *r, uint32_t n)
-{
-	return (uint32_t)(((rng_next(r) >> 32) * n) >> 32);
-}
-
-static bool chance(struct rng *r, unsigned int percent)
-{
-	return below(r, 100) < percent;
-}
-
 /*
  * The host and its networks (bench/medium-company.topo), host order.
  */
 
-#define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
-			 (uint32_t)(c) << 8 | (uint32_t)(d))
 #define HOST_LAN IP4(172, 16, 2, 1)
 #define HOST_PUB IP4(198, 51, 100, 20)
 #define LAN(x) IP4(172, 16, 2, x)
 #define VPN(x) IP4(192, 168, 255, x)
 
-enum { IF_ETH0, IF_PPP0, IF_TUN0, NIF, IF_NONE = NIF };
+enum { IF_ETH0, IF_PPP0, IF_TUN0, NIF };
 
-static const char *const if_name[NIF] = { "eth0", "ppp0", "tun0" };
-static const uint32_t if_linktype[NIF] = {
-	NFU_LINKTYPE_ETHERNET, NFU_LINKTYPE_RAW, NFU_LINKTYPE_RAW,
+static const struct scene_if ifs[NIF] = {
+	{ "eth0", NFU_LINKTYPE_ETHERNET, { 0x02, 0x00, 0xac, 0x10, 0x02, 0x01 } },
+	{ "ppp0", NFU_LINKTYPE_RAW, { 0 } },
+	{ "tun0", NFU_LINKTYPE_RAW, { 0 } },
 };
-static const uint8_t eth0_mac[6] = { 0x02, 0x00, 0xac, 0x10, 0x02, 0x01 };
+
 
 /* The ruleset lets these LAN hosts go anywhere (FW-OPEN -s ... -i eth0). */
 static bool privileged(uint32_t lan)
@@ -162,10 +132,7 @@ enum kind {
 	NKINDS
 };
 
-static const struct {
-	const char *name;
-	unsigned int weight; /* of new flows */
-} kinds[NKINDS] = {
+static const struct kind_def kinds[NKINDS] = {
 	[K_WEB] = { "LAN -> web (tcp 80/443), replies on ppp0", 180 },
 	[K_WEB_BLOCKED] = { "LAN -> blocked address (FW)", 60 },
 	[K_TCP_OTHER] = { "LAN -> other TCP ports", 80 },
@@ -182,98 +149,12 @@ static const struct {
 	[K_SPOOF] = { "spoofed sources (rpfilter)", 30 },
 };
 
-/*
- * Flows.
- */
+static const struct scene scene = {
+	.prog = "bench_replay", .nif = NIF, .ifs = ifs,
+	.nkinds = NKINDS, .kinds = kinds,
+};
 
-#define MAX_STEPS 160
-#define MAX_EPS 4
 #define NFLOWS 256
-
-/* How the packets of one side of a flow were captured. */
-struct ep {
-	uint32_t src, dst;      /* host order */
-	uint16_t sport, dport;  /* or ICMP id in sport */
-	uint8_t iface;          /* IF_*, IF_NONE: not captured */
-	uint8_t ttl;
-	bool host_sent;         /* eth0: from the host's MAC */
-	bool bcast;             /* eth0: to ff:ff:ff:ff:ff:ff */
-	uint32_t seq;           /* TCP: next sequence number to send */
-	uint16_t ipid;
-};
-
-enum { S_TCP, S_UDP, S_ICMP };
-
-struct step {
-	uint8_t ep;      /* who sends */
-	uint8_t peer;    /* whose sequence it acknowledges (TCP) */
-	uint8_t proto;   /* S_* */
-	uint8_t flags;   /* TCP flags; ICMP type */
-	uint16_t len;    /* payload */
-};
-
-struct flow {
-	uint8_t kind;
-	bool vpn;            /* tun0 packets carried by udp/1194 on ppp0 */
-	uint32_t vpn_peer;   /* the client's public address */
-	uint16_t vpn_port;
-	uint16_t nsteps, next;
-	struct ep ep[MAX_EPS];
-	struct step steps[MAX_STEPS];
-};
-
-#define TH_FIN 0x01
-#define TH_SYN 0x02
-#define TH_RST 0x04
-#define TH_PSH 0x08
-#define TH_ACK 0x10
-
-struct gen {
-	struct rng rng;
-	uint32_t servers[4096];  /* the Internet's popular servers */
-	uint32_t blocked[256];   /* FW's addresses, read from the ruleset */
-	unsigned int nblocked;
-	struct flow flows[NFLOWS];
-	uint64_t ts;             /* ns since the epoch */
-	uint64_t count, limit;
-	uint64_t per_kind[NKINDS], per_if[NIF];
-	struct nfu_cap_writer *w[NIF];
-	uint8_t *kind_of;        /* per packet, in order */
-	int werr;
-};
-
-static bool public_addr(uint32_t a)
-{
-	unsigned int o = a >> 24;
-
-	return o && o != 10 && o != 127 && o < 224 &&
-	       (a & 0xfff00000u) != IP4(172, 16, 0, 0) &&
-	       (a & 0xffff0000u) != IP4(192, 168, 0, 0) &&
-	       (a & 0xffff0000u) != IP4(169, 254, 0, 0) &&
-	       (a & 0xffc00000u) != IP4(100, 64, 0, 0) &&
-	       (a & 0xffffff00u) != IP4(198, 51, 100, 0);
-}
-
-static uint32_t random_public(struct gen *g)
-{
-	for (;;) {
-		uint32_t a = (uint32_t)rng_next(&g->rng);
-
-		if (!public_addr(a))
-			continue;
-		for (unsigned int i = 0; i < g->nblocked; i++)
-			if (g->blocked[i] == a)
-				a = 0;
-		if (a)
-			return a;
-	}
-}
-
-/* Popular servers more often: index below a random bound. */
-static uint32_t server(struct gen *g)
-{
-	return g->servers[below(&g->rng, below(&g->rng, N(g->servers)) + 1)];
-}
 
 static uint32_t lan_client(struct gen *g, bool priv)
 {
@@ -285,115 +166,13 @@ static uint32_t lan_client(struct gen *g, bool priv)
 	}
 }
 
-static uint16_t eph_port(struct gen *g)
-{
-	return (uint16_t)(32768 + below(&g->rng, 28232));
-}
-
-static void add_step(struct flow *f, uint8_t ep, uint8_t peer, uint8_t proto,
-		     uint8_t flags, unsigned int len)
-{
-	if (f->nsteps == MAX_STEPS)
-		return;
-	f->steps[f->nsteps++] = (struct step){ .ep = ep, .peer = peer,
-					       .proto = proto, .flags = flags,
-					       .len = (uint16_t)len };
-}
-
-static void ep_set(struct gen *g, struct ep *e, uint32_t src, uint32_t dst,
-		   uint16_t sport, uint16_t dport, uint8_t iface, uint8_t ttl)
-{
-	*e = (struct ep){ .src = src, .dst = dst, .sport = sport,
-			  .dport = dport, .iface = iface, .ttl = ttl,
-			  .seq = (uint32_t)rng_next(&g->rng),
-			  .ipid = (uint16_t)rng_next(&g->rng) };
-}
-
-static uint8_t inet_ttl(struct gen *g)
-{
-	return (uint8_t)(40 + below(&g->rng, 20));
-}
-
-/* A TCP connection between endpoints 0 (client) and 1 (server): the
- * handshake, 'rounds' requests with their answers of up to 'segs' full
- * segments of 'mss' bytes, the client acknowledging every second one,
- * and the close. */
-static void tcp_script(struct gen *g, struct flow *f, unsigned int rounds,
-		       unsigned int segs, unsigned int mss)
-{
-	add_step(f, 0, 1, S_TCP, TH_SYN, 0);
-	add_step(f, 1, 0, S_TCP, TH_SYN | TH_ACK, 0);
-	add_step(f, 0, 1, S_TCP, TH_ACK, 0);
-	for (unsigned int r = 0; r < rounds; r++) {
-		unsigned int n = 1 + below(&g->rng, segs);
-
-		add_step(f, 0, 1, S_TCP, TH_PSH | TH_ACK, 150 + below(&g->rng, 750));
-		for (unsigned int i = 0; i < n; i++) {
-			bool last = i + 1 == n;
-
-			add_step(f, 1, 0, S_TCP, last ? TH_PSH | TH_ACK : TH_ACK,
-				 last ? 1 + below(&g->rng, mss) : mss);
-			if (i % 2 == 1 || last)
-				add_step(f, 0, 1, S_TCP, TH_ACK, 0);
-		}
-	}
-	add_step(f, 0, 1, S_TCP, TH_FIN | TH_ACK, 0);
-	add_step(f, 1, 0, S_TCP, TH_FIN | TH_ACK, 0);
-	add_step(f, 0, 1, S_TCP, TH_ACK, 0);
-}
-
-/* An interactive TCP connection (ssh): small packets both ways. */
-static void tcp_interactive(struct gen *g, struct flow *f, unsigned int n)
-{
-	add_step(f, 0, 1, S_TCP, TH_SYN, 0);
-	add_step(f, 1, 0, S_TCP, TH_SYN | TH_ACK, 0);
-	add_step(f, 0, 1, S_TCP, TH_ACK, 0);
-	for (unsigned int i = 0; i < n; i++) {
-		add_step(f, 0, 1, S_TCP, TH_PSH | TH_ACK, 36 + below(&g->rng, 60));
-		add_step(f, 1, 0, S_TCP, TH_PSH | TH_ACK, 36 + below(&g->rng, 400));
-		if (chance(&g->rng, 50))
-			add_step(f, 0, 1, S_TCP, TH_ACK, 0);
-	}
-	add_step(f, 0, 1, S_TCP, TH_FIN | TH_ACK, 0);
-	add_step(f, 1, 0, S_TCP, TH_FIN | TH_ACK, 0);
-	add_step(f, 0, 1, S_TCP, TH_ACK, 0);
-}
-
-/* 'n' SYNs from endpoint 0 that nobody answers (retransmissions). */
-static void tcp_syns(struct flow *f, unsigned int n)
-{
-	for (unsigned int i = 0; i < n; i++)
-		add_step(f, 0, 1, S_TCP, TH_SYN, 0);
-}
-
-/* 'n' echo requests from 0, answered by 1 when 'answered'. */
-static void pings(struct flow *f, unsigned int n, bool answered)
-{
-	for (unsigned int i = 0; i < n; i++) {
-		add_step(f, 0, 1, S_ICMP, 8, 56);
-		if (answered)
-			add_step(f, 1, 0, S_ICMP, 0, 56);
-	}
-}
-
 static void flow_new(struct gen *g, struct flow *f)
 {
-	unsigned int total = 0, pick;
+	enum kind k = (enum kind)gen_pick_kind(g);
 	uint32_t c, s;
 	uint16_t cp, sp;
 	bool priv;
-	enum kind k = K_WEB;
 
-	for (unsigned int i = 0; i < NKINDS; i++)
-		total += kinds[i].weight;
-	pick = below(&g->rng, total);
-	for (unsigned int i = 0; i < NKINDS; i++) {
-		if (pick < kinds[i].weight) {
-			k = (enum kind)i;
-			break;
-		}
-		pick -= kinds[i].weight;
-	}
 	memset(f, 0, offsetof(struct flow, steps));
 	f->kind = (uint8_t)k;
 	priv = chance(&g->rng, 15);
@@ -583,186 +362,21 @@ static void flow_new(struct gen *g, struct flow *f)
 	}
 }
 
-/*
- * Packets.
- */
-
-static void put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v);
-}
-
-static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-/* An IPv4 packet at 'ip' (room for 1500 bytes); returns its length. */
-static size_t build_ip(struct gen *g, struct ep *e, struct ep *peer,
-		       const struct step *st, uint8_t *ip)
-{
-	uint8_t *l4 = ip + 20;
-	size_t l4len = 0;
-	uint8_t proto = 0;
-	uint32_t ph;
-
-	switch (st->proto) {
-	case S_TCP: {
-		size_t hl = st->flags & TH_SYN ? 40 : 32;
-		uint16_t dport = e->dport ? e->dport : (uint16_t)(1 + below(&g->rng, 65535));
-
-		proto = 6;
-		put16(l4, e->sport);
-		put16(l4 + 2, dport);
-		put32(l4 + 4, e->seq);
-		put32(l4 + 8, st->flags & TH_ACK ? peer->seq : 0);
-		l4[12] = (uint8_t)(hl / 4 << 4);
-		l4[13] = st->flags;
-		put16(l4 + 14, 64240);
-		put16(l4 + 16, 0);
-		put16(l4 + 18, 0);
-		if (hl == 40) { /* MSS, SACK permitted, timestamps, WS */
-			static const uint8_t o[20] = { 2, 4, 0x05, 0xac, 4, 2, 8, 10,
-						       0, 0, 0, 0, 0, 0, 0, 0, 1, 3, 3, 7 };
-
-			memcpy(l4 + 20, o, sizeof(o));
-			put32(l4 + 28, (uint32_t)(g->ts / 1000000));
-		} else { /* NOP NOP timestamps */
-			l4[20] = 1;
-			l4[21] = 1;
-			l4[22] = 8;
-			l4[23] = 10;
-			put32(l4 + 24, (uint32_t)(g->ts / 1000000));
-			put32(l4 + 28, (uint32_t)(g->ts / 1000000) - 20);
-		}
-		for (size_t i = 0; i < st->len; i++)
-			l4[hl + i] = (uint8_t)(i * 7 + 3);
-		l4len = hl + st->len;
-		e->seq += st->len + !!(st->flags & (TH_SYN | TH_FIN));
-		break;
-	}
-	case S_UDP: {
-		uint16_t dport = e->dport ? e->dport : (uint16_t)(1 + below(&g->rng, 65535));
-
-		proto = 17;
-		l4len = 8 + st->len;
-		put16(l4, e->sport);
-		put16(l4 + 2, dport);
-		put16(l4 + 4, (uint32_t)l4len);
-		put16(l4 + 6, 0);
-		for (size_t i = 0; i < st->len; i++)
-			l4[8 + i] = (uint8_t)(i * 13 + 1);
-		break;
-	}
-	case S_ICMP:
-		proto = 1;
-		l4len = 8 + st->len;
-		l4[0] = st->flags;
-		l4[1] = 0;
-		put16(l4 + 2, 0);
-		put16(l4 + 4, e->sport);
-		put16(l4 + 6, (uint32_t)(st->flags == 8 ? ++e->seq : peer->seq) & 0xffff);
-		for (size_t i = 0; i < st->len; i++)
-			l4[8 + i] = (uint8_t)(0x10 + i);
-		put16(l4 + 2, fold(sum16(l4, l4len, 0)));
-		break;
-	default:
-		break;
-	}
-	ip[0] = 0x45;
-	ip[1] = 0;
-	put16(ip + 2, (uint32_t)(20 + l4len));
-	put16(ip + 4, e->ipid++);
-	put16(ip + 6, proto == 6 ? 0x4000 : 0); /* DF for TCP */
-	ip[8] = e->ttl;
-	ip[9] = proto;
-	put16(ip + 10, 0);
-	put32(ip + 12, e->src);
-	put32(ip + 16, e->dst);
-	put16(ip + 10, fold(sum16(ip, 20, 0)));
-	if (proto != 1) {
-		ph = sum16(ip + 12, 8, 0) + proto + (uint32_t)l4len;
-		put16(l4 + (proto == 6 ? 16 : 6), fold(sum16(l4, l4len, ph)));
-	}
-	return 20 + l4len;
-}
-
-static void emit(struct gen *g, uint8_t kind, uint8_t iface, const uint8_t *ip,
-		 size_t len, const struct ep *e)
-{
-	uint8_t frame[1600];
-	const uint8_t *data = ip;
-	int rc;
-
-	if (g->count == g->limit)
-		return;
-	if (iface == IF_ETH0) {
-		uint8_t *f = frame;
-
-		if (e->bcast)
-			memset(f, 0xff, 6);
-		else if (e->host_sent) /* to the LAN host's MAC */
-			memcpy(f, (const uint8_t[]){ 0x02, 0x1c, 0x42, 0x10, 0x02,
-						     (uint8_t)e->dst }, 6);
-		else
-			memcpy(f, eth0_mac, 6);
-		if (e->host_sent)
-			memcpy(f + 6, eth0_mac, 6);
-		else
-			memcpy(f + 6, (const uint8_t[]){ 0x02, 0x1c, 0x42, 0x10,
-							 0x02, (uint8_t)e->src }, 6);
-		f[12] = 0x08;
-		f[13] = 0x00;
-		memcpy(f + 14, ip, len);
-		data = frame;
-		len += 14;
-	}
-	rc = nfu_cap_write(g->w[iface], g->ts, data, (uint32_t)len);
-	if (rc && !g->werr)
-		g->werr = rc;
-	g->kind_of[g->count++] = kind;
-	g->per_kind[kind]++;
-	g->per_if[iface]++;
-	/* strictly increasing over the captures: the merged order is this
-	 * order */
-	g->ts += 2000 + 1000ull * below(&g->rng, 998);
-}
-
-/* The next packet of 'f'; false when it has none left. */
 static bool flow_step(struct gen *g, struct flow *f)
 {
 	uint8_t ip[1600], carrier[1600];
 	const struct step *st;
-	struct ep *e;
+	struct ep *e = NULL;
 
-	if (f->next >= f->nsteps)
-		return false;
-	st = &f->steps[f->next++];
-	e = &f->ep[st->ep];
-	if (e->iface == IF_NONE)
-		return true;
+	if (!f->vpn)
+		return gen_emit_step(g, f);
+	st = flow_next(f, &e);
+	if (!st || e->iface == IF_NONE)
+		return st != NULL;
 	{
 		size_t len = build_ip(g, e, &f->ep[st->peer], st, ip);
 
-		if (f->vpn && e->iface == IF_TUN0) {
+		if (e->iface == IF_TUN0) {
 			/* the OpenVPN datagram that carried it, first */
 			struct ep c;
 			struct step cs = { .proto = S_UDP, .len = (uint16_t)(len + 41) };
@@ -774,7 +388,7 @@ static bool flow_step(struct gen *g, struct flow *f)
 			emit(g, f->kind, IF_PPP0, carrier, clen, &c);
 		}
 		emit(g, f->kind, e->iface, ip, len, e);
-		if (f->vpn && e->iface == IF_ETH0) {
+		if (e->iface == IF_ETH0) {
 			/* forwarded to tun0, it leaves in an OpenVPN datagram
 			 * that the host sends */
 			struct ep c;
@@ -809,622 +423,27 @@ static void read_blocked(struct gen *g, const char *text)
 	}
 }
 
-/* Writes 'npkts' packets to DIR/IFACE.pcap; 'kind_of' gets each one's
- * class.  0 or 1 after saying why. */
+/* Writes 'npkts' packets to DIR/IFACE.pcap; '*kind_of' gets each one's
+ * class (malloc'ed).  0 or 1 after saying why. */
 static int generate(const char *dir, const char *rules_text, uint64_t npkts,
-		    uint8_t *kind_of, bool quiet)
+		    uint8_t **kind_of, bool quiet)
 {
+	static const struct scene_ops ops = { flow_new, flow_step };
 	static struct gen g;
-	struct nfu_error err;
-	char path[4096], msg[1024];
-	int ret = 0;
+	int ret;
 
-	memset(&g, 0, sizeof(g));
-	g.rng.s = 0x6e66752d62656e63u; /* "nfu-benc" */
-	g.ts = 1795856400ull * 1000000000u; /* 2026-11-28 09:00 UTC */
+	gen_init(&g, &scene, NFLOWS);
 	g.limit = npkts;
-	g.kind_of = kind_of;
 	read_blocked(&g, rules_text);
 	for (size_t i = 0; i < N(g.servers); i++)
 		g.servers[i] = random_public(&g);
-	for (unsigned int i = 0; i < NIF; i++) {
-		snprintf(path, sizeof(path), "%s/%s.pcap", dir, if_name[i]);
-		if (nfu_cap_writer_open(path, if_linktype[i], &g.w[i], &err)) {
-			nfu_error_format(&err, msg, sizeof(msg));
-			fprintf(stderr, "bench_replay: %s\n", msg);
-			ret = 1;
-			goto out;
-		}
-	}
-	for (unsigned int i = 0; i < NFLOWS; i++)
-		flow_new(&g, &g.flows[i]);
-	while (g.count < g.limit) {
-		struct flow *f = &g.flows[below(&g.rng, NFLOWS)];
-
-		if (!flow_step(&g, f))
-			flow_new(&g, f);
-	}
-	if (g.werr) {
-		fprintf(stderr, "bench_replay: %s: %s\n", dir, strerror(-g.werr));
-		ret = 1;
-	}
-out:
-	for (unsigned int i = 0; i < NIF; i++) {
-		if (g.w[i] && nfu_cap_writer_close(g.w[i], &err)) {
-			nfu_error_format(&err, msg, sizeof(msg));
-			fprintf(stderr, "bench_replay: %s\n", msg);
-			ret = 1;
-		}
-	}
-	if (ret || quiet)
-		return ret;
-	printf("capture: %" PRIu64 " packets, %.1f s of traffic, %u blocked"
-	       " addresses from FW\n", g.count,
-	       (double)(g.ts - 1795856400ull * 1000000000u) / 1e9, g.nblocked);
-	for (unsigned int i = 0; i < NIF; i++) {
-		struct stat sb;
-
-		snprintf(path, sizeof(path), "%s/%s.pcap", dir, if_name[i]);
-		printf("  %s: %8" PRIu64 " packets, %6.1f MB\n", if_name[i],
-		       g.per_if[i], stat(path, &sb) ? 0.0 : (double)sb.st_size / 1e6);
-	}
-	for (unsigned int i = 0; i < NKINDS; i++)
-		printf("  %-42s %7" PRIu64 " packets (%4.1f%%)\n", kinds[i].name,
-		       g.per_kind[i], 100.0 * (double)g.per_kind[i] / (double)g.count);
-	return 0;
-}
-
-/*
- * Reading.
- */
-
-struct input {
-	struct nfu_cap_reader *r;
-	struct nfu_cap_pkt p;
-	bool have;
-};
-
-static struct nfu_cap_reader *open_cap(const char *dir, unsigned int i)
-{
-	struct nfu_cap_reader *r = NULL;
-	struct nfu_error err;
-	char path[4096], msg[1024];
-
-	snprintf(path, sizeof(path), "%s/%s.pcap", dir, if_name[i]);
-	if (nfu_cap_open(path, &r, &err)) {
-		nfu_error_format(&err, msg, sizeof(msg));
-		fprintf(stderr, "bench_replay: %s\n", msg);
-		exit(1);
-	}
-	return r;
-}
-
-/* The input with the earliest next packet, as replay's next_input();
- * -1 at the end of all. */
-static int next_input(struct input in[NIF])
-{
-	struct nfu_error err;
-	char msg[1024];
-	int best = -1;
-
-	for (int i = 0; i < NIF; i++) {
-		if (!in[i].have && in[i].r) {
-			int n = nfu_cap_next(in[i].r, &in[i].p, &err);
-
-			if (n < 0) {
-				nfu_error_format(&err, msg, sizeof(msg));
-				fprintf(stderr, "bench_replay: %s\n", msg);
-				exit(1);
-			}
-			if (n == 0) {
-				nfu_cap_close(in[i].r);
-				in[i].r = NULL;
-				continue;
-			}
-			in[i].have = true;
-		}
-		if (in[i].have && (best < 0 || in[i].p.ts_ns < in[best].p.ts_ns))
-			best = i;
-	}
-	return best;
-}
-
-static void open_inputs(struct input in[NIF], const char *dir)
-{
-	for (unsigned int i = 0; i < NIF; i++)
-		in[i] = (struct input){ .r = open_cap(dir, i) };
-}
-
-/* The packets in memory, in the merged order. */
-struct mem_pkt {
-	struct nfu_cap_pkt p;
-	uint8_t iface;
-};
-
-struct mem {
-	struct mem_pkt *pkts;
-	uint8_t *bytes;
-	size_t n, nbytes;
-};
-
-static const uint8_t *rebase(const uint8_t *ptr, const uint8_t *from,
-			     uint8_t *to)
-{
-	return ptr ? to + (ptr - from) : NULL;
-}
-
-/* Reads the captures of 'dir' into 'm' ('npkts' of them, written by
- * generate()): the bytes into one buffer as large as the files. */
-static void read_all(const char *dir, struct mem *m, uint64_t npkts)
-{
-	struct input in[NIF];
-	size_t cap = 0;
-	int i;
-
-	for (unsigned int k = 0; k < NIF; k++) {
-		char path[4096];
-		struct stat sb;
-
-		snprintf(path, sizeof(path), "%s/%s.pcap", dir, if_name[k]);
-		if (stat(path, &sb)) {
-			fprintf(stderr, "bench_replay: %s: %s\n", path, strerror(errno));
-			exit(1);
-		}
-		cap += (size_t)sb.st_size;
-	}
-	m->pkts = malloc(npkts * sizeof(*m->pkts));
-	m->bytes = malloc(cap);
-	m->n = m->nbytes = 0;
-	if (!m->pkts || !m->bytes) {
-		fprintf(stderr, "bench_replay: out of memory\n");
-		exit(1);
-	}
-	open_inputs(in, dir);
-	while ((i = next_input(in)) >= 0) {
-		const struct nfu_cap_pkt *p = &in[i].p;
-		struct mem_pkt *mp;
-		uint8_t *d;
-
-		if (m->n == npkts || m->nbytes + p->caplen > cap) {
-			fprintf(stderr, "bench_replay: %s: more than was written\n", dir);
-			exit(1);
-		}
-		d = m->bytes + m->nbytes;
-		memcpy(d, p->data, p->caplen);
-		mp = &m->pkts[m->n++];
-		mp->p = *p;
-		mp->iface = (uint8_t)i;
-		mp->p.data = d;
-		mp->p.l3 = rebase(p->l3, p->data, d);
-		mp->p.src_mac = rebase(p->src_mac, p->data, d);
-		mp->p.dst_mac = rebase(p->dst_mac, p->data, d);
-		mp->p.iface_name = NULL;
-		m->nbytes += p->caplen;
-		in[i].have = false;
-	}
-}
-
-/*
- * The replay, as tools/replay.c does it without --trace and -o: the same
- * choice between nfu_rx, nfu_rx_ip and nfu_send_ip, the same callbacks
- * (LOG lines counted instead of printed), the stack's counters read
- * around each packet.
- */
-
-struct replay {
-	struct nfu_net *net;
-	int ifindex[NIF];
-	uint64_t t0, now;
-	bool started;
-	/* what became of the packets */
-	uint64_t fed, rx, local_out, copies, not_ipv4, bad_link, held, queued;
-	uint64_t delivered, forwarded, generated, dropped, log_lines, log_bytes;
-};
-
-static void on_xmit(void *priv, struct nfu_dev *dev, const unsigned char *frame,
-		    size_t len, const struct nfu_pkt *pkt)
-{
-	struct replay *rp = priv;
-
-	(void)dev;
-	(void)frame;
-	(void)len;
-	if (pkt && pkt->local_out)
-		rp->generated++;
-	else
-		rp->forwarded++;
-}
-
-static int on_deliver(void *priv, struct nfu_pkt *pkt)
-{
-	struct replay *rp = priv;
-
-	(void)pkt;
-	rp->delivered++;
-	return 0; /* the responder answers, as replay with -t */
-}
-
-static void on_dropped(void *priv, const struct nfu_pkt *pkt,
-		       enum nfu_drop_reason reason)
-{
-	struct replay *rp = priv;
-
-	(void)pkt;
-	(void)reason;
-	rp->dropped++;
-}
-
-static void on_log(void *priv, int level, const char *line)
-{
-	struct replay *rp = priv;
-
-	(void)level;
-	rp->log_lines++;
-	rp->log_bytes += strlen(line) + 18; /* replay's "[s.us] " and \n */
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *s = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (s = malloc((size_t)n + 1))) {
-		*len = fread(s, 1, (size_t)n, f);
-		s[*len] = '\0';
-	}
-	fclose(f);
-	return s;
-}
-
-/* A stack from 'topo' with 'rules' ('len' bytes of iptables-save text;
- * NULL: empty tables) in force, as replay's load_rules(). */
-static struct replay *replay_new(const char *topo, const char *rules,
-				 size_t len)
-{
-	struct replay *rp = calloc(1, sizeof(*rp));
-	struct nfu_xt_ruleset *rs = nfu_xt_ruleset_new();
-	struct nfu_net_ops ops = {
-		.xmit = on_xmit, .deliver = on_deliver, .dropped = on_dropped,
-		.log = on_log,
-	};
-	struct nfu_error err;
-	char msg[1024];
-
-	if (!rp || !rs || !(rp->net = nfu_net_new())) {
-		fprintf(stderr, "bench_replay: out of memory\n");
-		exit(1);
-	}
-	if (nfu_topology_load_file(rp->net, topo, &err)) {
-		nfu_error_format(&err, msg, sizeof(msg));
-		fprintf(stderr, "bench_replay: %s\n", msg);
-		exit(1);
-	}
-	for (unsigned int i = 0; i < NIF; i++) {
-		struct nfu_dev *dev = nfu_dev_by_name(rp->net, if_name[i]);
-
-		if (!dev) {
-			fprintf(stderr, "bench_replay: %s has no %s\n", topo, if_name[i]);
-			exit(1);
-		}
-		rp->ifindex[i] = dev->ifindex;
-	}
-	if (rules && nfu_xt_restore(rs, rules, len, NFU_XT_RESTORE_COUNTERS,
-				    NULL, &err)) {
-		fprintf(stderr, "bench_replay: the ruleset is refused:\n%s", err.msg);
-		exit(1);
-	}
-	if (nfu_xt_commit(rp->net, rs, &err)) {
-		fprintf(stderr, "bench_replay: the ruleset is refused: %s\n", err.msg);
-		exit(1);
-	}
-	ops.priv = rp;
-	nfu_net_set_ops(rp->net, &ops);
-	return rp;
-}
-
-static void replay_free(struct replay *rp)
-{
-	if (!rp)
-		return;
-	nfu_net_free(rp->net);
-	free(rp);
-}
-
-/* One packet of capture 'iface', as replay_one(). */
-static void feed(struct replay *rp, unsigned int iface,
-		 const struct nfu_cap_pkt *p)
-{
-	struct nfu_stats before, after;
-	struct nfu_dev *dev;
-	bool sent_by_host, local_src = false;
-	uint32_t src;
-	int rc;
-
-	if (!rp->started) {
-		rp->t0 = rp->now = p->ts_ns;
-		rp->started = true;
-	}
-	if (p->ts_ns > rp->now)
-		rp->now = p->ts_ns;
-	nfu_net_set_time(rp->net, rp->now - rp->t0);
-	if (!p->l3) {
-		rp->bad_link++;
-		return;
-	}
-	if (p->ethertype != 0x0800) {
-		rp->not_ipv4++;
-		return;
-	}
-	dev = nfu_dev_by_index(rp->net, rp->ifindex[iface]);
-	if (p->l3_len >= 20) {
-		memcpy(&src, p->l3 + 12, 4);
-		local_src = src != 0 && nfu_addr_is_local(rp->net, src);
-	}
-	if (p->sll_pkttype != NFU_CAP_PKTTYPE_NONE) {
-		sent_by_host = p->sll_pkttype == 4;
-	} else if (p->src_mac && p->dst_mac) {
-		if (!memcmp(p->src_mac, dev->mac, 6))
-			sent_by_host = true;
-		else if (!memcmp(p->dst_mac, dev->mac, 6) || (p->dst_mac[0] & 1))
-			sent_by_host = false;
-		else
-			sent_by_host = local_src;
-	} else {
-		sent_by_host = local_src;
-	}
-	if (sent_by_host && !local_src) {
-		rp->copies++;
-		return;
-	}
-	rp->fed++;
-	nfu_net_get_stats(rp->net, &before);
-	if (sent_by_host) {
-		rp->local_out++;
-		/* not sent (no route...): replay says so and goes on */
-		(void)nfu_send_ip(rp->net, p->l3, p->l3_len);
-		rc = 0;
-	} else {
-		rp->rx++;
-		if (p->linktype == NFU_LINKTYPE_ETHERNET)
-			rc = nfu_rx(rp->net, dev->ifindex, p->data, p->caplen);
-		else
-			rc = nfu_rx_ip(rp->net, dev->ifindex, p->l3, p->l3_len);
-	}
-	if (rc) {
-		fprintf(stderr, "bench_replay: packet %" PRIu64 ": %s\n", p->index,
-			strerror(-rc));
-		exit(1);
-	}
-	nfu_net_get_stats(rp->net, &after);
-	if (after.reasm_reqds > before.reasm_reqds &&
-	    after.reasm_oks == before.reasm_oks &&
-	    after.dropped == before.dropped)
-		rp->held++;
-	if (after.queued > before.queued)
-		rp->queued++;
-}
-
-/* What is due after the last packet, as replay's end. */
-static void finish(struct replay *rp)
-{
-	nfu_net_set_time(rp->net, rp->now - rp->t0);
-	nfu_net_run_timers(rp->net);
-}
-
-/*
- * Measurements.
- */
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-struct bench {
-	const char *dir, *topo;
-	const char *rules;       /* the ruleset's text */
-	size_t rules_len;
-	char *plus;              /* with 1,001 rules more in FORWARD */
-	size_t plus_len;
-	struct mem mem;
-	const uint8_t *kind_of;
-	unsigned int runs;
-	struct replay *last;     /* of the last run, for its outcome */
-	uint64_t last_count;     /* packets of the last run */
-	uint64_t read_bytes;
-};
-
-enum what { W_READ, W_REPLAY_FILES, W_REPLAY_MEM };
-
-struct times {
-	uint64_t wall, cpu; /* ns */
-};
-
-/* One run: the time of its timed part.  'rules' NULL: empty tables;
- * 'kind' < 0: every packet, else those of one class. */
-static struct times run_once(struct bench *b, enum what w, const char *rules,
-			     size_t len, int kind)
-{
-	struct replay *rp = NULL;
-	struct input in[NIF];
-	uint64_t w0, w1, c0, c1, n = 0;
-	int i;
-
-	if (w != W_READ)
-		rp = replay_new(b->topo, rules, len);
-	w0 = now_ns();
-	c0 = cpu_ns();
-	switch (w) {
-	case W_READ:
-		open_inputs(in, b->dir);
-		while ((i = next_input(in)) >= 0) {
-			n++;
-			b->read_bytes += in[i].p.caplen;
-			in[i].have = false;
-		}
-		break;
-	case W_REPLAY_FILES:
-		open_inputs(in, b->dir);
-		while ((i = next_input(in)) >= 0) {
-			n++;
-			feed(rp, (unsigned int)i, &in[i].p);
-			in[i].have = false;
-		}
-		finish(rp);
-		break;
-	case W_REPLAY_MEM:
-		for (size_t k = 0; k < b->mem.n; k++) {
-			const struct mem_pkt *mp = &b->mem.pkts[k];
-
-			if (kind >= 0 && b->kind_of[k] != kind)
-				continue;
-			n++;
-			feed(rp, mp->iface, &mp->p);
-		}
-		finish(rp);
-		break;
-	}
-	c1 = cpu_ns();
-	w1 = now_ns();
-	replay_free(b->last);
-	b->last = rp;
-	b->last_count = n;
-	return (struct times){ .wall = w1 - w0, .cpu = c1 - c0 };
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* ns per packet: the least CPU time of the runs (what the process did,
- * whatever else the machine was doing), the least and the median wall
- * time. */
-struct figure {
-	double cpu, wall, wall_med;
-};
-
-static struct figure measure(struct bench *b, const char *label, enum what w,
-			     const char *rules, size_t len, int kind)
-{
-	uint64_t wall[64], cpu[64];
-	unsigned int runs = b->runs < N(wall) ? b->runs : N(wall);
-	struct figure f;
-	double n;
-
-	for (unsigned int r = 0; r < runs; r++) {
-		struct times t = run_once(b, w, rules, len, kind);
-
-		wall[r] = t.wall;
-		cpu[r] = t.cpu;
-	}
-	qsort(wall, runs, sizeof(wall[0]), cmp_u64);
-	qsort(cpu, runs, sizeof(cpu[0]), cmp_u64);
-	n = b->last_count ? (double)b->last_count : 1;
-	f.cpu = (double)cpu[0] / n;
-	f.wall = (double)wall[0] / n;
-	f.wall_med = (double)wall[runs / 2] / n;
-	printf("%-44s %8" PRIu64 " %8.1f %8.1f %8.1f %8.3f\n", label,
-	       b->last_count, f.cpu, f.wall, f.wall_med, 1e3 / f.cpu);
-	fflush(stdout);
-	return f;
-}
-
-static void print_outcome(const struct replay *rp)
-{
-	uint64_t nf = nfu_net_drop_count(rp->net, NFU_DROP_NETFILTER);
-	uint64_t noso = nfu_net_drop_count(rp->net, NFU_DROP_NO_RESPONDER);
-	struct nfu_stats st;
-	bool other = false;
-
-	nfu_net_get_stats(rp->net, &st);
-	printf("  given to the stack %" PRIu64 ": %" PRIu64 " arrived, %" PRIu64
-	       " sent by the host (nfu_send_ip); passed over %" PRIu64 "\n",
-	       rp->fed, rp->rx, rp->local_out,
-	       rp->copies + rp->not_ipv4 + rp->bad_link);
-	printf("  of those that arrived: dropped by the ruleset %" PRIu64
-	       " (DROP, REJECT), delivered to the host %" PRIu64 " (%" PRIu64
-	       " to no socket: the responder answers), forwarded %" PRIu64 "\n",
-	       nf, rp->delivered, noso, rp->forwarded);
-	printf("  frames out %" PRIu64 ": forwarded %" PRIu64 ", sent by the host %"
-	       PRIu64 " (its %" PRIu64 " from the capture, answers: resets,"
-	       " ICMP errors, replies)\n", rp->forwarded + rp->generated,
-	       rp->forwarded, rp->generated, rp->local_out);
-	printf("  other drops:");
-	for (int r = 1; r < NFU_DROP_MAX; r++) {
-		uint64_t n = nfu_net_drop_count(rp->net, (enum nfu_drop_reason)r);
-
-		if (!n || r == NFU_DROP_NETFILTER || r == NFU_DROP_NO_RESPONDER)
-			continue;
-		printf(" %s %" PRIu64, nfu_drop_reason_name((enum nfu_drop_reason)r), n);
-		other = true;
-	}
-	printf("%s\n", other ? "" : " none");
-	printf("  LOG lines %" PRIu64 " (%.1f MB as replay writes them); frames"
-	       " out with no neighbour entry %" PRIu64 "\n",
-	       rp->log_lines, (double)rp->log_bytes / 1e6, st.neigh_unresolved);
-}
-
-/* Rules that counted a packet, per chain; the rules of short chains that
- * counted none are printed. */
-static void print_rules(struct nfu_net *net)
-{
-	const struct nfu_xt_ruleset *rs = nfu_xt_current(net);
-	unsigned int total = 0, hit = 0;
-
-	for (unsigned int i = 0; i < NFU_XT_NTABLES; i++) {
-		const struct nfu_xt_table *t = &rs->tables[i];
-
-		for (unsigned int j = 0; j < t->nchains; j++) {
-			const struct nfu_xt_chain *c = t->chains[j];
-			unsigned int h = 0;
-
-			if (!c->nrules)
-				continue;
-			for (unsigned int k = 0; k < c->nrules; k++)
-				h += c->rules[k]->pcnt != 0;
-			total += c->nrules;
-			hit += h;
-			printf("  %-8s %-8s %3u of %3u rules hit", t->def->name,
-			       c->name, h, c->nrules);
-			if (c->builtin)
-				printf(", policy %s %" PRIu64 " packets",
-				       c->policy == NFU_XT_STD_DROP ? "DROP" : "ACCEPT",
-				       c->pcnt);
-			printf("\n");
-			if (c->nrules > 20)
-				continue;
-			for (unsigned int k = 0; k < c->nrules; k++) {
-				struct nfu_strbuf sb;
-
-				if (c->rules[k]->pcnt)
-					continue;
-				nfu_sb_init(&sb);
-				nfu_xt_save_rule(c->rules[k], &sb);
-				printf("      not hit: -A %s%s\n", c->name,
-				       sb.s ? sb.s : "");
-				nfu_sb_free(&sb);
-			}
-		}
-	}
-	printf("  rules with a non-zero counter: %u of %u\n", total ? hit : 0, total);
+	if (!quiet)
+		printf("%u blocked addresses from FW\n", g.nblocked);
+	ret = gen_run(&g, &ops, dir, quiet);
+	*kind_of = g.kind_of;
+	g.kind_of = NULL;
+	gen_free(&g);
+	return ret;
 }
 
 /* The ruleset with, before its first FORWARD rule, one rule that counts
@@ -1462,96 +481,61 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
-	const char *rules_path = RULES, *write_only = NULL;
-	bool only_replay = false;
-	uint8_t *kind_of;
-	struct bench b = { .topo = TOPO, .runs = 3 };
-	uint64_t npkts = 1000000, t0, t1;
-	char tmpl[4096], path[4096], *text;
+	struct bench_args a = { .runs = 3, .rules = RULES, .topo = TOPO,
+				.count = 1000000 };
+	const char *rules_path;
+	uint8_t *kind_of = NULL;
+	struct bench b = { .sc = &scene, .responder = true };
+	uint64_t npkts, t0, t1;
+	char tmpl[4096], *text, *plus_text = NULL;
 	struct figure rd, rfile, rmem, empty, plus;
 	const struct nfu_xt_chain *fwd;
 	uint64_t traversals;
-	size_t len = 0;
+	size_t len = 0, plus_len = 0;
 	double per_rule;
 	int ret = 1;
 
-	for (int i = 1; i < argc; i++) {
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(argv[i], "-r") && v) {
-			b.runs = (unsigned int)strtoul(v, NULL, 10);
-			i++;
-		} else if (!strcmp(argv[i], "--rules") && v) {
-			rules_path = v;
-			i++;
-		} else if (!strcmp(argv[i], "--topo") && v) {
-			b.topo = v;
-			i++;
-		} else if (!strcmp(argv[i], "--only-replay")) {
-			only_replay = true;
-		} else if (!strcmp(argv[i], "--write-only") && v) {
-			write_only = v;
-			i++;
-		} else if (argv[i][0] >= '1' && argv[i][0] <= '9') {
-			npkts = strtoull(argv[i], NULL, 10);
-		} else {
-			return usage();
-		}
-	}
-	if (!b.runs)
-		b.runs = 1;
+	if (bench_parse_args(argc, argv, &a))
+		return usage();
+	rules_path = a.rules;
+	b.topo = a.topo;
+	b.runs = a.runs;
+	npkts = a.count;
 	text = slurp(rules_path, &len);
-	kind_of = malloc(npkts);
-	if (!text || !kind_of) {
+	if (!text) {
 		fprintf(stderr, "bench_replay: %s: %s\n", rules_path,
-			text ? "out of memory" : strerror(errno));
+			strerror(errno));
 		return 1;
 	}
-	if (write_only) {
-		if (mkdir(write_only, 0777) && errno != EEXIST) {
-			fprintf(stderr, "bench_replay: %s: %s\n", write_only,
-				strerror(errno));
+	if (a.write_only) {
+		if (bench_mkdir(&scene, a.write_only))
 			return 1;
-		}
-		ret = generate(write_only, text, npkts, kind_of, false);
+		ret = generate(a.write_only, text, npkts, &kind_of, false);
 		free(kind_of);
 		free(text);
 		return ret;
 	}
-	snprintf(tmpl, sizeof(tmpl), "%s/nfubench.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(tmpl)) {
-		fprintf(stderr, "bench_replay: %s: %s\n", tmpl, strerror(errno));
+	if (bench_tmpdir(&scene, tmpl, sizeof(tmpl)))
 		return 1;
-	}
 	b.dir = tmpl;
-	b.rules = text;
-	b.rules_len = len;
-	b.kind_of = kind_of;
 	printf("nfu replay in process: %s, topology %s\n", rules_path, b.topo);
 	t0 = now_ns();
-	if (generate(b.dir, text, npkts, kind_of, false))
+	if (generate(b.dir, text, npkts, &kind_of, false))
 		goto fail;
+	b.kind_of = kind_of;
 	t1 = now_ns();
 	printf("  (written in %.2f s, to the page cache of %s)\n",
 	       (double)(t1 - t0) / 1e9, b.dir);
-	b.plus = ruleset_plus(text, len, &b.plus_len);
-	if (!b.plus) {
+	plus_text = ruleset_plus(text, len, &plus_len);
+	if (!plus_text) {
 		fprintf(stderr, "bench_replay: %s: no FORWARD rule\n", rules_path);
 		goto fail;
 	}
-	t0 = now_ns();
-	replay_free(replay_new(b.topo, text, len));
-	t1 = now_ns();
-	printf("stack: topology, restore and commit of the ruleset: %.2f ms"
-	       " (not in the figures)\n", (double)(t1 - t0) / 1e6);
+	bench_time_setup(&b, text, len);
 
-	printf("\nns/packet: the least CPU time of %u runs, the least and the"
-	       " median wall time;\nM packets/s from the CPU time\n", b.runs);
-	printf("%-44s %8s %8s %8s %8s %8s\n", "", "packets", "cpu", "wall",
-	       "wall med", "M pkt/s");
-	if (only_replay) { /* for perf record: the replay from memory alone */
-		read_all(b.dir, &b.mem, npkts);
+	print_heading(b.runs);
+	if (a.only_replay) { /* for perf record: the replay from memory alone */
+		read_all(&scene, b.dir, &b.mem, npkts);
 		measure(&b, "replay, ruleset, from memory", W_REPLAY_MEM, text,
 			len, -1);
 		goto done;
@@ -1560,7 +544,7 @@ int main(int argc, char **argv)
 		     NULL, 0, -1);
 	rfile = measure(&b, "replay, ruleset, reading included", W_REPLAY_FILES,
 			text, len, -1);
-	read_all(b.dir, &b.mem, npkts);
+	read_all(&scene, b.dir, &b.mem, npkts);
 	if (b.mem.n != npkts) {
 		fprintf(stderr, "bench_replay: read %zu packets of %" PRIu64 "\n",
 			b.mem.n, npkts);
@@ -1576,7 +560,7 @@ int main(int argc, char **argv)
 	empty = measure(&b, "replay, empty tables", W_REPLAY_MEM, NULL, 0, -1);
 	print_outcome(b.last);
 	plus = measure(&b, "replay, ruleset + 1,001 FORWARD rules", W_REPLAY_MEM,
-		       b.plus, b.plus_len, -1);
+		       plus_text, plus_len, -1);
 	fwd = nfu_xt_chain_find(nfu_xt_ruleset_table(nfu_xt_current(b.last->net),
 						     "filter"), "FORWARD");
 	traversals = fwd && fwd->nrules ? fwd->rules[0]->pcnt : 0;
@@ -1601,14 +585,9 @@ done:
 	ret = 0;
 fail:
 	replay_free(b.last);
-	for (unsigned int i = 0; i < NIF; i++) {
-		snprintf(path, sizeof(path), "%s/%s.pcap", b.dir, if_name[i]);
-		unlink(path);
-	}
-	rmdir(b.dir);
-	free(b.mem.pkts);
-	free(b.mem.bytes);
-	free(b.plus);
+	remove_captures(&scene, b.dir);
+	mem_free(&b.mem);
+	free(plus_text);
 	free(kind_of);
 	free(text);
 	return ret;
