@@ -16,7 +16,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "conntrack/ct-private.h"
+#include "conntrack/ct-format.h"
 #include "ipv4_scene.h"
 
 #define A_ADDR A4(10, 0, 0, 2)
@@ -306,6 +306,167 @@ static void test_parse_errors(void)
 }
 
 /*
+ * Expectations (conntrack -L expect) and table files.
+ */
+
+/* As Linux 6.18 with conntrack-tools 1.4.7 listed them (FTP PORT and TFTP
+ * read request through a router, tests/tools/conntrack.sh). */
+static const char *const KERNEL_EXP_LINES[] = {
+	"296 proto=17 src=10.50.0.69 dst=10.1.0.11 sport=0 dport=3069 mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 dport=65535 master-src=10.1.0.11 master-dst=10.50.0.69 sport=3069 dport=69 class=0 helper=tftp",
+	"299 proto=6 src=10.0.1.2 dst=10.0.2.2 sport=0 dport=50001 mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 dport=65535 master-src=10.0.1.2 master-dst=10.0.2.2 sport=34008 dport=21 class=0 helper=ftp",
+};
+
+/* An expectation of a live stack: its line, and its master's use=. */
+static void test_exp_lines(void)
+{
+	struct nfu_ct_exp_entry *x = NULL;
+	struct nfu_ct **v = NULL;
+	struct nfu_ct_tuple t;
+	size_t n = 0;
+	char line[512];
+
+	REQUIRE(ct_scene(NULL));
+	set_time(10);
+	rx_udp(E0, A_ADDR, B_ADDR, 3069, 69, 5);
+	REQUIRE(nfu_ct_list(sc.net->ct, &v, &n) == 0 && n == 1);
+	v[0]->helper = nfu_ct_helper_find("tftp", 17); /* as CT --helper */
+	/* what the tftp helper expects: the server, from any port */
+	memset(&t, 0, sizeof(t));
+	t.proto = 17;
+	t.src = __builtin_bswap32(B_ADDR);
+	t.dst = __builtin_bswap32(A_ADDR);
+	t.sport = __builtin_bswap16(1234); /* masked: shown as 0 */
+	t.dport = __builtin_bswap16(3069);
+	CHECK_INT(nfu_ct_expect_related(v[0], &t, true), 0);
+	set_time(10.25);
+	REQUIRE(nfu_ct_exp_list(sc.net->ct, &x, &n) == 0 && n == 1);
+	nfu_ct_exp_entry_format(&x[0], line, sizeof(line));
+	CHECK_STR(line, "299 proto=17 src=192.168.1.9 dst=10.0.0.2 sport=0 dport=3069 "
+			"mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 "
+			"dport=65535 master-src=10.0.0.2 master-dst=192.168.1.9 "
+			"sport=3069 dport=69 class=0 helper=tftp");
+	free(x);
+	/* the expectation's reference is not in the master's use= */
+	nfu_ct_format_flags(v[0], 0, line, sizeof(line));
+	CHECK(strstr(line, " helper=tftp use=1") != NULL);
+	/* gone when its timeout has run out */
+	set_time(10 + 300);
+	x = NULL;
+	REQUIRE(nfu_ct_exp_list(sc.net->ct, &x, &n) == 0);
+	CHECK_INT(n, 0);
+	free(x);
+	v[0]->helper = NULL;
+	free(v);
+	scene_down();
+}
+
+static void test_exp_parse(void)
+{
+	static const struct {
+		const char *line, *err;
+	} bad[] = {
+		{ "", "empty line" },
+		{ "x proto=6", "expected the timeout, not `x'" },
+		{ "30 proto=256 src=1.2.3.4", "expected proto=N at `proto=256'" },
+		{ "30 proto=6 src=1.2.3.4 dst=1.2.3.5 sport=0 dport=1 mask-src=255.255.255.255 sport=0",
+		  "expected mask-src=ADDRESS mask-dst=ADDRESS at `mask-src=255.255.255.255'" },
+		{ "30 proto=6 src=1.2.3.4 dst=1.2.3.5 sport=0 dport=1 mask-src=0.0.0.0 mask-dst=255.255.255.255 sport=0 dport=65535 master-src=1.2.3.5 master-dst=1.2.3.4 sport=9 dport=21 helper=ftp",
+		  "expected class=N at `helper=ftp'" },
+		{ "30 proto=6 src=1.2.3.4 dst=1.2.3.5 sport=0 dport=1 mask-src=0.0.0.0 mask-dst=255.255.255.255 sport=0 dport=65535 master-src=1.2.3.5 master-dst=1.2.3.4 sport=9 dport=21 class=0 helper=ftp PERMANENT",
+		  "unexpected `PERMANENT'" },
+	};
+	struct nfu_ct_exp_entry e;
+	struct nfu_ct_tuple t;
+	char err[200], out[512];
+
+	for (size_t i = 0; i < sizeof(KERNEL_EXP_LINES) / sizeof(KERNEL_EXP_LINES[0]); i++) {
+		CHECK_INT(nfu_ct_exp_entry_parse(KERNEL_EXP_LINES[i], &e, err, sizeof(err)), 0);
+		nfu_ct_exp_entry_format(&e, out, sizeof(out));
+		CHECK_STR(out, KERNEL_EXP_LINES[i]);
+	}
+	CHECK_INT(nfu_ct_exp_entry_parse(KERNEL_EXP_LINES[1], &e, err, sizeof(err)), 0);
+	CHECK_INT(e.timeout, 299);
+	CHECK_INT(e.tuple.proto, 6);
+	CHECK_INT(e.tuple.dport, __builtin_bswap16(50001));
+	CHECK_INT(e.mask.sport, 0);
+	CHECK_INT(e.mask.dport, 0xffff);
+	CHECK_INT(e.master.sport, __builtin_bswap16(34008));
+	CHECK_INT(e.master.proto, 6);
+	CHECK_STR(e.helper, "ftp");
+	/* the data connection it expects: any source port, this one port */
+	t = e.tuple;
+	t.sport = __builtin_bswap16(20);
+	CHECK(nfu_ct_exp_entry_matches(&e, &t));
+	t.dport = __builtin_bswap16(50002);
+	CHECK(!nfu_ct_exp_entry_matches(&e, &t));
+	t = e.tuple;
+	t.proto = 17;
+	CHECK(!nfu_ct_exp_entry_matches(&e, &t));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_INT(nfu_ct_exp_entry_parse(bad[i].line, &e, err, sizeof(err)), -EINVAL);
+		CHECK_STR(err, bad[i].err);
+	}
+}
+
+/* A table file: comments, connections and expectations told apart, every
+ * line kept; an error names the line. */
+static void test_table_parse(void)
+{
+	char text[2048], err[200];
+	struct nfu_ct_table t;
+	size_t errline = 99;
+	int n;
+
+	n = snprintf(text, sizeof(text), "# a comment\n%s\n\n  # another\n%s\n%s\n",
+		     KERNEL_LINES[0], KERNEL_EXP_LINES[0], KERNEL_LINES[2]);
+	REQUIRE(n > 0 && (size_t)n < sizeof(text));
+	CHECK_INT(nfu_ct_table_parse(&t, text, (size_t)n, err, sizeof(err), &errline), 0);
+	CHECK_INT(t.nlines, 7); /* the last one empty */
+	CHECK_INT(t.nconn, 2);
+	CHECK_INT(t.nexp, 1);
+	if (t.nlines == 7) {
+		CHECK_INT(t.line[0].kind, NFU_CT_LINE_OTHER);
+		CHECK_STR(t.line[0].text, "# a comment");
+		CHECK_INT(t.line[1].kind, NFU_CT_LINE_CONN);
+		CHECK_INT(t.line[1].idx, 0);
+		CHECK_INT(t.line[2].kind, NFU_CT_LINE_OTHER);
+		CHECK_INT(t.line[3].kind, NFU_CT_LINE_OTHER);
+		CHECK_INT(t.line[4].kind, NFU_CT_LINE_EXPECT);
+		CHECK_STR(t.line[4].text, KERNEL_EXP_LINES[0]);
+		CHECK_INT(t.line[5].kind, NFU_CT_LINE_CONN);
+		CHECK_INT(t.line[5].idx, 1);
+		CHECK_STR(t.line[6].text, "");
+		CHECK_INT(t.exp[0].class, 0);
+		CHECK_INT(t.conn[0].proto, 6);
+		CHECK_INT(t.conn[1].proto, 17);
+	}
+	nfu_ct_table_free(&t);
+	/* no newline at the end, an empty file */
+	CHECK_INT(nfu_ct_table_parse(&t, KERNEL_LINES[0], strlen(KERNEL_LINES[0]),
+				     err, sizeof(err), &errline), 0);
+	CHECK_INT(t.nlines, 1);
+	CHECK_INT(t.nconn, 1);
+	nfu_ct_table_free(&t);
+	CHECK_INT(nfu_ct_table_parse(&t, "", 0, err, sizeof(err), &errline), 0);
+	CHECK_INT(t.nlines, 1);
+	CHECK_INT(t.nconn + t.nexp, 0);
+	nfu_ct_table_free(&t);
+	/* the third line is broken: named, nothing kept */
+	n = snprintf(text, sizeof(text), "# x\n%s\n30 proto=6 src=1.2.3.4\n",
+		     KERNEL_EXP_LINES[1]);
+	CHECK_INT(nfu_ct_table_parse(&t, text, (size_t)n, err, sizeof(err), &errline),
+		  -EINVAL);
+	CHECK_INT(errline, 3);
+	CHECK_STR(err, "expected src=ADDRESS dst=ADDRESS at `src=1.2.3.4'");
+	CHECK(t.line == NULL && t.text == NULL && t.conn == NULL && t.exp == NULL);
+	/* a NUL byte would hide the rest of its line */
+	memcpy(text, "# a\nudp\0 17\n", 13);
+	CHECK_INT(nfu_ct_table_parse(&t, text, 13, err, sizeof(err), &errline), -EINVAL);
+	CHECK_INT(errline, 2);
+	CHECK_STR(err, "a NUL byte in the line");
+}
+
+/*
  * Sysctls.
  */
 
@@ -442,6 +603,9 @@ int main(void)
 	RUN(test_parse_fixed_point);
 	RUN(test_parse_fields);
 	RUN(test_parse_errors);
+	RUN(test_exp_lines);
+	RUN(test_exp_parse);
+	RUN(test_table_parse);
 	RUN(test_sysctl_defaults);
 	RUN(test_sysctl_values);
 	RUN(test_sysctl_in_effect);
