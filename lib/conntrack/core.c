@@ -87,6 +87,14 @@ static bool tuple_eq(const struct nfu_ct_tuple *a, const struct nfu_ct_tuple *b)
 	       a->dport == b->dport && a->proto == b->proto;
 }
 
+/* nf_ct_zone_equal(): are 'ct' and 'zone' the same zone for tuples of
+ * direction 'dir'? */
+static bool zone_eq(const struct nfu_ct *ct, const struct nfu_ct_zone *zone,
+		    unsigned int dir)
+{
+	return nfu_ct_zone_id(&ct->czone, dir) == nfu_ct_zone_id(zone, dir);
+}
+
 static uint64_t now_ns(const struct nfu_ct_net *cn)
 {
 	return nfu_net_now(cn->net);
@@ -199,7 +207,8 @@ struct nfu_ct *nfu_ct_template_new(struct nfu_ct_net *cn, uint16_t zone)
 		return NULL;
 	t->cn = cn;
 	t->status = NFU_IPS_TEMPLATE | NFU_IPS_CONFIRMED;
-	t->zone = zone;
+	t->czone.id = zone;
+	t->czone.dir = NFU_CT_DEFAULT_ZONE_DIR;
 	t->l4 = &nfu_ct_l4proto_generic;
 	t->common.use = 1;
 	return t;
@@ -217,9 +226,9 @@ static void ct_destroy_cb(struct nfu_net *net, void *ct)
 	ct_free(ct);
 }
 
-static void unlink_hash(struct nfu_ct_net *cn, struct nfu_ct_tuplehash *h,
-			uint16_t zone)
+static void unlink_hash(struct nfu_ct_net *cn, struct nfu_ct_tuplehash *h)
 {
+	uint16_t zone = nfu_ct_zone_id(&nfu_ct_of_hash(h)->czone, h->dir);
 	struct nfu_ct_tuplehash **pp = &cn->buckets[hash_tuple(cn, &h->tuple, zone)];
 
 	while (*pp && *pp != h)
@@ -238,8 +247,8 @@ void nfu_ct_kill(struct nfu_ct *ct)
 	ct->status |= NFU_IPS_DYING;
 	if (ct->expecting)
 		nfu_ct_expect_remove_master(ct);
-	unlink_hash(cn, &ct->tuplehash[NFU_CT_DIR_ORIGINAL], ct->zone);
-	unlink_hash(cn, &ct->tuplehash[NFU_CT_DIR_REPLY], ct->zone);
+	unlink_hash(cn, &ct->tuplehash[NFU_CT_DIR_ORIGINAL]);
+	unlink_hash(cn, &ct->tuplehash[NFU_CT_DIR_REPLY]);
 	cn->confirmed--;
 	nfu_ct_put(ct); /* the table's reference */
 }
@@ -282,10 +291,13 @@ static void gc_step(struct nfu_ct_net *cn, unsigned int nbuckets)
 	}
 }
 
-/* The live connection of 'tuple' in chain 'b' (expired ones removed on
- * the way), or NULL; 'dir' its direction. */
+/* The live connection of 'tuple' in 'zone' in chain 'b' (expired ones
+ * removed on the way), or NULL; 'dir' its direction.  Linux's
+ * nf_ct_key_equal(): the zones compared are those of the direction of
+ * the tuple in the chain. */
 static struct nfu_ct *chain_find_dir(struct nfu_ct_net *cn, uint32_t b,
-				     const struct nfu_ct_tuple *t, uint16_t zone,
+				     const struct nfu_ct_tuple *t,
+				     const struct nfu_ct_zone *zone,
 				     unsigned int *dir)
 {
 	uint64_t now = now_ns(cn);
@@ -295,7 +307,7 @@ restart:
 	for (h = cn->buckets[b]; h; h = h->next) {
 		struct nfu_ct *ct = nfu_ct_of_hash(h);
 
-		if (!tuple_eq(&h->tuple, t) || ct->zone != zone)
+		if (!tuple_eq(&h->tuple, t) || !zone_eq(ct, zone, h->dir))
 			continue;
 		if (expired(ct, now)) {
 			nfu_ct_kill(ct);
@@ -310,20 +322,65 @@ restart:
 }
 
 static struct nfu_ct *chain_find(struct nfu_ct_net *cn, uint32_t b,
-				 const struct nfu_ct_tuple *t, uint16_t zone)
+				 const struct nfu_ct_tuple *t,
+				 const struct nfu_ct_zone *zone)
 {
 	return chain_find_dir(cn, b, t, zone, NULL);
+}
+
+/* The lookup of resolve_normal_ct() and nf_conntrack_find_get(): the
+ * tuple may be a connection's original one, hashed with the zone's id
+ * for that direction, or its reply one, hashed with the other. */
+static struct nfu_ct *find_zone(struct nfu_ct_net *cn,
+				const struct nfu_ct_tuple *t,
+				const struct nfu_ct_zone *zone, unsigned int *dir)
+{
+	uint16_t oid = nfu_ct_zone_id(zone, NFU_CT_DIR_ORIGINAL);
+	uint16_t rid = nfu_ct_zone_id(zone, NFU_CT_DIR_REPLY);
+	struct nfu_ct *ct = chain_find_dir(cn, hash_tuple(cn, t, oid), t, zone,
+					   dir);
+
+	if (!ct && rid != oid)
+		ct = chain_find_dir(cn, hash_tuple(cn, t, rid), t, zone, dir);
+	return ct;
+}
+
+struct nfu_ct *nfu_ct_find_zone(struct nfu_ct_net *cn,
+				const struct nfu_ct_tuple *t,
+				const struct nfu_ct_zone *zone,
+				unsigned int *dir)
+{
+	struct nfu_ct *ct = find_zone(cn, t, zone, dir);
+
+	if (ct)
+		cn->found++;
+	return ct;
 }
 
 struct nfu_ct *nfu_ct_find(struct nfu_ct_net *cn, const struct nfu_ct_tuple *t,
 			   uint16_t zone, unsigned int *dir)
 {
-	struct nfu_ct *ct = chain_find_dir(cn, hash_tuple(cn, t, zone), t,
-					   zone, dir);
+	struct nfu_ct_zone z = { .id = zone, .dir = NFU_CT_DEFAULT_ZONE_DIR };
 
-	if (ct)
-		cn->found++;
-	return ct;
+	return nfu_ct_find_zone(cn, t, &z, dir);
+}
+
+struct nfu_ct_zone nfu_ct_zone_tmpl(const struct nfu_ct *tmpl,
+				    const struct nfu_pkt *pkt)
+{
+	struct nfu_ct_zone z = { .id = 0, .dir = NFU_CT_DEFAULT_ZONE_DIR };
+
+	if (!tmpl)
+		return z;
+	z = tmpl->czone;
+	if (z.flags & NFU_CT_FLAG_MARK) {
+		/* the id is a u16 in Linux: the mark's low bits */
+		z.id = (uint16_t)(pkt->mark & 0xffff);
+		z.flags = 0;
+	}
+	if (!z.dir)
+		z.dir = NFU_CT_DEFAULT_ZONE_DIR;
+	return z;
 }
 
 void nfu_ct_walk(struct nfu_ct_net *cn,
@@ -401,10 +458,10 @@ bool nfu_ct_get_tuple(const struct nfu_pkt *pkt, unsigned int thoff,
 	return l4->pkt_to_tuple(ip + thoff, iplen - thoff, t);
 }
 
-/* init_conntrack(): a new, unconfirmed connection for 'tuple'. */
+/* init_conntrack(): a new, unconfirmed connection for 'tuple' in 'zone'. */
 static struct nfu_ct *ct_new(struct nfu_ct_net *cn, const struct nfu_ct_tuple *t,
-			     const struct nfu_ct_l4proto *l4, uint16_t zone,
-			     int *err)
+			     const struct nfu_ct_l4proto *l4,
+			     const struct nfu_ct_zone *zone, int *err)
 {
 	struct nfu_ct *ct;
 	struct nfu_ct_tuple r;
@@ -418,7 +475,8 @@ static struct nfu_ct *ct_new(struct nfu_ct_net *cn, const struct nfu_ct_tuple *t
 		return NULL;
 	}
 	if (cn->sysctl.max && cn->count >= cn->sysctl.max &&
-	    !early_drop(cn, hash_tuple(cn, t, zone))) {
+	    !early_drop(cn, hash_tuple(cn, t, nfu_ct_zone_id(zone,
+							     NFU_CT_DIR_ORIGINAL)))) {
 		cn->drop++;
 		*err = -ENOMEM; /* "table full, dropping packet" */
 		return NULL;
@@ -430,7 +488,9 @@ static struct nfu_ct *ct_new(struct nfu_ct_net *cn, const struct nfu_ct_tuple *t
 	}
 	ct->cn = cn;
 	ct->l4 = l4;
-	ct->zone = zone;
+	ct->czone = *zone;
+	/* nf_ct_acct_ext_add(): counters only if accounting is on now */
+	ct->acct = cn->sysctl.acct != 0;
 	ct->id = ++cn->next_id;
 	ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple = *t;
 	ct->tuplehash[NFU_CT_DIR_ORIGINAL].dir = NFU_CT_DIR_ORIGINAL;
@@ -446,7 +506,7 @@ static int resolve(struct nfu_ct_net *cn, struct nfu_pkt *pkt,
 		   unsigned int thoff, const struct nfu_ct_l4proto *l4,
 		   const struct nfu_ct *tmpl)
 {
-	uint16_t zone = tmpl ? tmpl->zone : 0;
+	struct nfu_ct_zone zone = nfu_ct_zone_tmpl(tmpl, pkt);
 	struct nfu_ct_tuple t;
 	struct nfu_ct *ct;
 	unsigned int dir = NFU_CT_DIR_ORIGINAL;
@@ -455,14 +515,16 @@ static int resolve(struct nfu_ct_net *cn, struct nfu_pkt *pkt,
 
 	if (!nfu_ct_get_tuple(pkt, thoff, l4, &t))
 		return 0;
-	ct = nfu_ct_find(cn, &t, zone, &dir);
+	ct = nfu_ct_find_zone(cn, &t, &zone, &dir);
 	if (!ct) {
 		struct nfu_ct_expect *e;
 
-		ct = ct_new(cn, &t, l4, zone, &err);
+		ct = ct_new(cn, &t, l4, &zone, &err);
 		if (!ct)
 			return err;
-		e = cn->expects ? nfu_ct_expect_take(cn, &t, zone) : NULL;
+		/* an expectation of the master's zone id
+		 * (nf_ct_exp_zone_equal_any()) */
+		e = cn->expects ? nfu_ct_expect_take(cn, &t, zone.id) : NULL;
 		if (e) {
 			/* RELATED to its master, with its mark; the
 			 * expectation's reference to the master is ours */
@@ -553,8 +615,9 @@ static unsigned int ct_in(void *priv, struct nfu_pkt *pkt,
 	}
 	l4 = nfu_ct_l4proto_find(nfu_pkt_network_header(pkt)[9]);
 	if (l4->error) {
-		ret = l4->error(cn, pkt, thoff, state->hook,
-				tmpl ? tmpl->zone : 0);
+		struct nfu_ct_zone zone = nfu_ct_zone_tmpl(tmpl, pkt);
+
+		ret = l4->error(cn, pkt, thoff, state->hook, &zone);
 		if (ret <= 0) {
 			cn->error++;
 			cn->invalid++;
@@ -595,7 +658,7 @@ repeat:
 	}
 	if (pkt->ctinfo == NFU_CT_ESTABLISHED_REPLY)
 		ct->status |= NFU_IPS_SEEN_REPLY;
-	if (cn->sysctl.acct) {
+	if (ct->acct) {
 		unsigned int d = nfu_ctinfo_dir(pkt->ctinfo);
 
 		ct->packets[d]++;
@@ -643,15 +706,20 @@ static unsigned int ct_confirm(void *priv, struct nfu_pkt *pkt,
 	/* another packet of the same flow confirmed one meanwhile (a
 	 * packet that was queued, say): take that one if it is the same
 	 * connection (Linux's nf_ct_resolve_clash), else drop.  The chains
-	 * looked at are those the connection goes into. */
-	b0 = hash_tuple(cn, &ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple, ct->zone);
-	b1 = hash_tuple(cn, &ct->tuplehash[NFU_CT_DIR_REPLY].tuple, ct->zone);
+	 * looked at are those the connection goes into, each tuple hashed
+	 * with its direction's zone id. */
+	b0 = hash_tuple(cn, &ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple,
+			nfu_ct_zone_id(&ct->czone, NFU_CT_DIR_ORIGINAL));
+	b1 = hash_tuple(cn, &ct->tuplehash[NFU_CT_DIR_REPLY].tuple,
+			nfu_ct_zone_id(&ct->czone, NFU_CT_DIR_REPLY));
 	other = chain_find(cn, b0, &ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple,
-			   ct->zone);
+			   &ct->czone);
 	if (!other)
 		other = chain_find(cn, b1, &ct->tuplehash[NFU_CT_DIR_REPLY].tuple,
-				   ct->zone);
+				   &ct->czone);
 	if (other) {
+		/* the same tuples (Linux's __nf_ct_resolve_clash() takes
+		 * the other for UDP even when a zone differs, not NATed) */
 		if (tuple_eq(&other->tuplehash[NFU_CT_DIR_REPLY].tuple,
 			     &ct->tuplehash[NFU_CT_DIR_REPLY].tuple) &&
 		    tuple_eq(&other->tuplehash[NFU_CT_DIR_ORIGINAL].tuple,
@@ -697,9 +765,12 @@ static unsigned int ct_defrag(void *priv, struct nfu_pkt *pkt,
 		return NFU_ACCEPT;
 	if (!(ip[6] & 0x3f) && !ip[7]) /* neither MF nor an offset */
 		return NFU_ACCEPT;
+	/* nf_ct_defrag_user(): the template's zone id for its direction
+	 * (original: its ctinfo is NEW) */
 	user = (state->hook == NFU_INET_PRE_ROUTING ?
 			NFU_IP_DEFRAG_CONNTRACK_IN : NFU_IP_DEFRAG_CONNTRACK_OUT) +
-	       (pkt->ct ? ((struct nfu_ct *)pkt->ct)->zone : 0);
+	       (pkt->ct ? nfu_ct_zone_id(&((struct nfu_ct *)pkt->ct)->czone,
+					 NFU_CT_DIR_ORIGINAL) : 0);
 	rc = nfu_ip_defrag(cn->net, &whole, user);
 	if (rc == -EINPROGRESS)
 		return NFU_STOLEN;
@@ -716,13 +787,14 @@ static unsigned int ct_defrag(void *priv, struct nfu_pkt *pkt,
  * The stack's conntrack.
  */
 
+static void unregister_ops(struct nfu_ct_net *cn, unsigned int mask);
+
 static void ct_exit(struct nfu_net *net, void *priv)
 {
 	struct nfu_ct_net *cn = priv;
 
-	for (unsigned int i = 0; i < sizeof(cn->ops) / sizeof(cn->ops[0]); i++)
-		if (cn->registered & (1u << i))
-			nfu_hook_unregister(net, &cn->ops[i]);
+	unregister_ops(cn, ~0u);
+	cn->users = cn->defrag_users = 0;
 	nfu_ct_expect_flush(cn);
 	for (uint32_t b = 0; b < cn->nbuckets; b++)
 		while (cn->buckets[b])
@@ -798,27 +870,110 @@ struct nfu_ct_net *nfu_ct_net(struct nfu_net *net)
 	return cn;
 }
 
-int nfu_ct_enable(struct nfu_net *net)
+/*
+ * The hooks, in cn->ops (ct_defrag() continues a datagram after its own
+ * entry, 0 or 2).
+ */
+static const struct {
+	uint8_t hook;
+	int32_t prio;
+	nfu_hookfn *fn;
+} ct_regs[] = {
+	{ NFU_INET_PRE_ROUTING, NFU_IP_PRI_CONNTRACK_DEFRAG, ct_defrag },
+	{ NFU_INET_PRE_ROUTING, NFU_IP_PRI_CONNTRACK, ct_in },
+	{ NFU_INET_LOCAL_OUT, NFU_IP_PRI_CONNTRACK_DEFRAG, ct_defrag },
+	{ NFU_INET_LOCAL_OUT, NFU_IP_PRI_CONNTRACK, ct_in },
+	{ NFU_INET_LOCAL_IN, NFU_IP_PRI_CONNTRACK_CONFIRM, ct_confirm },
+	{ NFU_INET_POST_ROUTING, NFU_IP_PRI_CONNTRACK_CONFIRM, ct_confirm },
+};
+#define DEFRAG_OPS (1u << 0 | 1u << 2)
+#define CONNTRACK_OPS (1u << 1 | 1u << 3 | 1u << 4 | 1u << 5)
+
+static void unregister_ops(struct nfu_ct_net *cn, unsigned int mask)
+{
+	for (unsigned int i = 0; i < sizeof(ct_regs) / sizeof(ct_regs[0]); i++)
+		if (mask & cn->registered & (1u << i)) {
+			nfu_hook_unregister(cn->net, &cn->ops[i]);
+			cn->registered &= ~(1u << i);
+		}
+}
+
+/* All of 'mask' or none. */
+static int register_ops(struct nfu_ct_net *cn, unsigned int mask)
+{
+	int rc = 0;
+
+	for (unsigned int i = 0; i < sizeof(ct_regs) / sizeof(ct_regs[0]); i++) {
+		if (!(mask & (1u << i)) || (cn->registered & (1u << i)))
+			continue;
+		cn->ops[i].hook = ct_regs[i].fn;
+		cn->ops[i].priv = cn;
+		cn->ops[i].pf = NFU_PROTO_IPV4;
+		cn->ops[i].hooknum = ct_regs[i].hook;
+		cn->ops[i].priority = ct_regs[i].prio;
+		rc = nfu_hook_register(cn->net, &cn->ops[i]);
+		if (rc) {
+			unregister_ops(cn, mask);
+			return rc;
+		}
+		cn->registered |= 1u << i;
+	}
+	return 0;
+}
+
+int nfu_ct_defrag_get(struct nfu_net *net)
 {
 	struct nfu_ct_net *cn = nfu_ct_net(net);
-	static const struct {
-		uint8_t hook;
-		int32_t prio;
-		nfu_hookfn *fn;
-	} regs[] = {
-		{ NFU_INET_PRE_ROUTING, NFU_IP_PRI_CONNTRACK_DEFRAG, ct_defrag },
-		{ NFU_INET_PRE_ROUTING, NFU_IP_PRI_CONNTRACK, ct_in },
-		{ NFU_INET_LOCAL_OUT, NFU_IP_PRI_CONNTRACK_DEFRAG, ct_defrag },
-		{ NFU_INET_LOCAL_OUT, NFU_IP_PRI_CONNTRACK, ct_in },
-		{ NFU_INET_LOCAL_IN, NFU_IP_PRI_CONNTRACK_CONFIRM, ct_confirm },
-		{ NFU_INET_POST_ROUTING, NFU_IP_PRI_CONNTRACK_CONFIRM, ct_confirm },
-	};
-	int rc = 0;
+	int rc;
 
 	if (!cn)
 		return -ENOMEM;
-	if (cn->enabled)
+	if (cn->defrag_users == UINT32_MAX)
+		return -EOVERFLOW;
+	if (cn->defrag_users == 0) {
+		rc = register_ops(cn, DEFRAG_OPS);
+		if (rc)
+			return rc;
+	}
+	cn->defrag_users++;
+	return 0;
+}
+
+void nfu_ct_defrag_put(struct nfu_net *net)
+{
+	struct nfu_ct_net *cn = net->ct;
+
+	if (!cn || !cn->defrag_users)
+		return;
+	if (--cn->defrag_users == 0)
+		unregister_ops(cn, DEFRAG_OPS);
+}
+
+/* nf_ct_tcp_fixup(): conntrack was off, so established connections may
+ * have missed segments; they learn their windows again. */
+static void tcp_fixup(struct nfu_ct *ct, void *priv)
+{
+	(void)priv;
+	if (ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple.proto == 6 &&
+	    ct->proto.tcp.state == NFU_CT_TCP_ESTABLISHED) {
+		ct->proto.tcp.seen[0].td_maxwin = 0;
+		ct->proto.tcp.seen[1].td_maxwin = 0;
+	}
+}
+
+int nfu_ct_netns_get(struct nfu_net *net)
+{
+	struct nfu_ct_net *cn = nfu_ct_net(net);
+	int rc;
+
+	if (!cn)
+		return -ENOMEM;
+	if (cn->users) {
+		if (cn->users == UINT32_MAX)
+			return -EOVERFLOW;
+		cn->users++;
 		return 0;
+	}
 	if (!cn->buckets) {
 		uint32_t n = 1;
 
@@ -830,20 +985,43 @@ int nfu_ct_enable(struct nfu_net *net)
 		memset(cn->buckets, 0, (size_t)n * sizeof(*cn->buckets));
 		cn->nbuckets = n;
 	}
-	for (unsigned int i = 0; i < sizeof(regs) / sizeof(regs[0]) && !rc; i++) {
-		if (cn->registered & (1u << i))
-			continue;
-		cn->ops[i].hook = regs[i].fn;
-		cn->ops[i].priv = cn;
-		cn->ops[i].pf = NFU_PROTO_IPV4;
-		cn->ops[i].hooknum = regs[i].hook;
-		cn->ops[i].priority = regs[i].prio;
-		rc = nfu_hook_register(net, &cn->ops[i]);
-		if (!rc)
-			cn->registered |= 1u << i;
-	}
+	rc = nfu_ct_defrag_get(net);
 	if (rc)
-		return rc; /* registered ones stay; enabling again finishes */
+		return rc;
+	rc = register_ops(cn, CONNTRACK_OPS);
+	if (rc) {
+		nfu_ct_defrag_put(net);
+		return rc;
+	}
+	cn->users = 1;
 	cn->enabled = true;
+	nfu_ct_walk(cn, tcp_fixup, NULL);
 	return 0;
+}
+
+void nfu_ct_netns_put(struct nfu_net *net)
+{
+	struct nfu_ct_net *cn = net->ct;
+
+	if (!cn || !cn->users)
+		return;
+	if (--cn->users)
+		return;
+	/* the table stays, as in Linux: its connections expire (the
+	 * collector runs from the hooks: a lookup or the next get finds
+	 * them expired) */
+	unregister_ops(cn, CONNTRACK_OPS);
+	nfu_ct_defrag_put(net);
+}
+
+int nfu_ct_enable(struct nfu_net *net)
+{
+	return nfu_ct_netns_get(net);
+}
+
+bool nfu_ct_enabled(const struct nfu_net *net)
+{
+	const struct nfu_ct_net *cn = net->ct;
+
+	return cn && cn->users;
 }

@@ -33,11 +33,17 @@
  *     dropped early, else the new packet is dropped (as Linux does).
  *   - Protocol trackers are const ops structs (struct nfu_ct_l4proto),
  *     found by protocol number; the generic tracker takes the others.
- *   - Conntrack starts in a stack when a ruleset first needs it
- *     (nfu_ct_enable(), called by the check of state, conntrack, NAT,
- *     CT, NOTRACK, CONNMARK and helper rules, as Linux's nf_ct_netns_get
- *     loads it), and stays for the stack's life (Linux unregisters its
- *     hooks when the last such rule goes: a known difference).
+ *   - Conntrack runs in a stack while something uses it: the rules that
+ *     need it (state, conntrack, CT, CONNMARK, connmark, connbytes,
+ *     connlimit, helper, NAT) take a reference when checked and put it
+ *     when freed (nfu_ct_netns_get()/_put(), Linux's nf_ct_netns_get()
+ *     and nf_ct_netns_put() from checkentry and destroy).  The first
+ *     registers the hooks, the last unregisters them; the table and its
+ *     connections stay.  Defragmentation has users of its own, conntrack
+ *     one of them.
+ *   - Zones (struct nfu_ct_zone): each tuple is hashed and compared with
+ *     its direction's zone id, so CT --zone-orig and --zone-reply put one
+ *     tuple only in the zone, as Linux.
  *
  * Thread-safety
  *   The stack's thread only, as everything of a struct nfu_net.
@@ -108,6 +114,37 @@ struct nfu_ct_tuplehash {
 	struct nfu_ct_tuple tuple;
 	uint8_t dir;           /* which of the connection's two it is */
 };
+
+/*
+ * A conntrack zone: Linux's struct nf_conntrack_zone.  Zones keep apart
+ * connections whose tuples are the same (the raw table's CT --zone puts a
+ * packet's new connection in one).  'dir' says which of a connection's
+ * tuples are in zone 'id'; the other is in zone 0 (nfu_ct_zone_id()), as
+ * CT --zone-orig / --zone-reply make it.  NFU_CT_FLAG_MARK (a template's
+ * only, CT --zone mark): the zone's id is the packet's mark (its low 16
+ * bits) when conntrack makes the connection.  A zeroed zone is zone 0 in
+ * both directions.
+ */
+enum {
+	NFU_CT_ZONE_DIR_ORIG = 1u << 0,   /* NF_CT_ZONE_DIR_ORIG */
+	NFU_CT_ZONE_DIR_REPL = 1u << 1,   /* NF_CT_ZONE_DIR_REPL */
+	NFU_CT_DEFAULT_ZONE_DIR = NFU_CT_ZONE_DIR_ORIG | NFU_CT_ZONE_DIR_REPL,
+	NFU_CT_FLAG_MARK = 1u << 0,       /* NF_CT_FLAG_MARK */
+};
+
+struct nfu_ct_zone {
+	uint16_t id;
+	uint8_t flags;         /* NFU_CT_FLAG_MARK */
+	uint8_t dir;           /* NFU_CT_ZONE_DIR_*; 0: both */
+};
+
+/* The zone id of 'z' for tuples of direction 'dir' (enum nfu_ct_dir):
+ * Linux's nf_ct_zone_id(). */
+static inline uint16_t nfu_ct_zone_id(const struct nfu_ct_zone *z,
+				      unsigned int dir)
+{
+	return !z->dir || (z->dir & (1u << dir)) ? z->id : 0;
+}
 
 /* TCP's per-direction window state: Linux's struct ip_ct_tcp_state. */
 struct nfu_ct_tcp_state {
@@ -186,12 +223,18 @@ struct nfu_ct {
 	struct nfu_ct_tuplehash tuplehash[NFU_CT_DIR_MAX];
 	uint64_t timeout;
 	uint32_t mark;
-	uint16_t zone;
+	union {
+		struct nfu_ct_zone czone;        /* Linux's ct->zone */
+		uint16_t zone;                   /* czone.id alone */
+	};
 	const struct nfu_ct_l4proto *l4;
 	const struct nfu_ct_helper *helper;      /* NULL: none */
 	void *help_data;                         /* the helper's, allocated */
 	struct nfu_ct *master;                   /* of an expected connection */
 	uint16_t expecting;                      /* its expectations alive */
+	/* It counts packets and bytes (Linux's acct extension, added when
+	 * it is made if nf_conntrack_acct is on then, kept after). */
+	bool acct;
 	union {
 		struct nfu_ct_tcp tcp;
 		struct nfu_ct_udp udp;
@@ -238,9 +281,11 @@ struct nfu_ct_l4proto {
 	 * quoted connection, or INVALID).  Returns NFU_ACCEPT to go on with
 	 * the lookup, or a verdict <= 0 to stop: -NFU_ACCEPT (as Linux:
 	 * "accept, untracked as INVALID or with the ct it set"), NFU_DROP.
+	 * 'zone' is the packet's (its template's, nfu_ct_zone_tmpl()).
 	 * NULL: nothing to check. */
 	int (*error)(struct nfu_ct_net *cn, struct nfu_pkt *pkt,
-		     unsigned int thoff, unsigned int hook, uint16_t zone);
+		     unsigned int thoff, unsigned int hook,
+		     const struct nfu_ct_zone *zone);
 	/* Every packet of a connection, the first one included (the
 	 * connection is not confirmed yet then): checks it against the
 	 * state, moves the state, sets the timeout (nfu_ct_refresh()).
@@ -308,7 +353,11 @@ struct nfu_ct_net {
 	struct nfu_ct_expect *expects; /* newest first */
 	uint32_t expect_count;
 	struct ct_chunk *chunks;       /* 2 MiB each (core.c) */
-	bool enabled;                  /* hooks registered */
+	bool enabled;                  /* started once: the table is made
+					  (its hooks are registered while
+					  'users' is not 0) */
+	uint32_t users;                /* of conntrack (nfu_ct_netns_get()) */
+	uint32_t defrag_users;         /* of defrag (nfu_ct_defrag_get()) */
 	bool dead;                     /* the stack is gone; the last
 					  connection frees this */
 	struct nfu_hook_ops ops[6];
@@ -371,18 +420,52 @@ int nfu_ct_helper_assign(struct nfu_ct *ct, const struct nfu_ct_helper *h);
 
 /* The stack's conntrack state, made on first use (NULL: no memory). */
 struct nfu_ct_net *nfu_ct_net(struct nfu_net *net);
-/* Registers the hooks (once): conntrack in, confirm, defrag. */
+/*
+ * Users of conntrack in a stack, as Linux's nf_ct_netns_get() and
+ * nf_ct_netns_put() (the checkentry and destroy of state, conntrack,
+ * NAT, CT, CONNMARK, helper... rules: ext/xt_conntrack.h's
+ * nfu_xt_ct_get()): the first get registers conntrack's hooks (in,
+ * confirm) and takes defrag; the put of the last user unregisters them
+ * and puts defrag.  The table and its connections stay (conntrack -L
+ * lists them, and they expire); packets are not tracked meanwhile.  A
+ * get that registers the hooks again makes established TCP connections
+ * learn their windows again (nf_ct_tcp_fixup()).  0 or a negative errno
+ * (nothing taken then).
+ */
+int nfu_ct_netns_get(struct nfu_net *net);
+void nfu_ct_netns_put(struct nfu_net *net);
+/* Users of defragmentation (nf_defrag_ipv4_enable/_disable): conntrack,
+ * and later those that need whole datagrams without it (socket, TPROXY).
+ * The hooks at NFU_IP_PRI_CONNTRACK_DEFRAG while there is one. */
+int nfu_ct_defrag_get(struct nfu_net *net);
+void nfu_ct_defrag_put(struct nfu_net *net);
+/* A get that is never put (tests, benchmarks, the fuzzers): conntrack
+ * for the stack's life. */
 int nfu_ct_enable(struct nfu_net *net);
+/* Does the stack track packets now (its conntrack hooks registered)? */
+bool nfu_ct_enabled(const struct nfu_net *net);
 
-/* A template (the CT target's): zone 'zone', NFU_IPS_TEMPLATE, one
- * reference; put it in pkt->ct with ctinfo NFU_CT_NEW before conntrack
- * runs, release it with nfu_ct_put().  NULL without memory. */
+/* A template (the CT target's): zone 'zone' in both directions,
+ * NFU_IPS_TEMPLATE, one reference; put it in pkt->ct with ctinfo
+ * NFU_CT_NEW before conntrack runs, release it with nfu_ct_put().  NULL
+ * without memory. */
 struct nfu_ct *nfu_ct_template_new(struct nfu_ct_net *cn, uint16_t zone);
+/* The zone of a new connection of 'pkt' whose template is 'tmpl' (NULL:
+ * none): Linux's nf_ct_zone_tmpl(), the mark's with NFU_CT_FLAG_MARK. */
+struct nfu_ct_zone nfu_ct_zone_tmpl(const struct nfu_ct *tmpl,
+				    const struct nfu_pkt *pkt);
 
 /* Sets a connection's timeout to 'secs' from now (unless FIXED_TIMEOUT). */
 void nfu_ct_refresh(struct nfu_ct *ct, uint32_t secs);
 /* The connection and direction of 'tuple' in zone 'zone', or NULL
- * (expired ones are removed on the way).  Takes no reference. */
+ * (expired ones are removed on the way).  Takes no reference.  As
+ * Linux's nf_conntrack_find_get(): a connection's tuple of direction d
+ * is found when its zone's id for d (nfu_ct_zone_id()) is the id of
+ * 'zone' for d.  nfu_ct_find() is for zone 'zone' in both directions. */
+struct nfu_ct *nfu_ct_find_zone(struct nfu_ct_net *cn,
+				const struct nfu_ct_tuple *t,
+				const struct nfu_ct_zone *zone,
+				unsigned int *dir);
 struct nfu_ct *nfu_ct_find(struct nfu_ct_net *cn, const struct nfu_ct_tuple *t,
 			   uint16_t zone, unsigned int *dir);
 /* Removes 'ct' from the table (it is freed when the last packet holding

@@ -60,7 +60,7 @@ static bool icmp_invert(struct nfu_ct_tuple *inv, const struct nfu_ct_tuple *ori
 /* nf_conntrack_inet_error(): the quoted packet's connection.  'off' is
  * where the quoted IP header starts (from the outer one). */
 static int inet_error(struct nfu_ct_net *cn, struct nfu_pkt *pkt,
-		      unsigned int off, uint16_t zone)
+		      unsigned int off, const struct nfu_ct_zone *zone)
 {
 	const uint8_t *ip = nfu_pkt_network_header(pkt);
 	size_t iplen = nfu_ct_l4_len(pkt, 0);
@@ -93,7 +93,7 @@ static int inet_error(struct nfu_ct_net *cn, struct nfu_pkt *pkt,
 	inner.proto = orig.proto;
 	if (!l4->invert_tuple(&inner, &orig))
 		return -(int)NFU_ACCEPT;
-	ct = nfu_ct_find(cn, &inner, zone, &dir);
+	ct = nfu_ct_find_zone(cn, &inner, zone, &dir);
 	if (!ct)
 		return -(int)NFU_ACCEPT;
 	memcpy(&outer_daddr, ip + 16, 4);
@@ -108,7 +108,8 @@ static int inet_error(struct nfu_ct_net *cn, struct nfu_pkt *pkt,
 
 /* nf_conntrack_icmpv4_error() */
 static int icmp_error(struct nfu_ct_net *cn, struct nfu_pkt *pkt,
-		      unsigned int thoff, unsigned int hook, uint16_t zone)
+		      unsigned int thoff, unsigned int hook,
+		      const struct nfu_ct_zone *zone)
 {
 	size_t len = nfu_ct_l4_len(pkt, thoff);
 	const uint8_t *ih = nfu_pkt_network_header(pkt) + thoff;

@@ -37,10 +37,11 @@
  * the template's mark as in Linux, leaves the CT rule unequal to its text
  * (iptables -D of it then fails).
  *
- * Differences that core.c's one zone per connection imposes: Linux puts
- * only the original (--zone-orig) or reply (--zone-reply) tuple in the
- * zone, the other in zone 0; here both are in it.  --zone mark takes the
- * packet's mark as the zone in Linux; here the zone is 0.  --helper is
+ * Zones, as xt_ct_tg_check() makes the template's: --zone-orig puts only
+ * the original tuple of the new connection in the zone (the reply one
+ * stays in zone 0), --zone-reply only the reply tuple, --zone (or both)
+ * both; with "mark" the zone's id is the packet's mark (its low 16 bits)
+ * when conntrack runs (NFU_CT_FLAG_MARK, nfu_ct_zone_tmpl()).  --helper is
  * checked as Linux checks it (a helper of Linux 6.18 of that name for the
  * rule's protocol, not inverted); the template gets nfu's helper of that
  * name and protocol (lib/conntrack: ftp, tftp), found when the rule is
@@ -157,6 +158,7 @@ static void ct_init(void *data)
 	/* Linux's nf_ct_tmpl_alloc() and the CONFIRMED bit xt_CT sets, so
 	 * that nothing confirms the template; the rule's reference */
 	info->tmpl.status = NFU_IPS_TEMPLATE | NFU_IPS_CONFIRMED;
+	info->tmpl.czone.dir = NFU_CT_DEFAULT_ZONE_DIR;
 	info->tmpl.common.use = 1;
 }
 
@@ -165,15 +167,16 @@ static int parse_zone(struct nfu_xt_parse_ctx *ctx, const char *arg,
 {
 	uintmax_t v;
 
+	/* as libxt_CT: the id is 0 with "mark", which the packet's
+	 * replaces (ct_final_check() makes the template's zone) */
+	info->zone = 0;
 	if (!strcmp(arg, "mark")) {
 		info->flags |= CT_ZONE_MARK;
-		info->tmpl.zone = 0; /* the mark's: see above */
 		return 0;
 	}
 	if (!nfu_ext_strtoul(arg, NULL, &v, 0, UINT16_MAX, 0))
 		return nfu_xt_error(ctx, "Cannot parse %s as a zone ID", arg);
 	info->zone = (uint16_t)v;
-	info->tmpl.zone = (uint16_t)v;
 	return 0;
 }
 
@@ -219,8 +222,22 @@ static uint16_t rule_proto(const struct nfu_xt_ip *ip)
 	return ip->proto;
 }
 
-/* After the whole rule (its -p included): the template's helper, which
- * the rule's text alone decides. */
+/* xt_ct_flags_to_dir(): one of the flags is that direction only; none
+ * or both are both directions. */
+static uint8_t zone_dir(uint16_t flags)
+{
+	switch (flags & (CT_ZONE_DIR_ORIG | CT_ZONE_DIR_REPL)) {
+	case CT_ZONE_DIR_ORIG:
+		return NFU_CT_ZONE_DIR_ORIG;
+	case CT_ZONE_DIR_REPL:
+		return NFU_CT_ZONE_DIR_REPL;
+	default:
+		return NFU_CT_DEFAULT_ZONE_DIR;
+	}
+}
+
+/* After the whole rule (its -p included): the template's zone and
+ * helper, which the rule's text alone decides. */
 static int ct_final_check(struct nfu_xt_parse_ctx *ctx, void *data,
 			  unsigned int seen)
 {
@@ -228,6 +245,9 @@ static int ct_final_check(struct nfu_xt_parse_ctx *ctx, void *data,
 	uint16_t proto = rule_proto(ctx->ip);
 
 	(void)seen;
+	info->tmpl.czone.id = info->zone;
+	info->tmpl.czone.dir = zone_dir(info->flags);
+	info->tmpl.czone.flags = (info->flags & CT_ZONE_MARK) ? NFU_CT_FLAG_MARK : 0;
 	info->tmpl.helper = NULL;
 	if (info->helper[0] && !(info->flags & CT_NOTRACK) && proto &&
 	    proto <= UINT8_MAX)

@@ -43,6 +43,26 @@ static unsigned int look(void *priv, struct nfu_pkt *pkt,
 static struct nfu_hook_ops look_ops[2];
 static bool drop_forward;
 
+/* What the raw table would do before conntrack (CT, MARK): the packets
+ * of PRE_ROUTING get mark 'raw_mark' and template 'raw_tmpl'. */
+static struct nfu_ct *raw_tmpl;
+static uint32_t raw_mark;
+
+static unsigned int raw(void *priv, struct nfu_pkt *pkt,
+			const struct nfu_hook_state *state)
+{
+	(void)priv;
+	(void)state;
+	pkt->mark = raw_mark;
+	if (raw_tmpl && !pkt->ct) {
+		raw_tmpl->common.use++;
+		pkt->ct = raw_tmpl;
+		pkt->ctinfo = NFU_CT_NEW;
+	}
+	return NFU_ACCEPT;
+}
+static struct nfu_hook_ops raw_ops;
+
 static unsigned int dropper(void *priv, struct nfu_pkt *pkt,
 			    const struct nfu_hook_state *state)
 {
@@ -65,7 +85,12 @@ static bool ct_scene(void)
 		.hooknum = NFU_INET_LOCAL_OUT, .priority = NFU_IP_PRI_FILTER };
 	drop_ops = (struct nfu_hook_ops){ .hook = dropper, .pf = NFU_PROTO_IPV4,
 		.hooknum = NFU_INET_FORWARD, .priority = NFU_IP_PRI_FILTER };
-	if (nfu_hook_register(sc.net, &look_ops[0]) ||
+	raw_tmpl = NULL;
+	raw_mark = 0;
+	raw_ops = (struct nfu_hook_ops){ .hook = raw, .pf = NFU_PROTO_IPV4,
+		.hooknum = NFU_INET_PRE_ROUTING, .priority = NFU_IP_PRI_RAW };
+	if (nfu_hook_register(sc.net, &raw_ops) ||
+	    nfu_hook_register(sc.net, &look_ops[0]) ||
 	    nfu_hook_register(sc.net, &look_ops[1]) ||
 	    nfu_hook_register(sc.net, &drop_ops) || nfu_ct_enable(sc.net)) {
 		HARNESS_FAIL("hooks");
@@ -309,6 +334,248 @@ static void test_defrag_before_conntrack(void)
 	scene_down();
 }
 
+static struct nfu_ct_tuple udp_tuple(uint32_t src, uint32_t dst,
+				     uint16_t sport, uint16_t dport)
+{
+	struct nfu_ct_tuple t = { 0 };
+
+	t.src = __builtin_bswap32(src);
+	t.dst = __builtin_bswap32(dst);
+	t.sport = __builtin_bswap16(sport);
+	t.dport = __builtin_bswap16(dport);
+	t.proto = 17;
+	return t;
+}
+
+/* A template of zone 'id' in directions 'dir' (NFU_CT_ZONE_DIR_*) with
+ * 'flags', as CT --zone-orig/--zone-reply/--zone [mark] makes it. */
+static struct nfu_ct *zone_tmpl(uint16_t id, uint8_t dir, uint8_t flags)
+{
+	struct nfu_ct *t = nfu_ct_template_new(cn(), id);
+
+	if (t) {
+		t->czone.dir = dir;
+		t->czone.flags = flags;
+	}
+	return t;
+}
+
+/* CT --zone-orig 5: only the original tuple is in zone 5 (Linux's
+ * nf_ct_zone_id()); the answer, without a template (zone 0), finds the
+ * connection by its reply tuple in zone 0.  The original tuple is not
+ * found in zone 0, and is in zone 5 of the original direction. */
+static void test_zone_orig(void)
+{
+	uint8_t p[200];
+	size_t n;
+	struct nfu_ct_tuple t = udp_tuple(A_ADDR, B_ADDR, 1000, 53);
+	struct nfu_ct_zone z0 = { 0, 0, NFU_CT_DEFAULT_ZONE_DIR };
+	struct nfu_ct_zone z5 = { 5, 0, NFU_CT_ZONE_DIR_ORIG };
+	struct nfu_ct_zone z5both = { 5, 0, NFU_CT_DEFAULT_ZONE_DIR };
+	struct nfu_ct *ct;
+	unsigned int dir = 9;
+
+	REQUIRE(ct_scene());
+	raw_tmpl = zone_tmpl(5, NFU_CT_ZONE_DIR_ORIG, 0);
+	REQUIRE(raw_tmpl);
+	n = build_udp(p, A_ADDR, B_ADDR, 1000, 53, 8);
+	scene_rx(E0, p, n);
+	CHECK_INT(seen.ctinfo[0], NFU_CT_NEW);
+	ct = nfu_ct_find_zone(cn(), &t, &z5, &dir);
+	REQUIRE(ct);
+	CHECK_INT(dir, NFU_CT_DIR_ORIGINAL);
+	CHECK_INT(ct->zone, 5);
+	CHECK_INT(ct->czone.dir, NFU_CT_ZONE_DIR_ORIG);
+	CHECK_INT(nfu_ct_zone_id(&ct->czone, NFU_CT_DIR_REPLY), 0);
+	/* zone 5 in both directions is not the same zone for its reply */
+	CHECK(nfu_ct_find_zone(cn(), &t, &z5both, NULL) == ct);
+	CHECK(nfu_ct_find_zone(cn(), &t, &z0, NULL) == NULL);
+	CHECK(nfu_ct_find(cn(), &t, 0, NULL) == NULL);
+	/* the answer, no template */
+	nfu_ct_put(raw_tmpl);
+	raw_tmpl = NULL;
+	n = build_udp(p, B_ADDR, A_ADDR, 53, 1000, 8);
+	scene_rx(E1, p, n);
+	CHECK_INT(seen.ctinfo[1], NFU_CT_ESTABLISHED_REPLY);
+	CHECK(seen.status[1] & NFU_IPS_SEEN_REPLY);
+	CHECK_INT(cn()->confirmed, 1);
+	/* the same original tuple in zone 0 is another connection, whose
+	 * reply tuple is that of the first: Linux takes the first (UDP
+	 * clash, no NAT), nfu too; nothing new in the table */
+	n = build_udp(p, A_ADDR, B_ADDR, 1000, 53, 8);
+	scene_rx(E0, p, n);
+	CHECK_INT(seen.ctinfo[2], NFU_CT_NEW);
+	CHECK_INT(cn()->confirmed, 1);
+	scene_down();
+}
+
+/* CT --zone-reply 6: only the reply tuple is in zone 6.  The answer
+ * without a template (zone 0) would not find it; with a template of zone
+ * 6 it does.  (Without one, nfu drops the answer as a clash at confirm,
+ * its reply tuple being the first's original one, where Linux's
+ * nf_ct_resolve_clash() lets UDP take the first connection: not tested.) */
+static void test_zone_reply(void)
+{
+	uint8_t p[200];
+	size_t n;
+	struct nfu_ct_tuple r = udp_tuple(B_ADDR, A_ADDR, 53, 1000);
+	struct nfu_ct_zone z6 = { 6, 0, NFU_CT_ZONE_DIR_REPL };
+	struct nfu_ct *t6, *ct;
+	unsigned int dir = 9;
+
+	REQUIRE(ct_scene());
+	raw_tmpl = zone_tmpl(6, NFU_CT_ZONE_DIR_REPL, 0);
+	t6 = zone_tmpl(6, NFU_CT_DEFAULT_ZONE_DIR, 0);
+	REQUIRE(raw_tmpl && t6);
+	n = build_udp(p, A_ADDR, B_ADDR, 1000, 53, 8);
+	scene_rx(E0, p, n);
+	CHECK_INT(seen.ctinfo[0], NFU_CT_NEW);
+	CHECK(nfu_ct_find(cn(), &r, 0, NULL) == NULL);
+	ct = nfu_ct_find_zone(cn(), &r, &z6, &dir);
+	REQUIRE(ct);
+	CHECK_INT(dir, NFU_CT_DIR_REPLY);
+	CHECK_INT(nfu_ct_zone_id(&ct->czone, NFU_CT_DIR_ORIGINAL), 0);
+	CHECK_INT(nfu_ct_zone_id(&ct->czone, NFU_CT_DIR_REPLY), 6);
+	nfu_ct_put(raw_tmpl);
+	raw_tmpl = t6;
+	n = build_udp(p, B_ADDR, A_ADDR, 53, 1000, 8);
+	scene_rx(E1, p, n);
+	CHECK_INT(seen.ctinfo[1], NFU_CT_ESTABLISHED_REPLY);
+	CHECK(ct->status & NFU_IPS_SEEN_REPLY);
+	CHECK_INT(cn()->confirmed, 1);
+	nfu_ct_put(t6);
+	raw_tmpl = NULL;
+	scene_down();
+}
+
+/* CT --zone mark: the zone is the packet's mark, its low 16 bits
+ * (nf_ct_zone_tmpl(): a u16 id), in the template's directions, when
+ * conntrack runs. */
+static void test_zone_mark(void)
+{
+	uint8_t p[200];
+	size_t n;
+	struct nfu_ct_tuple t = udp_tuple(A_ADDR, B_ADDR, 1001, 54);
+	struct nfu_ct *ct, *t9;
+
+	REQUIRE(ct_scene());
+	raw_tmpl = zone_tmpl(0, NFU_CT_DEFAULT_ZONE_DIR, NFU_CT_FLAG_MARK);
+	t9 = zone_tmpl(9, NFU_CT_DEFAULT_ZONE_DIR, 0);
+	REQUIRE(raw_tmpl && t9);
+	raw_mark = 0x10009;
+	n = build_udp(p, A_ADDR, B_ADDR, 1001, 54, 8);
+	scene_rx(E0, p, n);
+	CHECK_INT(seen.ctinfo[0], NFU_CT_NEW);
+	ct = nfu_ct_find(cn(), &t, 9, NULL);
+	REQUIRE(ct);
+	CHECK_INT(ct->zone, 9);
+	CHECK_INT(ct->czone.flags, 0); /* a connection's zone has no flag */
+	CHECK_INT(ct->czone.dir, NFU_CT_DEFAULT_ZONE_DIR);
+	/* another mark, another zone: the same tuple is NEW */
+	raw_mark = 3;
+	scene_rx(E0, p, n);
+	CHECK_INT(seen.ctinfo[1], NFU_CT_NEW);
+	CHECK(nfu_ct_find(cn(), &t, 3, NULL) != NULL);
+	CHECK_INT(cn()->confirmed, 2);
+	/* the answer in zone 9 finds the first */
+	nfu_ct_put(raw_tmpl);
+	raw_tmpl = t9;
+	raw_mark = 0;
+	n = build_udp(p, B_ADDR, A_ADDR, 54, 1001, 8);
+	scene_rx(E1, p, n);
+	CHECK_INT(seen.ctinfo[2], NFU_CT_ESTABLISHED_REPLY);
+	CHECK(ct->status & NFU_IPS_SEEN_REPLY);
+	nfu_ct_put(t9);
+	raw_tmpl = NULL;
+	scene_down();
+}
+
+/* Counters are the connection's from its start (Linux's acct extension,
+ * added at creation when nf_conntrack_acct is on): one made while it was
+ * off has none, even after it is turned on; one made while it was on
+ * keeps counting after it is turned off. */
+static void test_acct_per_connection(void)
+{
+	uint8_t p[200];
+	size_t n;
+	struct nfu_ct_tuple t1 = udp_tuple(A_ADDR, B_ADDR, 2001, 53);
+	struct nfu_ct_tuple t2 = udp_tuple(A_ADDR, B_ADDR, 2002, 53);
+	struct nfu_ct *c1, *c2;
+
+	REQUIRE(ct_scene());
+	REQUIRE(nfu_ct_sysctl_set(sc.net, "nf_conntrack_acct", "0") == 0);
+	n = build_udp(p, A_ADDR, B_ADDR, 2001, 53, 8);
+	scene_rx(E0, p, n);
+	REQUIRE(nfu_ct_sysctl_set(sc.net, "nf_conntrack_acct", "1") == 0);
+	scene_rx(E0, p, n);
+	n = build_udp(p, A_ADDR, B_ADDR, 2002, 53, 8);
+	scene_rx(E0, p, n);
+	c1 = nfu_ct_find(cn(), &t1, 0, NULL);
+	c2 = nfu_ct_find(cn(), &t2, 0, NULL);
+	REQUIRE(c1 && c2);
+	CHECK(!c1->acct);
+	CHECK_INT(c1->packets[0], 0);
+	CHECK(c2->acct);
+	CHECK_INT(c2->packets[0], 1);
+	CHECK_INT(c2->bytes[0], 36);
+	REQUIRE(nfu_ct_sysctl_set(sc.net, "nf_conntrack_acct", "0") == 0);
+	scene_rx(E0, p, n);
+	CHECK_INT(c2->packets[0], 2);
+	CHECK_INT(c2->bytes[0], 72);
+	CHECK_INT(c2->packets[1], 0);
+	scene_down();
+}
+
+/* Users of conntrack (nf_ct_netns_get/put): the hooks go with the last
+ * user; the table stays; packets are not tracked meanwhile; the hooks
+ * come back with a new user, and the table's connections are found
+ * again.  Defrag has users of its own. */
+static void test_users(void)
+{
+	uint8_t p[200];
+	size_t n;
+
+	REQUIRE(ct_scene()); /* one user: nfu_ct_enable() */
+	CHECK_INT(cn()->users, 1);
+	CHECK_INT(cn()->defrag_users, 1);
+	CHECK_INT(cn()->registered, 0x3f);
+	REQUIRE(nfu_ct_netns_get(sc.net) == 0);
+	CHECK_INT(cn()->users, 2);
+	CHECK_INT(cn()->defrag_users, 1); /* conntrack's one */
+	n = build_udp(p, A_ADDR, B_ADDR, 3000, 53, 8);
+	scene_rx(E0, p, n);
+	CHECK_INT(seen.ctinfo[0], NFU_CT_NEW);
+	nfu_ct_netns_put(sc.net);
+	CHECK(nfu_ct_enabled(sc.net));
+	nfu_ct_netns_put(sc.net);
+	CHECK(!nfu_ct_enabled(sc.net));
+	CHECK_INT(cn()->registered, 0);
+	CHECK_INT(cn()->defrag_users, 0);
+	/* untracked now; the connection stays */
+	scene_rx(E0, p, n);
+	CHECK(!seen.has_ct[1]);
+	CHECK_INT(seen.ctinfo[1], 0);
+	CHECK_INT(cn()->confirmed, 1);
+	/* a put too many changes nothing */
+	nfu_ct_netns_put(sc.net);
+	CHECK_INT(cn()->users, 0);
+	/* defrag alone */
+	REQUIRE(nfu_ct_defrag_get(sc.net) == 0);
+	CHECK_INT(cn()->registered, 0x05);
+	REQUIRE(nfu_ct_netns_get(sc.net) == 0);
+	CHECK_INT(cn()->registered, 0x3f);
+	CHECK_INT(cn()->defrag_users, 2);
+	scene_rx(E0, p, n);
+	CHECK(seen.has_ct[2]);
+	CHECK_INT(seen.ctinfo[2], NFU_CT_NEW); /* the same, not replied */
+	CHECK_INT(cn()->confirmed, 1);
+	nfu_ct_netns_put(sc.net);
+	CHECK_INT(cn()->registered, 0x05);
+	nfu_ct_defrag_put(sc.net);
+	CHECK_INT(cn()->registered, 0);
+	scene_down();
+}
+
 int main(void)
 {
 	RUN(test_udp_flow);
@@ -318,5 +585,10 @@ int main(void)
 	RUN(test_generic_and_later_fragments);
 	RUN(test_table_limit);
 	RUN(test_defrag_before_conntrack);
+	RUN(test_zone_orig);
+	RUN(test_zone_reply);
+	RUN(test_zone_mark);
+	RUN(test_acct_per_connection);
+	RUN(test_users);
 	return harness_done();
 }
