@@ -678,6 +678,26 @@ static void census(struct nfu_ct *ct, void *priv)
 	c->seen_reply += !!(ct->status & NFU_IPS_SEEN_REPLY);
 }
 
+/* The hash table's chains: how many are used, the longest. */
+static void print_chains(const struct nfu_ct_net *cn)
+{
+	uint64_t used = 0, entries = 0, longest = 0;
+
+	for (uint32_t i = 0; i < cn->nbuckets; i++) {
+		uint64_t n = 0;
+
+		for (const struct nfu_ct_tuplehash *h = cn->buckets[i]; h; h = h->next)
+			n++;
+		used += n != 0;
+		entries += n;
+		longest = n > longest ? n : longest;
+	}
+	printf("  hash chains: %" PRIu64 " tuples (two a connection) in %" PRIu64
+	       " of %u buckets, %.2f a used bucket, the longest %" PRIu64 "\n",
+	       entries, used, cn->nbuckets,
+	       used ? (double)entries / (double)used : 0.0, longest);
+}
+
 static void print_watch(const struct watch *w, struct replay *rp)
 {
 	struct nfu_ct_net *cn = nfu_ct_net(rp->net);
@@ -730,6 +750,7 @@ static void print_watch(const struct watch *w, struct replay *rp)
 	       (double)cn->nbuckets * sizeof(void *) / 1e6,
 	       sizeof(struct nfu_ct),
 	       (double)cn->count * sizeof(struct nfu_ct) / 1e6, cn->sysctl.max);
+	print_chains(cn);
 }
 
 /* 'text' with the counters [0:0] after the built-in chains' policies
