@@ -5,15 +5,26 @@
  * right after the end of a line is read for
  *   PORT h1,h2,h3,h4,p1,p2          (client to server)
  *   EPRT |1|a.b.c.d|port|           (client to server)
- *   227 ... (h1,h2,h3,h4,p1,p2)     (server to client: passive)
- *   229 ... (|||port|)              (server to client: extended passive)
+ *   227 ... h1,h2,h3,h4,p1,p2 ...   (server to client: passive; the
+ *                                    numbers from the first digit on,
+ *                                    with or without parentheses, as RFC
+ *                                    1123 says a client must read them)
+ *   229 ... (|||port|)              (server to client: extended passive;
+ *                                    any delimiter from '!' to '~' but a
+ *                                    digit, the same three times)
  * (the keyword in any case), and the data connection is expected: from the
  * other end, any source port, to the address and port announced.  An
  * address other than the announcer's own is not expected (Linux's default,
- * loose=0: a command cannot open a hole to a third host).  A keyword cut
- * by the end of the segment drops it (Linux: "partial"), so that the
- * retransmission is read whole.  It remembers where lines end in each
- * direction (the two latest sequence numbers after a newline).
+ * loose=0: a command cannot open a hole to a third host).  A keyword whose
+ * numbers do not parse, or that the end of the segment cuts, drops the
+ * segment (Linux: "partial matching"), so that the retransmission is read
+ * whole.  It remembers where lines end in each direction: the two latest
+ * sequence numbers after a newline, an older one never replacing a newer
+ * (Linux's update_nl_seq()).
+ *
+ * What Linux does and nfu does not yet: the dropped segment's log line
+ * (nf_ct_helper_log(): "nf_ct_ftp: dropping packet: partial matching of
+ * `PORT' IN= OUT= SRC=..." through nf_log_packet() at level 5).
  */
 #include <string.h>
 
@@ -26,8 +37,9 @@ struct ftp_info {
 	uint8_t seq_aft_nl_num[2];
 };
 
-/* 'n' numbers separated by 'sep', ended by 'term': the characters read,
- * 0 when it does not parse (try_number()). */
+/* 'n' numbers separated by 'sep', ended by 'term' (any character that is
+ * neither a digit nor 'sep' when 'term' is 0): the characters read, 0 when
+ * it does not parse, the data ending first included (try_number()). */
 static size_t numbers(const char *d, size_t len, uint32_t *out, unsigned int n,
 		      char sep, char term)
 {
@@ -39,7 +51,7 @@ static size_t numbers(const char *d, size_t len, uint32_t *out, unsigned int n,
 			out[i] = out[i] * 10 + (uint32_t)(d[k] - '0');
 		else if (d[k] == sep)
 			i++;
-		else if (d[k] == term && i == n - 1)
+		else if ((d[k] == term || !term) && i == n - 1)
 			return k;
 		else
 			return 0;
@@ -62,6 +74,20 @@ static size_t rfc959(const char *d, size_t len, struct ftp_cmd *c, char term)
 	c->addr = __builtin_bswap32(a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3]);
 	c->port = __builtin_bswap16((uint16_t)(a[4] << 8 | a[5]));
 	return n;
+}
+
+/* try_rfc1123(): a 227 reply's numbers, from its first digit on, ended by
+ * anything ("Entering Passive Mode (h1,...,p2)." or "=h1,...,p2"). */
+static size_t rfc1123(const char *d, size_t len, struct ftp_cmd *c, char term)
+{
+	size_t i = 0;
+	(void)term;
+
+	while (i < len && !(d[i] >= '0' && d[i] <= '9'))
+		i++;
+	if (i == len)
+		return 0;
+	return rfc959(d + i, len - i, c, 0);
 }
 
 /* A port up to 'delim', from 'start': the index after it, 0 if none. */
@@ -118,14 +144,14 @@ static size_t epsv(const char *d, size_t len, struct ftp_cmd *c, char term)
 
 struct pattern {
 	const char *word;
-	char skip, term;
+	char skip, term;       /* skip: '\0' for none */
 	size_t (*getnum)(const char *, size_t, struct ftp_cmd *, char);
 };
 
 static const struct pattern patterns[2][2] = {
 	[NFU_CT_DIR_ORIGINAL] = { { "PORT", ' ', '\r', rfc959 },
 				  { "EPRT", ' ', '\r', eprt } },
-	[NFU_CT_DIR_REPLY] = { { "227 ", '(', ')', rfc959 },
+	[NFU_CT_DIR_REPLY] = { { "227 ", '\0', '\0', rfc1123 },
 			       { "229 ", '(', ')', epsv } },
 };
 
@@ -156,10 +182,13 @@ static int find(const char *d, size_t len, const struct pattern *p,
 		return same_nocase(d, p->word, len) ? -1 : 0;
 	if (!same_nocase(d, p->word, plen))
 		return 0;
-	for (i = plen; d[i] != p->skip; i++)
-		if (i == len - 1)
-			return -1;
-	i++;
+	i = plen;
+	if (p->skip) {
+		for (; d[i] != p->skip; i++)
+			if (i == len - 1)
+				return -1;
+		i++;
+	}
 	return p->getnum(d + i, len - i, c, p->term) ? 1 : -1;
 }
 
@@ -171,21 +200,25 @@ static bool seq_after_nl(const struct ftp_info *fi, uint32_t seq, unsigned int d
 	return false;
 }
 
+/* update_nl_seq(): remember 'seq' (just after a newline); when both
+ * places are taken, it replaces the older of the two only if it comes
+ * after it, so that a retransmitted old line does not make the helper
+ * forget where the latest one ended. */
 static void note_nl(struct ftp_info *fi, uint32_t seq, unsigned int dir)
 {
-	unsigned int oldest = NUM_SEQ_TO_REMEMBER;
+	uint32_t *s = fi->seq_aft_nl[dir];
+	unsigned int oldest;
 
-	for (unsigned int i = 0; i < fi->seq_aft_nl_num[dir]; i++) {
-		if (fi->seq_aft_nl[dir][i] == seq)
+	for (unsigned int i = 0; i < fi->seq_aft_nl_num[dir]; i++)
+		if (s[i] == seq)
 			return;
-		if (oldest == NUM_SEQ_TO_REMEMBER ||
-		    (int32_t)(fi->seq_aft_nl[dir][i] - fi->seq_aft_nl[dir][oldest]) < 0)
-			oldest = i;
+	if (fi->seq_aft_nl_num[dir] < NUM_SEQ_TO_REMEMBER) {
+		s[fi->seq_aft_nl_num[dir]++] = seq;
+		return;
 	}
-	if (fi->seq_aft_nl_num[dir] < NUM_SEQ_TO_REMEMBER)
-		fi->seq_aft_nl[dir][fi->seq_aft_nl_num[dir]++] = seq;
-	else if (oldest != NUM_SEQ_TO_REMEMBER)
-		fi->seq_aft_nl[dir][oldest] = seq;
+	oldest = (int32_t)(s[0] - s[1]) < 0 ? 0 : 1;
+	if ((int32_t)(seq - s[oldest]) > 0)
+		s[oldest] = seq;
 }
 
 static unsigned int ftp_help(struct nfu_ct *ct, struct nfu_pkt *pkt,

@@ -222,6 +222,89 @@ static void test_ftp_partial_dropped(void)
 	helper_down();
 }
 
+/* Linux's try_rfc1123(): a 227 reply's numbers are read from the first
+ * digit, parentheses or not; a 227 with no numbers that parse drops the
+ * segment (found == -1 in help()). */
+static void test_ftp_227_without_parentheses(void)
+{
+	struct nfu_ct_net *cn;
+	const char *m;
+
+	REQUIRE(helper_scene());
+	cn = sc.net->ct;
+	login();
+	m = "227 Entering Passive Mode 192,168,1,9,200,12\r\n";
+	seg(E1, SERVER, CLIENT, 21, 40000, sseq, cseq, TH_ACK | TH_PSH, m);
+	sseq += (uint32_t)strlen(m);
+	CHECK_INT(cn->expect_count, 1);
+	seg(E0, CLIENT, SERVER, 33335, 51212, 1, 0, TH_SYN, NULL);
+	CHECK_INT(last_ctinfo, NFU_CT_RELATED);
+	m = "227 =192,168,1,9,200,13\r\n";
+	seg(E1, SERVER, CLIENT, 21, 40000, sseq, cseq, TH_ACK | TH_PSH, m);
+	sseq += (uint32_t)strlen(m);
+	CHECK_INT(cn->expect_count, 1);
+	seg(E0, CLIENT, SERVER, 33336, 51213, 1, 0, TH_SYN, NULL);
+	CHECK_INT(last_ctinfo, NFU_CT_RELATED);
+	CHECK_INT(drops_of(NFU_DROP_NETFILTER), 0);
+	/* no numbers: partial, dropped */
+	seg(E1, SERVER, CLIENT, 21, 40000, sseq, cseq, TH_ACK | TH_PSH,
+	    "227 passive mode\r\n");
+	CHECK_INT(drops_of(NFU_DROP_NETFILTER), 1);
+	helper_down();
+}
+
+/* try_epsv_response(): any delimiter but a digit, three times the same;
+ * mixed ones do not parse, which drops the segment. */
+static void test_ftp_229_delimiters(void)
+{
+	struct nfu_ct_net *cn;
+	const char *m;
+
+	REQUIRE(helper_scene());
+	cn = sc.net->ct;
+	login();
+	m = "229 Extended Passive (!!!51001!)\r\n";
+	seg(E1, SERVER, CLIENT, 21, 40000, sseq, cseq, TH_ACK | TH_PSH, m);
+	sseq += (uint32_t)strlen(m);
+	CHECK_INT(cn->expect_count, 1);
+	seg(E0, CLIENT, SERVER, 33337, 51001, 1, 0, TH_SYN, NULL);
+	CHECK_INT(last_ctinfo, NFU_CT_RELATED);
+	seg(E1, SERVER, CLIENT, 21, 40000, sseq, cseq, TH_ACK | TH_PSH,
+	    "229 Extended Passive (|!|51002|)\r\n");
+	CHECK_INT(drops_of(NFU_DROP_NETFILTER), 1);
+	CHECK_INT(cn->expect_count, 0);
+	helper_down();
+}
+
+/* update_nl_seq(): with two line ends remembered, an older one (an old
+ * line sent again) does not push out the older of the two: a segment
+ * starting there is still read. */
+static void test_ftp_old_line_again(void)
+{
+	uint32_t s0, s1;
+
+	REQUIRE(helper_scene());
+	login();
+	s0 = cseq;
+	seg(E0, CLIENT, SERVER, 40000, 21, cseq, sseq, TH_ACK | TH_PSH, "NOOP\r\n");
+	cseq += 6;
+	seg(E0, CLIENT, SERVER, 40000, 21, cseq, sseq, TH_ACK | TH_PSH, "NOOP\r\n");
+	cseq += 6;
+	s1 = cseq;
+	seg(E0, CLIENT, SERVER, 40000, 21, cseq, sseq, TH_ACK | TH_PSH,
+	    "PORT 10,0,0,2,39,18\r\n");
+	cseq += 21;
+	/* the first NOOP again, then the PORT's segment again, another port */
+	seg(E0, CLIENT, SERVER, 40000, 21, s0, sseq, TH_ACK | TH_PSH, "NOOP\r\n");
+	seg(E0, CLIENT, SERVER, 40000, 21, s1, sseq, TH_ACK | TH_PSH,
+	    "PORT 10,0,0,2,39,19\r\n");
+	seg(E1, SERVER, CLIENT, 20, 10003, 1, 0, TH_SYN, NULL);
+	CHECK_INT(last_ctinfo, NFU_CT_RELATED);
+	seg(E1, SERVER, CLIENT, 20, 10002, 1, 0, TH_SYN, NULL);
+	CHECK_INT(last_ctinfo, NFU_CT_NEW);
+	helper_down();
+}
+
 static void test_tftp(void)
 {
 	uint8_t p[700];
@@ -249,6 +332,9 @@ int main(void)
 	RUN(test_ftp_port);
 	RUN(test_ftp_passive_and_rules);
 	RUN(test_ftp_partial_dropped);
+	RUN(test_ftp_227_without_parentheses);
+	RUN(test_ftp_229_delimiters);
+	RUN(test_ftp_old_line_again);
 	RUN(test_tftp);
 	return harness_done();
 }
