@@ -167,7 +167,7 @@ struct request {
 	enum table table;
 	uint32_t options;         /* 1 << enum opt */
 	const char *state_path;
-	bool extended, id;
+	bool extended, id, save, other_output;
 	/* filters */
 	int family;               /* AF_UNSPEC, AF_INET, AF_INET6 */
 	uint32_t addr[4], mask[4]; /* by O_SRC.. O_REPLY_DST, network order */
@@ -182,6 +182,11 @@ struct request {
 	uint16_t zone;
 	uint32_t status, status_mask; /* -u: (status & mask) == status */
 	uint32_t netmask[2];      /* --mask-src, --mask-dst */
+	/* -n, -g (-j sets both): an address and a port to look for, each
+	 * maybe not given */
+	bool nat_addr[2], nat_port[2];
+	uint32_t nat_ip[2];       /* network order; [0] SNAT, [1] DNAT */
+	uint16_t nat_pt[2];       /* host order */
 	const char *unsupported;  /* the first option nfu does not do */
 };
 
@@ -438,6 +443,77 @@ static void parse_netmask_opt(struct request *rq, enum opt o, const char *arg)
 	rq->netmask[o - O_MASK_SRC] = a4.s_addr;
 }
 
+/* -n/-g/-j [ADDRESS[:PORT]] (IPv6: [ADDRESS]:PORT), as conntrack's
+ * split_address_and_port() and parse_addr() read it. */
+static void parse_nat_opt(struct request *rq, int key, const char *arg)
+{
+	static const char *const names[] = { "src-nat", "dst-nat", "any-nat" };
+	enum opt o = key == 'n' ? O_SRC_NAT : key == 'g' ? O_DST_NAT : O_ANY_NAT;
+	const char *name = names[o == O_SRC_NAT ? 0 : o == O_DST_NAT ? 1 : 2];
+	char addr[INET6_ADDRSTRLEN + 8];
+	const char *port = NULL, *c;
+	struct in_addr a4;
+	struct in6_addr a6;
+	unsigned long pv = 0;
+
+	rq->options |= 1u << o;
+	if (!arg)
+		return;
+	snprintf(addr, sizeof(addr), "%s", arg);
+	if ((c = strchr(arg, '['))) {
+		const char *close = strchr(c + 1, ']');
+
+		if (close == c + 1)
+			param_problem("No IPv6 address specified");
+		if (!close)
+			param_problem("No closing ']' around IPv6 address");
+		if ((port = strchr(close, ':'))) {
+			snprintf(addr, sizeof(addr), "%.*s", (int)(close - c - 1), c + 1);
+			port++;
+		}
+	} else if ((c = strchr(arg, ':')) && !strchr(c + 1, ':')) {
+		snprintf(addr, sizeof(addr), "%.*s", (int)(c - arg), arg);
+		port = c + 1;
+	}
+	if (port) {
+		if (!*port)
+			param_problem("No port specified after `:'");
+		if (strspn(port, "0123456789") != strlen(port) ||
+		    (pv = strtoul(port, NULL, 10)) > 65535)
+			param_problem("Invalid port `%s'", port);
+	}
+	{
+		/* parse_addr(): a prefix is cut off first, refused after */
+		char bare[sizeof(addr)];
+		char *slash;
+
+		snprintf(bare, sizeof(bare), "%s", addr);
+		slash = strchr(bare, '/');
+		if (slash)
+			*slash = 0;
+		if (inet_aton(bare, &a4)) {
+			set_family(rq, AF_INET);
+		} else if (inet_pton(AF_INET6, bare, &a6) > 0) {
+			set_family(rq, AF_INET6);
+			a4.s_addr = 0;
+		} else {
+			param_problem("Invalid IP address `%s'", addr);
+		}
+		if (slash)
+			param_problem("CIDR notation unavailable for `--%s'", name);
+	}
+	for (int k = 0; k < 2; k++) {
+		if ((k == 0 && o == O_DST_NAT) || (k == 1 && o == O_SRC_NAT))
+			continue;
+		rq->nat_addr[k] = true;
+		rq->nat_ip[k] = a4.s_addr;
+		if (port) {
+			rq->nat_port[k] = true;
+			rq->nat_pt[k] = (uint16_t)pv;
+		}
+	}
+}
+
 /* -u: a comma list of ASSURED, SEEN_REPLY, UNSET, FIXED_TIMEOUT, EXPECTED,
  * OFFLOAD, HW_OFFLOAD (prefixes, any case), each maybe after '!', or
  * UNREPLIED: the connections with all those bits set (and those after '!'
@@ -540,6 +616,7 @@ static void parse_output(struct request *rq, const char *arg)
 		"xml", "extended", "timestamp", "id", "ktimestamp", "labels",
 		"userspace", "save",
 	};
+	static char unsupported[32];
 	const char *p = arg;
 
 	for (;;) {
@@ -551,17 +628,27 @@ static void parse_output(struct request *rq, const char *arg)
 				break;
 		if (!n || i == sizeof(types) / sizeof(types[0]))
 			param_problem("Bad parameter `%s'", p);
-		if (i == 1)
+		if (i == 1) {
 			rq->extended = true;
-		else if (i == 3)
+		} else if (i == 3) {
 			rq->id = true;
-		else if (i != 6) { /* userspace: events only */
-			fprintf(stderr, PROG ": -o %s is not supported\n", types[i]);
-			exit(PARAMETER_PROBLEM);
+		} else if (i == 7) {
+			rq->save = true;
+		} else if (i != 6 && !rq->unsupported) { /* userspace: events */
+			snprintf(unsupported, sizeof(unsupported), "-o %s", types[i]);
+			rq->unsupported = unsupported;
+			rq->other_output = true;
+		} else if (i != 6) {
+			rq->other_output = true;
 		}
 		if (!p[n])
 			break;
 		p += n + 1;
+	}
+	if (rq->save && (rq->extended || rq->id || rq->other_output)) {
+		fprintf(stderr, CT_PREFIX "cannot combine save output with any other"
+			" output type, use -o save only\n");
+		exit(OTHER_PROBLEM);
 	}
 	rq->options |= 1u << O_OUTPUT;
 }
@@ -697,6 +784,13 @@ static void apply(struct request *rq, struct optset *os,
 		rq->l4flags |= o->name && !strcmp(o->name, "tuple-port-dst") ?
 			       F_TUPLE_DPORT : F_TUPLE_SPORT;
 		break;
+	case 'n': case 'g': case 'j':
+		/* get_optional_arg() */
+		if (!arg && !more && *i < argc && argv[*i][0] != '-' &&
+		    argv[*i][0] != '!')
+			arg = argv[(*i)++];
+		parse_nat_opt(rq, o->key, arg);
+		break;
 	case 'c':
 		/* no line shows a secmark: Linux lists every connection with
 		 * secmark 0 as matching any (libnetfilter_conntrack compares
@@ -716,9 +810,6 @@ static void apply(struct request *rq, struct optset *os,
 		case 'z': bit = O_ZERO; break;
 		case 'e': bit = O_EVENT_MASK; break;
 		case 'i': bit = O_ID; break;
-		case 'n': bit = O_SRC_NAT; break;
-		case 'g': bit = O_DST_NAT; break;
-		case 'j': bit = O_ANY_NAT; break;
 		case 'b': bit = O_BUFFERSIZE; break;
 		case K_TUPLE:
 			bit = !strcmp(o->name, "tuple-dst") ? O_EXP_DST : O_EXP_SRC;
@@ -792,6 +883,10 @@ static void parse_args(struct request *rq, int argc, char **argv)
 				break;
 		}
 	}
+	if ((rq->options & (1u << O_ANY_NAT)) &&
+	    (rq->options & (1u << O_SRC_NAT | 1u << O_DST_NAT)))
+		param_problem("cannot specify `--src-nat' or `--dst-nat' with"
+			      " `--any-nat'");
 	if (!(rq->cmd & (CMD_LIST | CMD_DELETE | CMD_FLUSH | CMD_COUNT)))
 		return;
 	/* generic_opt_check(): options the command does not take, or needs */
@@ -956,6 +1051,38 @@ static int lock_dir_of(const char *path)
 	return fd;
 }
 
+/* conntrack's filter_nat(): 'e' source NATed ('dir' 0) or destination
+ * NATed (1), at the address and port asked for if any. */
+static bool has_nat(const struct request *rq, const struct nfu_ct_entry *e,
+		    int dir)
+{
+	const struct nfu_ct_tuple *o = &e->tuple[NFU_CT_DIR_ORIGINAL];
+	const struct nfu_ct_tuple *r = &e->tuple[NFU_CT_DIR_REPLY];
+	/* libnetfilter_conntrack's NFCT_GOPT_IS_SNAT, _DNAT, _SPAT, _DPAT;
+	 * ports only for protocols that have them */
+	bool ports = e->proto == 6 || e->proto == 17 || e->proto == 136 ||
+		     e->proto == 132 || e->proto == 33;
+	bool is_nat = dir ? r->src != o->dst : r->dst != o->src;
+	bool is_pat = ports && (dir ? r->sport != o->dport : r->dport != o->sport);
+	uint32_t nat_ip = dir ? r->src : r->dst;
+	uint16_t nat_pt = ntohs(dir ? r->sport : r->dport);
+	bool has = false;
+
+	if (rq->nat_addr[dir])
+		has = is_nat && nat_ip == rq->nat_ip[dir];
+	if (rq->nat_port[dir]) {
+		bool ok = is_pat && nat_pt == rq->nat_pt[dir];
+
+		if (rq->nat_addr[dir] && has && !ok)
+			has = false;
+		if (!rq->nat_addr[dir] && ok)
+			has = true;
+	}
+	if (!rq->nat_addr[dir] && !rq->nat_port[dir] && (is_nat || is_pat))
+		has = true;
+	return has;
+}
+
 /* Does 'e' pass every filter of 'rq'? */
 static bool matches(const struct request *rq, const struct nfu_ct_entry *e)
 {
@@ -965,6 +1092,18 @@ static bool matches(const struct request *rq, const struct nfu_ct_entry *e)
 
 	if (rq->family == AF_INET6)
 		return false; /* the entries are IPv4 */
+	if (rq->options & (1u << O_ANY_NAT)) {
+		if (!has_nat(rq, e, 0) && !has_nat(rq, e, 1))
+			return false;
+	} else if ((rq->options & (1u << O_SRC_NAT)) &&
+		   (rq->options & (1u << O_DST_NAT))) {
+		if (!has_nat(rq, e, 0) || !has_nat(rq, e, 1))
+			return false;
+	} else if ((rq->options & (1u << O_SRC_NAT)) && !has_nat(rq, e, 0)) {
+		return false;
+	} else if ((rq->options & (1u << O_DST_NAT)) && !has_nat(rq, e, 1)) {
+		return false;
+	}
 	for (int k = 0; k < 4; k++)
 		if ((rq->options & (1u << (O_SRC + k))) &&
 		    !(k < 2 && (rq->options & (1u << (O_MASK_SRC + k)))) &&
@@ -1005,12 +1144,70 @@ static bool matches(const struct request *rq, const struct nfu_ct_entry *e)
 	return true;
 }
 
+/* -o save: the line conntrack's ct_save_snprintf() makes, a command that
+ * would add the connection (no mark in it, as in conntrack-tools 1.4.7). */
+static void print_save(const struct nfu_ct_entry *e)
+{
+	static const char *const ext_names[256] = {
+		[6] = "tcp", [17] = "udp", [136] = "udplite", [132] = "sctp",
+		[33] = "dccp", [1] = "icmp", [58] = "icmpv6", [47] = "gre",
+	};
+	const struct nfu_ct_tuple *o = &e->tuple[NFU_CT_DIR_ORIGINAL];
+	const struct nfu_ct_tuple *r = &e->tuple[NFU_CT_DIR_REPLY];
+	char a[4][INET_ADDRSTRLEN];
+	const uint32_t addr[4] = { o->src, o->dst, r->src, r->dst };
+
+	for (int k = 0; k < 4; k++)
+		inet_ntop(AF_INET, &addr[k], a[k], sizeof(a[k]));
+	printf("-A -t %u -u ", e->timeout);
+	/* the status bits in bit order: EXPECTED, SEEN_REPLY, ASSURED */
+	if (!(e->status & (NFU_IPS_SEEN_REPLY | NFU_IPS_ASSURED)))
+		printf("UNSET ");
+	else
+		printf("%s%s%s ", e->status & NFU_IPS_SEEN_REPLY ? "SEEN_REPLY" : "",
+		       (e->status & NFU_IPS_SEEN_REPLY) &&
+		       (e->status & NFU_IPS_ASSURED) ? "," : "",
+		       e->status & NFU_IPS_ASSURED ? "ASSURED" : "");
+	if (e->zone)
+		printf("-w %u ", (unsigned int)e->zone);
+	/* a NATed reply is written as -g/-n */
+	printf("-s %s -d %s %s %s %s %s ", a[0], a[1],
+	       r->src != o->dst ? "-g" : "-r", a[2],
+	       r->dst != o->src ? "-n" : "-q", a[3]);
+	if (!ext_names[e->proto]) {
+		printf("-p %u\n", (unsigned int)e->proto);
+		return;
+	}
+	printf("-p %s", ext_names[e->proto]);
+	switch (e->proto) {
+	case 6: case 17: case 136: case 132: case 33:
+		printf(" --sport %u --dport %u --reply-port-src %u --reply-port-dst %u",
+		       ntohs(o->sport), ntohs(o->dport), ntohs(r->sport),
+		       ntohs(r->dport));
+		if (e->proto == 6 && e->state[0])
+			printf(" --state %s", e->state);
+		break;
+	case 1:
+		printf(" --icmp-type %u --icmp-code %u --icmp-id %u",
+		       (unsigned int)(o->dport >> 8), (unsigned int)(o->dport & 0xff),
+		       ntohs(o->sport));
+		break;
+	default:
+		break;
+	}
+	printf("\n");
+}
+
 static void print_entry(const struct request *rq, const struct nfu_ct_entry *e)
 {
 	unsigned int flags = (rq->extended ? NFU_CT_FMT_EXTENDED : 0) |
 			     (rq->id ? NFU_CT_FMT_ID : 0);
 	char line[512];
 
+	if (rq->save) {
+		print_save(e);
+		return;
+	}
 	nfu_ct_entry_format(e, flags, line, sizeof(line));
 	printf("%s\n", line);
 }

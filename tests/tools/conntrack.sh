@@ -179,6 +179,39 @@ cat >"$W/commands" <<'EOF'
 -L -t 5
 -L -z -p udp
 -L -c 1
+-L -u SEEN_REPLY,!ASSURED
+-L --status ASSURED -p tcp --state ESTABLISHED
+-L -m foo
+-L -m 0x0/0x0 -p icmp
+-L -w 70000
+-L -w x
+-L -o save
+-L -o save -p tcp
+-L -o save,id
+-F -o xml
+-L -o id
+-L -p tcp --sport x
+-L -f ipv7
+-L -s ::1
+-L -s 10.1.0.10 -d ::1
+-L -n
+-L --src-nat 10.1.0.1
+-L -g 10.50.0.7 -p udp
+-L -j
+-L -n 10.1.0.1:80
+-L -n 1.2.3.4:
+-L -n 1.2.3.4:x
+-L -j -n
+-L -g 10.0.0.0/8
+-D -n
+-D -j
+-L dying
+-L unconfirmed
+-D dying
+-C expect -p tcp
+-F expect -s 1.2.3.4
+-L expect -o id
+-D -u ASSURED -p icmp
 -L -p foo
 -L -s 1.2.3.4/33
 -L -r 10.0.0.0/8
@@ -208,7 +241,7 @@ EOF
 # then its standard error.
 NO_TCP=0
 normalise() {
-	sed -E 's/^((ipv4 +2 )?[a-z]+ +[0-9]+ )[0-9]+ /\1T /; s/^[0-9]+ proto=/T proto=/; s/ id=[0-9]+$/ id=N/' "$1" |
+	sed -E 's/^((ipv4 +2 )?[a-z]+ +[0-9]+ )[0-9]+ /\1T /; s/^[0-9]+ proto=/T proto=/; s/^-A -t [0-9]+ /-A -t T /; s/ id=[0-9]+$/ id=N/' "$1" |
 		if [ $NO_TCP = 1 ]; then grep -Ev '^(ipv4 +2 )?tcp ' || true; else cat; fi |
 		LC_ALL=C sort
 }
@@ -237,7 +270,7 @@ record() { # record NAME RUNNER: every command through RUNNER into $W/NAME
 mkdir "$W/cap"
 "$TOOL" pcap "$S" "$W/cap" 20 >/dev/null || { echo "skipped: conform_tool pcap failed"; exit 77; }
 "$NFU" replay -r "$S/rules" -t "$S/topology" -i lan0="$W/cap/lan0.pcap" \
-	-i wan0="$W/cap/wan0.pcap" --conntrack --conntrack-state "$W/nfu.state" \
+	-i wan0="$W/cap/wan0.pcap" --conntrack --conntrack-state "$W/nfu.state" -o "$W/out" \
 	>"$W/replay.out" 2>"$W/replay.err" || bad "nfu replay: $(cat "$W/replay.err")"
 grep -q '^tcp      6 [0-9]* [A-Z]' "$W/replay.out" || {
 	NO_TCP=1
@@ -249,6 +282,7 @@ nfu_ct -L >"$W/o" 2>/dev/null
 if cmp -s "$W/replay.out" "$W/o"; then ok; else
 	bad "nfu replay --conntrack and nfu conntrack -L differ: $(diff "$W/replay.out" "$W/o")"
 fi
+cp "$W/nfu.state" "$W/fresh.state"
 record nfu.txt nfu_ct
 
 # The kernel's side, when it can run here.
@@ -341,6 +375,64 @@ rc=$?
 "$NFU" conntrack --conntrack-state "$W/none" -L 2>"$W/e"
 rc=$?
 [ $rc = 1 ] && grep -q "$W/none: No such file" "$W/e" || bad "a missing file: rc $rc, $(cat "$W/e")"
+
+
+# The expectations in the file: after the connections, under a comment;
+# -o DIR writes the same file as DIR/conntrack.
+F=$W/fresh.state
+cmp -s "$F" "$W/out/conntrack" && ok || bad "-o DIR's conntrack differs from --conntrack-state's"
+grep -n . "$F" | sed -n '/# expectations/,$p' | cut -d' ' -f2- >"$W/o"
+if [ "$(wc -l <"$W/o")" = 3 ] && [ "$(sed -n 1p "$W/o")" = "expectations, as conntrack -L expect prints them" ] &&
+	grep -q '^proto=6 src=10.50.0.21 dst=10.1.0.10 sport=0 dport=51210 ' "$W/o" &&
+	grep -q '^proto=17 src=10.50.0.69 dst=10.1.0.11 sport=0 dport=3069 ' "$W/o" &&
+	[ "$(grep -c 'proto=' "$F")" = 2 ] && ! tail -3 "$F" | grep -q '^ipv4'; then ok; else
+	bad "the expectations in the state file: $(cat "$F")"
+fi
+# Commands that fail change nothing; -D expect removes one line only, -D
+# of a master its expectations too, comments stay.
+cp "$F" "$W/t.state"
+for args in "-D -p foo" "-D -m 1" "-D expect -s 1.2.3.4 -d 1.2.3.5 -p tcp --sport 1 --dport 2 --reply-port-src 0 --reply-port-dst 0" \
+	"-F -s 1.2.3.4" "-D -o xml" "-D -j"; do
+	# shellcheck disable=SC2086
+	"$NFU" conntrack --conntrack-state "$W/t.state" $args >/dev/null 2>&1 && bad "$args succeeded"
+	cmp -s "$F" "$W/t.state" && ok || bad "$args changed the file"
+done
+"$NFU" conntrack --conntrack-state "$W/t.state" -D expect -s 10.50.0.69 -d 10.1.0.11 -p udp \
+	--sport 5 --dport 3069 --reply-port-src 0 --reply-port-dst 0 >"$W/o" 2>&1
+diff "$F" "$W/t.state" >"$W/d"
+[ "$(grep -c '^<' "$W/d")" = 1 ] && grep -q '^< [0-9]* proto=17 ' "$W/d" && ! grep -q '^>' "$W/d" &&
+	grep -qx 'conntrack v1.4.7 (conntrack-tools): 0 expectations have been shown.' "$W/o" &&
+	ok || bad "-D expect: $(cat "$W/o" "$W/d")"
+"$NFU" conntrack --conntrack-state "$W/t.state" -D -p tcp --dport 21 >/dev/null 2>&1
+[ "$(grep -c 'proto=' "$W/t.state")" = 0 ] && [ "$(grep -c '^#' "$W/t.state")" = 4 ] &&
+	[ "$(grep -c '^ipv4' "$W/t.state")" = 8 ] && ok || bad "-D of a master: $(cat "$W/t.state")"
+# nfu's refusals of what it does not do
+"$NFU" conntrack --conntrack-state "$F" -L -o xml >"$W/o" 2>"$W/e"
+rc=$?
+[ $rc = 2 ] && [ ! -s "$W/o" ] && grep -qx 'nfu conntrack: -o xml is not supported' "$W/e" ||
+	bad "-o xml: rc $rc, $(cat "$W/e")"
+printf '# x\n296 proto=6 src=10.50.0.21 dst=10.1.0.10 sport=0 dport=51210 class=0\n' >"$W/broken"
+"$NFU" conntrack --conntrack-state "$W/broken" -L expect >"$W/o" 2>"$W/e"
+rc=$?
+[ $rc = 1 ] && [ ! -s "$W/o" ] &&
+	grep -qx "nfu conntrack: $W/broken:2: expected mask-src=ADDRESS mask-dst=ADDRESS at \`class=0'" "$W/e" ||
+	bad "a broken expectation: rc $rc, $(cat "$W/e")"
+# NAT filters and -o save on a NATed connection (no NAT in the scene)
+N=$W/nat.state
+printf '%s\n' 'udp      17 30 src=10.1.0.10 dst=8.8.8.8 sport=5000 dport=53 src=8.8.8.8 dst=203.0.113.1 sport=53 dport=6000 mark=0 use=1' \
+	'tcp      6 100 ESTABLISHED src=10.1.0.10 dst=203.0.113.1 sport=4000 dport=80 src=10.9.9.9 dst=10.1.0.10 sport=8080 dport=4000 [ASSURED] mark=0 use=1' >"$N"
+for t in "-n:1" "-n 203.0.113.1:1" "-n 203.0.113.1:6000:1" "-n 203.0.113.1:5000:0" \
+	"-g:1" "-g 10.9.9.9:8080:1" "-g 10.9.9.9:80:0" "-j:2" "-j 10.9.9.9:1" "-n -g:0" "-q 203.0.113.1:1"; do
+	args=${t%:*}
+	# shellcheck disable=SC2086
+	"$NFU" conntrack --conntrack-state "$N" -L $args >/dev/null 2>"$W/e"
+	grep -qx "conntrack v1.4.7 (conntrack-tools): ${t##*:} flow entries have been shown." "$W/e" &&
+		ok || bad "-L $args: $(cat "$W/e")"
+done
+"$NFU" conntrack --conntrack-state "$N" -L -o save >"$W/o" 2>/dev/null
+printf '%s\n' '-A -t 30 -u SEEN_REPLY -s 10.1.0.10 -d 8.8.8.8 -r 8.8.8.8 -n 203.0.113.1 -p udp --sport 5000 --dport 53 --reply-port-src 53 --reply-port-dst 6000' \
+	'-A -t 100 -u SEEN_REPLY,ASSURED -s 10.1.0.10 -d 203.0.113.1 -g 10.9.9.9 -q 10.1.0.10 -p tcp --sport 4000 --dport 80 --reply-port-src 8080 --reply-port-dst 4000 --state ESTABLISHED' >"$W/want"
+cmp -s "$W/o" "$W/want" && ok || bad "-o save of NATed connections: $(diff "$W/want" "$W/o")"
 
 echo "$pass passed, $failed failed"
 [ $failed -eq 0 ]
@@ -718,6 +810,192 @@ udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=
 unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
+## -L -u SEEN_REPLY,!ASSURED
+rc=0
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.
+## -L --status ASSURED -p tcp --state ESTABLISHED
+rc=0
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 2 flow entries have been shown.
+## -L -m foo
+rc=0
+icmp     1 T src=10.1.0.10 dst=10.1.0.1 type=8 code=0 id=9 packets=1 bytes=84 src=10.1.0.1 dst=10.1.0.10 type=0 code=0 id=9 packets=1 bytes=84 mark=0 use=1
+icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 src=10.50.0.80 dst=10.1.0.10 type=0 code=0 id=7 packets=1 bytes=84 mark=0 use=1
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
+## -L -m 0x0/0x0 -p icmp
+rc=0
+icmp     1 T src=10.1.0.10 dst=10.1.0.1 type=8 code=0 id=9 packets=1 bytes=84 src=10.1.0.1 dst=10.1.0.10 type=0 code=0 id=9 packets=1 bytes=84 mark=0 use=1
+icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 src=10.50.0.80 dst=10.1.0.10 type=0 code=0 id=7 packets=1 bytes=84 mark=0 use=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 2 flow entries have been shown.
+## -L -w 70000
+rc=0
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.
+## -L -w x
+rc=0
+icmp     1 T src=10.1.0.10 dst=10.1.0.1 type=8 code=0 id=9 packets=1 bytes=84 src=10.1.0.1 dst=10.1.0.10 type=0 code=0 id=9 packets=1 bytes=84 mark=0 use=1
+icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 src=10.50.0.80 dst=10.1.0.10 type=0 code=0 id=7 packets=1 bytes=84 mark=0 use=1
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
+## -L -o save
+rc=0
+-A -t T -u SEEN_REPLY -s 10.1.0.10 -d 10.1.0.1 -r 10.1.0.1 -q 10.1.0.10 -p icmp --icmp-type 8 --icmp-code 0 --icmp-id 9
+-A -t T -u SEEN_REPLY -s 10.1.0.10 -d 10.50.0.53 -r 10.50.0.53 -q 10.1.0.10 -p udp --sport 5353 --dport 53 --reply-port-src 53 --reply-port-dst 5353
+-A -t T -u SEEN_REPLY -s 10.1.0.10 -d 10.50.0.80 -r 10.50.0.80 -q 10.1.0.10 -p icmp --icmp-type 8 --icmp-code 0 --icmp-id 7
+-A -t T -u SEEN_REPLY,ASSURED -s 10.1.0.10 -d 10.50.0.21 -r 10.50.0.21 -q 10.1.0.10 -p tcp --sport 40021 --dport 21 --reply-port-src 21 --reply-port-dst 40021 --state ESTABLISHED
+-A -t T -u SEEN_REPLY,ASSURED -s 10.1.0.10 -d 10.50.0.80 -r 10.50.0.80 -q 10.1.0.10 -p tcp --sport 40001 --dport 443 --reply-port-src 443 --reply-port-dst 40001 --state ESTABLISHED
+-A -t T -u SEEN_REPLY,ASSURED -s 10.1.0.11 -d 10.50.0.7 -r 10.50.0.7 -q 10.1.0.11 -p udp --sport 7000 --dport 7000 --reply-port-src 7000 --reply-port-dst 7000
+-A -t T -u UNSET -s 10.1.0.10 -d 10.50.0.9 -r 10.50.0.9 -q 10.1.0.10 -p udp --sport 6000 --dport 6000 --reply-port-src 6000 --reply-port-dst 6000
+-A -t T -u UNSET -s 10.1.0.11 -d 10.50.0.69 -r 10.50.0.69 -q 10.1.0.11 -p udp --sport 3069 --dport 69 --reply-port-src 69 --reply-port-dst 3069
+-A -t T -u UNSET -s 10.1.0.11 -d 10.50.0.99 -r 10.50.0.99 -q 10.1.0.11 -p 99
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
+## -L -o save -p tcp
+rc=0
+-A -t T -u SEEN_REPLY,ASSURED -s 10.1.0.10 -d 10.50.0.21 -r 10.50.0.21 -q 10.1.0.10 -p tcp --sport 40021 --dport 21 --reply-port-src 21 --reply-port-dst 40021 --state ESTABLISHED
+-A -t T -u SEEN_REPLY,ASSURED -s 10.1.0.10 -d 10.50.0.80 -r 10.50.0.80 -q 10.1.0.10 -p tcp --sport 40001 --dport 443 --reply-port-src 443 --reply-port-dst 40001 --state ESTABLISHED
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 2 flow entries have been shown.
+## -L -o save,id
+rc=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): cannot combine save output with any other output type, use -o save only
+## -F -o xml
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Illegal option `--output' with this command
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -L -o id
+rc=0
+icmp     1 T src=10.1.0.10 dst=10.1.0.1 type=8 code=0 id=9 packets=1 bytes=84 src=10.1.0.1 dst=10.1.0.10 type=0 code=0 id=9 packets=1 bytes=84 mark=0 use=1 id=N
+icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 src=10.50.0.80 dst=10.1.0.10 type=0 code=0 id=7 packets=1 bytes=84 mark=0 use=1 id=N
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1 id=N
+tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1 id=N
+udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1 id=N
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1 id=N
+udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1 id=N
+udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1 id=N
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1 id=N
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
+## -L -p tcp --sport x
+rc=0
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.
+## -L -f ipv7
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): `ipv7' unsupported protocol
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -L -s ::1
+rc=0
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.
+## -L -s 10.1.0.10 -d ::1
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): mismatched address family
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -L -n
+rc=0
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.
+## -L --src-nat 10.1.0.1
+rc=0
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.
+## -L -g 10.50.0.7 -p udp
+rc=0
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.
+## -L -j
+rc=0
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.
+## -L -n 10.1.0.1:80
+rc=0
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.
+## -L -n 1.2.3.4:
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): No port specified after `:'
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -L -n 1.2.3.4:x
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Invalid port `x'
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -L -j -n
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): cannot specify `--src-nat' or `--dst-nat' with `--any-nat'
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -L -g 10.0.0.0/8
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): CIDR notation unavailable for `--dst-nat'
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -D -n
+rc=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 flow entries have been deleted.
+## -D -j
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Illegal option `--any-nat' with this command
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -L dying
+rc=0
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.
+## -L unconfirmed
+rc=0
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.
+## -D dying
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Can't do that command with tables `dying' and `unconfirmed'
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -C expect -p tcp
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Illegal option `--protonum' with this command
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -F expect -s 1.2.3.4
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Illegal option `--src' with this command
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -L expect -o id
+rc=0
+T proto=17 src=10.50.0.69 dst=10.1.0.11 sport=0 dport=3069 mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 dport=65535 master-src=10.1.0.11 master-dst=10.50.0.69 sport=3069 dport=69 class=0 helper=tftp
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 1 expectations have been shown.
+## -D -u ASSURED -p icmp
+rc=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 flow entries have been deleted.
 ## -L -p foo
 rc=2
 --- stderr
