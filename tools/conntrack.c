@@ -5,22 +5,26 @@
  *   nfu conntrack [--conntrack-state FILE] -L [table] [-o extended,id] [FILTERS]
  *   nfu conntrack [--conntrack-state FILE] -D [table] [-o ...] [FILTERS]
  *   nfu conntrack [--conntrack-state FILE] -F [table] | -C [table]
+ *   nfu conntrack [--conntrack-state FILE] -D expect -s A -d A -p P ...
  *
  * What?
  *   The commands, options, output, messages and exit statuses of
  *   conntrack-tools 1.4.7's conntrack (Debian's), for the part of them
  *   that has a meaning without a live kernel: list, count, flush and
- *   delete, with the filters -p, -s, -d, -r, -q (addresses, CIDR for -s
- *   and -d), --sport/--dport and their long names, --reply-port-src/-dst,
- *   --state (after -p tcp), --icmp-type/-code/-id (after -p icmp), -m
- *   MARK[/MASK], -w ZONE, -f FAMILY.
+ *   delete connections and expectations, with the filters -p, -s, -d,
+ *   -r, -q (addresses, CIDR for -s and -d), --mask-src/--mask-dst,
+ *   --sport/--dport and their long names, --reply-port-src/-dst, --state
+ *   (after -p tcp), --icmp-type/-code/-id (after -p icmp), -m
+ *   MARK[/MASK], -w ZONE, -u STATUS, -n/-g/-j (NAT), -c, -f FAMILY; -o
+ *   extended, id, save.
  *
  * Basic design
  *   - The table: until nfu daemon exists, a conntrack state file, as nfu
- *     replay --conntrack-state writes it: comment lines ('#') and one
- *     `conntrack -L' line per connection (nfu_ct_entry_parse() reads them,
- *     -o extended and -o id or not, so that a kernel's `conntrack -L -o
- *     extended' saved to a file is a table too).  --conntrack-state FILE,
+ *     replay --conntrack-state writes it: comment lines ('#'), one
+ *     `conntrack -L' line per connection (-o extended and -o id or not, so
+ *     that a kernel's `conntrack -L -o extended' saved to a file is a
+ *     table too) and one `conntrack -L expect' line per expectation, read
+ *     by nfu_ct_table_parse() (format.c, fuzzed by fuzz_ct_state).  --conntrack-state FILE,
  *     else $NFU_CONNTRACK_STATE.  The timeouts are those of the moment the
  *     file was written: no clock runs in a file.
  *   - Every line is read and checked before anything is printed; -D and
@@ -221,9 +225,11 @@ static void usage(FILE *f)
 		"  -D [table] [options]\t\tDelete the connections that match\n"
 		"  -F [table]\t\t\tFlush the table\n"
 		"  -C [table]\t\t\tShow the number of connections\n"
+		"  -D expect -s ip -d ip -p proto --sport N --dport N\n"
+		"    --reply-port-src N --reply-port-dst N\tDelete an expectation\n"
 		"\n"
-		"Tables: conntrack, expect, dying, unconfirmed (only conntrack has\n"
-		"entries in a file)\n"
+		"Tables: conntrack, expect, dying, unconfirmed (dying and unconfirmed\n"
+		"are empty in a file)\n"
 		"\n"
 		"Options:\n"
 		"  -s, --src, --orig-src ip[/mask]\tSource address from original direction\n"
@@ -236,8 +242,11 @@ static void usage(FILE *f)
 		"    icmp: --icmp-type, --icmp-code, --icmp-id\n"
 		"  -f, --family proto\t\tLayer 3 Protocol, eg. 'ipv6'\n"
 		"  -m, --mark mark[/mask]\t\tConntrack mark\n"
+		"  -u, --status status[,...]\tStatus, eg. ASSURED,!SEEN_REPLY\n"
+		"  --mask-src ip, --mask-dst ip\tNetmask of -s, -d\n"
+		"  -n, -g, -j [ip[:port]]\t\tSource, destination, any NAT\n"
 		"  -w, --zone value\t\tConntrack zone\n"
-		"  -o, --output type[,...]\tOutput format: extended, id\n"
+		"  -o, --output type[,...]\tOutput format: extended, id, save\n"
 		"  --conntrack-state FILE\tThe table (nfu)\n"
 		"\n"
 		"See nfu-conntrack(8).\n");
