@@ -25,6 +25,7 @@ enum { MODE_SET = 0, MODE_SAVE, MODE_RESTORE };
 struct connmark_info { /* xt_connmark_tginfo1 */
 	uint32_t ctmark, ctmask, nfmask;
 	uint8_t mode;
+	struct nfu_xt_ct_ref ref;      /* after usersize */
 };
 
 /* In libxt_CONNMARK's order, which its exclusion messages follow. */
@@ -187,8 +188,16 @@ static int connmark_final_check(struct nfu_xt_parse_ctx *ctx, void *data,
 
 static int connmark_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {
-	(void)data;
-	return nfu_xt_ct_enable(ctx, "xt_connmark");
+	struct connmark_info *info = data;
+
+	return nfu_xt_ct_get(ctx, &info->ref, "xt_connmark");
+}
+
+static void connmark_destroy(void *data)
+{
+	struct connmark_info *info = data;
+
+	nfu_xt_ct_put(&info->ref);
 }
 
 static unsigned int connmark_target(struct nfu_pkt *pkt,
@@ -296,11 +305,13 @@ const struct nfu_xt_target_ops nfu_xt_CONNMARK = {
 	.name = "CONNMARK",
 	.revision = 1,
 	.size = sizeof(struct connmark_info),
+	.usersize = offsetof(struct connmark_info, ref),
 	.options = connmark_opts,
 	.init = connmark_init,
 	.parse = connmark_parse,
 	.final_check = connmark_final_check,
 	.check = connmark_check,
+	.destroy = connmark_destroy,
 	.target = connmark_target,
 	.save = connmark_save,
 	.print = connmark_print,

@@ -75,6 +75,7 @@ struct ct_info {
 	char helper[16];
 	char timeout[32];
 	struct nfu_ct tmpl;    /* set by init() and parse(), see above */
+	struct nfu_xt_ct_ref ref; /* conntrack's (not with --notrack) */
 };
 
 enum {
@@ -268,7 +269,7 @@ static bool helper_known(const char *name, uint16_t proto)
 
 static int ct_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {
-	const struct ct_info *info = data;
+	struct ct_info *info = data;
 	uint16_t proto;
 
 	/* Linux takes no conntrack for --notrack */
@@ -286,9 +287,17 @@ static int ct_check(const struct nfu_xt_check_ctx *ctx, void *data)
 			      "CT: no timeout policy \"%s\"", info->timeout);
 		return -EINVAL;
 	}
-	/* last: a failed rule leaves conntrack as it was (Linux puts its
-	 * reference back; nfu cannot stop conntrack once started) */
-	return nfu_xt_ct_enable(ctx, "xt_CT");
+	/* last: a failed rule takes no reference */
+	return nfu_xt_ct_get(ctx, &info->ref, "xt_CT");
+}
+
+/* xt_ct_tg_destroy(): conntrack's reference (the template is the rule's
+ * own memory) */
+static void ct_destroy(void *data)
+{
+	struct ct_info *info = data;
+
+	nfu_xt_ct_put(&info->ref);
 }
 
 static unsigned int ct_target(struct nfu_pkt *pkt, struct nfu_xt_par *par,
@@ -394,6 +403,7 @@ const struct nfu_xt_target_ops nfu_xt_CT = {
 	.parse = ct_parse,
 	.final_check = ct_final_check,
 	.check = ct_check,
+	.destroy = ct_destroy,
 	.target = ct_target,
 	.save = ct_save,
 	.print = ct_print,

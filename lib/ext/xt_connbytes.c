@@ -19,11 +19,10 @@
  * accounting to be enabled"), turns net.netfilter.nf_conntrack_acct on:
  * the counters are the connection's packets[] and bytes[], which the core
  * counts at conntrack (after the tracker took the packet: the current
- * packet is in them).  A packet without a connection never matches.
- * Differences: Linux gives the counters only to a connection made while
- * accounting was on (its acct extension is added at creation), so a
- * connection older than the first connbytes rule never matches there; nfu
- * counts for every connection from the moment accounting is on.
+ * packet is in them).  A packet without a connection never matches, nor
+ * one whose connection has no counters: as Linux, only a connection made
+ * while accounting was on counts (ct->acct, its acct extension), so one
+ * older than the first connbytes rule never matches.
  */
 #include <errno.h>
 #include <string.h>
@@ -40,6 +39,7 @@ struct connbytes_info { /* xt_connbytes_info */
 	uint64_t from, to;
 	uint8_t what;
 	uint8_t direction;
+	struct nfu_xt_ct_ref ref;      /* after usersize */
 };
 
 enum { O_CONNBYTES = 0, O_DIR, O_MODE };
@@ -157,7 +157,7 @@ static int connbytes_final_check(struct nfu_xt_parse_ctx *ctx, void *data,
  * cannot send), conntrack, and accounting forced on. */
 static int connbytes_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {
-	const struct connbytes_info *info = data;
+	struct connbytes_info *info = data;
 	int rc;
 
 	if (info->what > WHAT_AVGPKT || info->direction > DIR_BOTH) {
@@ -166,11 +166,18 @@ static int connbytes_check(const struct nfu_xt_check_ctx *ctx, void *data)
 				      "xt_connbytes: unknown mode or direction");
 		return -EINVAL;
 	}
-	rc = nfu_xt_ct_enable(ctx, "xt_connbytes");
+	rc = nfu_xt_ct_get(ctx, &info->ref, "xt_connbytes");
 	if (rc < 0 || !ctx->net)
 		return rc;
 	((struct nfu_ct_net *)ctx->net->ct)->sysctl.acct = 1;
 	return 0;
+}
+
+static void connbytes_destroy(void *data)
+{
+	struct connbytes_info *info = data;
+
+	nfu_xt_ct_put(&info->ref);
 }
 
 static bool connbytes_mt(const struct nfu_pkt *pkt, struct nfu_xt_par *par,
@@ -181,7 +188,7 @@ static bool connbytes_mt(const struct nfu_pkt *pkt, struct nfu_xt_par *par,
 	uint64_t what = 0, pkts, bytes;
 
 	(void)par;
-	if (!ct)
+	if (!ct || !ct->acct) /* nf_conn_acct_find() */
 		return false;
 	switch (info->direction) {
 	case DIR_ORIGINAL:
@@ -273,10 +280,12 @@ const struct nfu_xt_match_ops nfu_xt_connbytes = {
 	.name = "connbytes",
 	.revision = 0,
 	.size = sizeof(struct connbytes_info),
+	.usersize = offsetof(struct connbytes_info, ref),
 	.options = connbytes_opts,
 	.parse = connbytes_parse,
 	.final_check = connbytes_final_check,
 	.check = connbytes_check,
+	.destroy = connbytes_destroy,
 	.match = connbytes_mt,
 	.save = connbytes_save,
 	.print = connbytes_print,

@@ -72,6 +72,7 @@ struct connlimit_info {
 	uint32_t mask;         /* network order */
 	uint32_t limit;
 	uint32_t flags;
+	struct nfu_xt_ct_ref ref;      /* after usersize */
 };
 
 enum { O_UPTO, O_ABOVE, O_MASK, O_SADDR, O_DADDR };
@@ -445,7 +446,7 @@ static void forget_owner(struct cl_net *cl, const void *owner)
 
 static int connlimit_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {
-	const struct connlimit_info *c = data;
+	struct connlimit_info *c = data;
 	struct cl_net *cl;
 	int rc;
 
@@ -455,7 +456,7 @@ static int connlimit_check(const struct nfu_xt_check_ctx *ctx, void *data)
 				      "xt_connlimit: unknown flags");
 		return -EINVAL;
 	}
-	rc = nfu_xt_ct_enable(ctx, "xt_connlimit");
+	rc = nfu_xt_ct_get(ctx, &c->ref, "xt_connlimit");
 	if (rc < 0 || !ctx->net)
 		return rc;
 	cl = cl_net(ctx->net, true);
@@ -546,15 +547,25 @@ static void connlimit_print(const void *data, const struct nfu_xt_ip *ip,
 		      (c->flags & CONNLIMIT_INVERT) ? ">" : "<=", c->limit);
 }
 
+/* connlimit_mt_destroy(): conntrack's reference */
+static void connlimit_destroy(void *data)
+{
+	struct connlimit_info *c = data;
+
+	nfu_xt_ct_put(&c->ref);
+}
+
 const struct nfu_xt_match_ops nfu_xt_connlimit = {
 	.name = "connlimit",
 	.revision = 1,
 	.size = sizeof(struct connlimit_info),
+	.usersize = offsetof(struct connlimit_info, ref),
 	.options = connlimit_opts,
 	.init = connlimit_init,
 	.parse = connlimit_parse,
 	.final_check = connlimit_final_check,
 	.check = connlimit_check,
+	.destroy = connlimit_destroy,
 	.match = connlimit_mt,
 	.save = connlimit_save,
 	.print = connlimit_print,

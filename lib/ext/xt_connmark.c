@@ -23,6 +23,7 @@
 struct connmark_info { /* xt_connmark_mtinfo1 */
 	uint32_t mark, mask;
 	uint8_t invert;
+	struct nfu_xt_ct_ref ref;      /* after usersize */
 };
 
 enum { O_MARK = 0 };
@@ -66,8 +67,16 @@ static int connmark_final_check(struct nfu_xt_parse_ctx *ctx, void *data,
 
 static int connmark_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {
-	(void)data;
-	return nfu_xt_ct_enable(ctx, "xt_connmark");
+	struct connmark_info *info = data;
+
+	return nfu_xt_ct_get(ctx, &info->ref, "xt_connmark");
+}
+
+static void connmark_destroy(void *data)
+{
+	struct connmark_info *info = data;
+
+	nfu_xt_ct_put(&info->ref);
 }
 
 static bool connmark_mt(const struct nfu_pkt *pkt, struct nfu_xt_par *par,
@@ -115,10 +124,12 @@ const struct nfu_xt_match_ops nfu_xt_connmark = {
 	.name = "connmark",
 	.revision = 1,
 	.size = sizeof(struct connmark_info),
+	.usersize = offsetof(struct connmark_info, ref),
 	.options = connmark_opts,
 	.parse = connmark_parse,
 	.final_check = connmark_final_check,
 	.check = connmark_check,
+	.destroy = connmark_destroy,
 	.match = connmark_mt,
 	.save = connmark_save,
 	.print = connmark_print,

@@ -328,24 +328,64 @@ static int ct_final_check(struct nfu_xt_parse_ctx *ctx, void *data,
 	return 0;
 }
 
-int nfu_xt_ct_enable(const struct nfu_xt_check_ctx *ctx, const char *name)
+static int ct_get(const struct nfu_xt_check_ctx *ctx, const char *name)
 {
-	int rc;
+	int rc = nfu_ct_netns_get(ctx->net);
 
-	if (!ctx->net)
-		return 0; /* a check without a stack (the fuzzers) */
-	rc = nfu_ct_enable(ctx->net);
 	if (rc < 0 && ctx->err)
 		nfu_error_set(ctx->err, NULL, 0, 0, "%s: cannot load conntrack "
 			      "support for proto=%u", name, NFU_PROTO_IPV4);
 	return rc;
 }
 
+int nfu_xt_ct_get(const struct nfu_xt_check_ctx *ctx,
+		  struct nfu_xt_ct_ref *ref, const char *name)
+{
+	int rc;
+
+	if (ref->self == ref && ref->net == ctx->net)
+		return 0; /* checked again: it holds one */
+	nfu_xt_ct_put(ref);
+	ref->self = NULL; /* a copy's: not ours */
+	ref->net = NULL;
+	if (!ctx->net)
+		return 0; /* a check without a stack (the fuzzers) */
+	rc = ct_get(ctx, name);
+	if (rc < 0)
+		return rc;
+	ref->self = ref;
+	ref->net = ctx->net;
+	return 0;
+}
+
+void nfu_xt_ct_put(struct nfu_xt_ct_ref *ref)
+{
+	if (ref->self != ref)
+		return;
+	ref->self = NULL;
+	nfu_ct_netns_put(ref->net);
+	ref->net = NULL;
+}
+
+int nfu_xt_ct_enable(const struct nfu_xt_check_ctx *ctx, const char *name)
+{
+	return ctx->net ? ct_get(ctx, name) : 0;
+}
+
 /* Linux's conntrack_mt_check(): conntrack for the family, nothing else. */
 static int ct_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {
-	(void)data;
-	return nfu_xt_ct_enable(ctx, "xt_conntrack");
+	struct nfu_xt_conntrack_info *info = data;
+
+	return nfu_xt_ct_get(ctx, &info->ref, "xt_conntrack");
+}
+
+/* conntrack_mt_destroy() */
+static void ct_destroy(void *data)
+{
+	struct nfu_xt_conntrack_info *info = data;
+
+	nfu_xt_ct_put(&info->ref);
 }
 
 /* Linux's XT_CONNTRACK_STATE_BIT(): the reply forms count as theirs. */
@@ -590,10 +630,12 @@ const struct nfu_xt_match_ops nfu_xt_conntrack = {
 	.name = "conntrack",
 	.revision = 3,
 	.size = sizeof(struct nfu_xt_conntrack_info),
+	.usersize = offsetof(struct nfu_xt_conntrack_info, ref),
 	.options = ct_opts,
 	.parse = ct_parse,
 	.final_check = ct_final_check,
 	.check = ct_check,
+	.destroy = ct_destroy,
 	.match = nfu_xt_conntrack_mt,
 	.save = ct_save,
 	.print = ct_print,

@@ -58,6 +58,23 @@ enum {
 	NFU_XT_CT_STATE_ALIAS = 1u << 13, /* written as -m state */
 };
 
+/*
+ * A rule's reference to conntrack, in its data: Linux's nf_ct_netns_get()
+ * in checkentry, nf_ct_netns_put() in destroy, so that conntrack's hooks
+ * go with the last rule that needs them.  lib/xtables copies rules as
+ * plain memory (a clone of the ruleset for a change, one rule per address
+ * of -s a,b) and checks every rule of a new ruleset before it frees the
+ * old one (as Linux's translate_table()), so a reference belongs to the
+ * object that was checked: 'self' is that object's own address, which a
+ * copy does not have.  A copy takes its own when it is checked; its
+ * destroy puts none if it never was.  Keep it after the extension's
+ * usersize: -D and -C do not compare it.
+ */
+struct nfu_xt_ct_ref {
+	const struct nfu_xt_ct_ref *self;  /* == this: it holds one */
+	struct nfu_net *net;               /* the stack it holds it in */
+};
+
 /* Addresses and masks in network order, ports in host order, expiry in
  * seconds (as revision 3). */
 struct nfu_xt_conntrack_info {
@@ -73,6 +90,7 @@ struct nfu_xt_conntrack_info {
 	uint16_t repldst_port, repldst_port_high;
 	uint16_t match_flags, invert_flags;
 	uint16_t state_mask, status_mask;
+	struct nfu_xt_ct_ref ref;      /* after usersize */
 };
 
 /* xt_conntrack.c: iptables' conntrack_dump(), the text of every option
@@ -89,11 +107,20 @@ unsigned int nfu_xt_ct_state_bit(const char *s, size_t len, bool nat);
  * pkt->ctinfo. */
 bool nfu_xt_conntrack_mt(const struct nfu_pkt *pkt, struct nfu_xt_par *par,
 			 void *data);
-/* Starts connection tracking in the stack of 'ctx' (nfu_ct_enable()), as
- * Linux's nf_ct_netns_get() from an extension's checkentry: 0, or a
- * negative errno with ctx->err naming 'name' (the Linux module) and the failure ("cannot
- * load conntrack support", Linux's words).  Without a stack (ctx->net
- * NULL: the fuzzers check rules alone) there is nothing to start: 0. */
+/* Takes the reference of 'ref' (a rule's, in its data) to conntrack in
+ * the stack of 'ctx' (nfu_ct_netns_get()), as Linux's checkentry calls
+ * nf_ct_netns_get(): 0, or a negative errno with ctx->err naming 'name'
+ * (the Linux module) and the failure ("cannot load conntrack support",
+ * Linux's words).  A 'ref' that holds one already keeps it; one copied
+ * from another holds none (see struct nfu_xt_ct_ref).  Without a stack
+ * (ctx->net NULL: the fuzzers check rules alone) nothing is taken: 0. */
+int nfu_xt_ct_get(const struct nfu_xt_check_ctx *ctx,
+		  struct nfu_xt_ct_ref *ref, const char *name);
+/* Puts the reference 'ref' holds, if it holds one (an extension's
+ * destroy: Linux's nf_ct_netns_put()). */
+void nfu_xt_ct_put(struct nfu_xt_ct_ref *ref);
+/* A reference that is never put (conntrack then runs for the stack's
+ * life): for the extensions that have no 'ref' yet (NAT). */
 int nfu_xt_ct_enable(const struct nfu_xt_check_ctx *ctx, const char *name);
 
 #endif

@@ -30,6 +30,7 @@
 struct helper_info { /* xt_helper_info */
 	int32_t invert;
 	char name[HELPER_NAME_LEN];
+	struct nfu_xt_ct_ref ref;      /* after usersize */
 };
 
 enum { O_HELPER = 0 };
@@ -68,8 +69,16 @@ static int helper_final_check(struct nfu_xt_parse_ctx *ctx, void *data,
 
 static int helper_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {
-	(void)data;
-	return nfu_xt_ct_enable(ctx, "xt_helper");
+	struct helper_info *info = data;
+
+	return nfu_xt_ct_get(ctx, &info->ref, "xt_helper");
+}
+
+static void helper_destroy(void *data)
+{
+	struct helper_info *info = data;
+
+	nfu_xt_ct_put(&info->ref);
 }
 
 static bool helper_mt(const struct nfu_pkt *pkt, struct nfu_xt_par *par,
@@ -134,10 +143,12 @@ const struct nfu_xt_match_ops nfu_xt_helper = {
 	.name = "helper",
 	.revision = 0,
 	.size = sizeof(struct helper_info),
+	.usersize = offsetof(struct helper_info, ref),
 	.options = helper_opts,
 	.parse = helper_parse,
 	.final_check = helper_final_check,
 	.check = helper_check,
+	.destroy = helper_destroy,
 	.match = helper_mt,
 	.save = helper_save,
 	.print = helper_print,

@@ -66,8 +66,16 @@ static int state_final_check(struct nfu_xt_parse_ctx *ctx, void *data,
 /* As conntrack's: Linux checks nothing but that conntrack can load. */
 static int state_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {
-	(void)data;
-	return nfu_xt_ct_enable(ctx, "xt_conntrack");
+	struct nfu_xt_conntrack_info *info = data;
+
+	return nfu_xt_ct_get(ctx, &info->ref, "xt_conntrack");
+}
+
+static void state_destroy(void *data)
+{
+	struct nfu_xt_conntrack_info *info = data;
+
+	nfu_xt_ct_put(&info->ref);
 }
 
 static void state_save(const void *data, const struct nfu_xt_ip *ip,
@@ -88,10 +96,12 @@ const struct nfu_xt_match_ops nfu_xt_state = {
 	.name = "state",
 	.revision = 0,
 	.size = sizeof(struct nfu_xt_conntrack_info),
+	.usersize = offsetof(struct nfu_xt_conntrack_info, ref),
 	.options = state_opts,
 	.parse = state_parse,
 	.final_check = state_final_check,
 	.check = state_check,
+	.destroy = state_destroy,
 	.match = nfu_xt_conntrack_mt,
 	.save = state_save,
 	.print = state_print,

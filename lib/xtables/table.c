@@ -423,23 +423,20 @@ static int add_in_place(struct nfu_net *net, struct nfu_xt_net *x,
 	unsigned int nd = cmd->ndst ? cmd->ndst : 1;
 	unsigned int n = (cmd->nsrc ? cmd->nsrc : 1) * nd;
 	struct nfu_xt_rule **made;
-	int rc;
+	int rc = 0;
 
-	/* the rules differ only in their addresses, which no check reads */
-	rc = check_rule(net, t, rule, c->hook_mask, err);
-	if (rc)
-		return rc;
 	made = calloc(n, sizeof(*made));
 	if (!made || reserve(c, n) < 0) {
 		free(made);
 		return -ENOMEM;
 	}
-	for (unsigned int k = 0; k < n; k++) {
+	/* each rule put in force is checked itself: a check may keep
+	 * something in the rule's data that its destroy gives back
+	 * (conntrack's reference, ext/xt_conntrack.h) */
+	for (unsigned int k = 0; k < n && !rc; k++) {
 		made[k] = nfu_xt_cmd_instance(cmd, rule, k / nd, k % nd);
-		if (!made[k]) {
-			rc = -ENOMEM;
-			break;
-		}
+		rc = made[k] ? check_rule(net, t, made[k], c->hook_mask, err)
+			     : -ENOMEM;
 	}
 	/* the hooks before the rules: a table with rules is used */
 	if (!rc)
@@ -510,12 +507,14 @@ static int in_place(struct nfu_net *net, struct nfu_xt_net *x,
 		if (!c || cmd->rulenum - 1 >= c->nrules || jumps(rule) ||
 		    jumps(c->rules[cmd->rulenum - 1]))
 			return -EAGAIN;
-		rc = check_rule(net, t, rule, c->hook_mask, err);
-		if (rc)
-			return rc;
 		r = nfu_xt_cmd_instance(cmd, rule, 0, 0);
 		if (!r)
 			return -ENOMEM;
+		rc = check_rule(net, t, r, c->hook_mask, err);
+		if (rc) {
+			nfu_xt_rule_free(r);
+			return rc;
+		}
 		nfu_xt_rule_free(c->rules[cmd->rulenum - 1]);
 		c->rules[cmd->rulenum - 1] = r;
 		return 0;

@@ -620,6 +620,155 @@ static void test_nat_starts_conntrack(void)
 	}
 }
 
+static void tcp(int ifx, uint32_t s, uint32_t d, unsigned int sp,
+		unsigned int dp, uint32_t seq, uint32_t ack, uint8_t flags)
+{
+	uint8_t p[200];
+
+	scene_rx(ifx, p, build_tcp(p, s, d, sp, dp, seq, ack, flags, 0));
+}
+
+static struct nfu_ct *find_tcp(uint32_t s, uint32_t d, unsigned int sp,
+			       unsigned int dp)
+{
+	struct nfu_ct_tuple t = { 0 };
+
+	t.src = __builtin_bswap32(s);
+	t.dst = __builtin_bswap32(d);
+	t.sport = __builtin_bswap16((uint16_t)sp);
+	t.dport = __builtin_bswap16((uint16_t)dp);
+	t.proto = 6;
+	return nfu_ct_find(cn(), &t, 0, NULL);
+}
+
+static const char *const STATE_NEW = "-A FORWARD -m state --state NEW";
+
+/* Conntrack's hooks follow the rules that need it (Linux's
+ * nf_ct_netns_get() in checkentry, _put() in destroy): gone with the
+ * last one (-F), the table staying and packets untracked meanwhile; back
+ * with a new one; every rule in force holds one reference, whatever the
+ * command (-A of two addresses, -R, -D, a failed rule). */
+static void test_hooks_follow_rules(void)
+{
+	struct nfu_ct *ct;
+
+	REQUIRE(up());
+	CHECK(!nfu_ct_enabled(sc.net));
+	REQUIRE(cmd("filter", STATE_NEW) == 0);
+	REQUIRE(cn());
+	CHECK(nfu_ct_enabled(sc.net));
+	CHECK_INT(cn()->users, 1);
+	CHECK_INT(cn()->registered, 0x3f);
+	set_time(1);
+	udp(E0, IP_A, IP_B, 1000, 53, 8);
+	CHECK_PKTS("filter", STATE_NEW, 1);
+	CHECK_INT(cn()->confirmed, 1);
+	/* the last state rule goes: so do the hooks, not the table */
+	CHECK_INT(cmd("filter", "-F FORWARD"), 0);
+	CHECK(!nfu_ct_enabled(sc.net));
+	CHECK_INT(cn()->users, 0);
+	CHECK_INT(cn()->registered, 0);
+	CHECK_INT(cn()->confirmed, 1);
+	/* a packet now is not tracked: nothing new in the table */
+	udp(E0, IP_A, IP_B, 1001, 53, 8);
+	CHECK(find_udp(IP_A, IP_B, 1001, 53, 0) == NULL);
+	/* a new rule brings them back, and the old connection is found */
+	CHECK_INT(cmd("filter", "-A FORWARD -m conntrack --ctstate ESTABLISHED"), 0);
+	CHECK(nfu_ct_enabled(sc.net));
+	CHECK_INT(cn()->users, 1);
+	udp(E1, IP_B, IP_A, 53, 1000, 8);
+	CHECK_PKTS("filter", "-A FORWARD -m conntrack --ctstate ESTABLISHED", 1);
+	ct = find_udp(IP_A, IP_B, 1000, 53, 0);
+	CHECK(ct && (ct->status & NFU_IPS_SEEN_REPLY));
+	/* one rule per address, each its own reference */
+	CHECK_INT(cmd("filter", "-A FORWARD -s 10.9.0.1,10.9.0.2 -m state --state NEW"), 0);
+	CHECK_INT(cn()->users, 3);
+	CHECK_INT(cmd("filter", "-R FORWARD 2 -m connmark --mark 1"), 0);
+	CHECK_INT(cn()->users, 3);
+	CHECK_INT(cmd("filter", "-D FORWARD 3"), 0);
+	CHECK_INT(cn()->users, 2);
+	/* a rule that fails its check takes none */
+	CHECK(cmd("raw", "-A PREROUTING -j CT --helper nosuch") < 0);
+	CHECK(cmd("filter", "-A FORWARD -m state --state NEW -j CT") < 0);
+	CHECK_INT(cn()->users, 2);
+	/* a rule that does not need conntrack changes nothing */
+	CHECK_INT(cmd("filter", "-A FORWARD -j ACCEPT"), 0);
+	CHECK_INT(cn()->users, 2);
+	CHECK_INT(cmd("filter", "-F"), 0);
+	CHECK_INT(cn()->users, 0);
+	CHECK(!nfu_ct_enabled(sc.net));
+	scene_down();
+}
+
+/* A commit that keeps a rule that needs conntrack never lets the count
+ * fall to zero (the new ruleset is checked before the old one is freed):
+ * the hooks stay, which an established TCP connection shows, as its
+ * windows are learnt again only when the hooks come back
+ * (nf_ct_tcp_fixup()). */
+static void test_commit_keeps_hooks(void)
+{
+	struct nfu_ct *ct;
+
+	REQUIRE(up());
+	REQUIRE(load("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n"
+		     ":OUTPUT ACCEPT [0:0]\n"
+		     "-A FORWARD -m state --state ESTABLISHED\n"
+		     "COMMIT\n"));
+	CHECK_INT(cn()->users, 1);
+	set_time(1);
+	tcp(E0, IP_A, IP_B, 40000, 80, 1000, 0, TH_SYN);
+	tcp(E1, IP_B, IP_A, 80, 40000, 5000, 1001, TH_SYN | TH_ACK);
+	tcp(E0, IP_A, IP_B, 40000, 80, 1001, 5001, TH_ACK);
+	ct = find_tcp(IP_A, IP_B, 40000, 80);
+	REQUIRE(ct);
+	CHECK_INT(ct->proto.tcp.state, NFU_CT_TCP_ESTABLISHED);
+	CHECK(ct->proto.tcp.seen[0].td_maxwin != 0);
+	/* a whole new ruleset with the same rule, and a chain (the long
+	 * way of a command too) */
+	REQUIRE(load("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n"
+		     ":OUTPUT ACCEPT [0:0]\n:more - [0:0]\n"
+		     "-A FORWARD -m state --state ESTABLISHED\n"
+		     "-A FORWARD -j more\n"
+		     "COMMIT\n"));
+	CHECK_INT(cmd("filter", "-N other"), 0);
+	CHECK_INT(cmd("filter", "-A FORWARD -j other"), 0);
+	CHECK_INT(cn()->users, 1);
+	CHECK(ct->proto.tcp.seen[0].td_maxwin != 0);
+	CHECK(ct->proto.tcp.seen[1].td_maxwin != 0);
+	/* whereas hooks that went and came back relearn them */
+	CHECK_INT(cmd("filter", "-F FORWARD"), 0);
+	CHECK_INT(cn()->users, 0);
+	CHECK_INT(cmd("filter", "-A FORWARD -m state --state ESTABLISHED"), 0);
+	CHECK_INT(ct->proto.tcp.seen[0].td_maxwin, 0);
+	CHECK_INT(ct->proto.tcp.seen[1].td_maxwin, 0);
+	tcp(E0, IP_A, IP_B, 40000, 80, 1001, 5001, TH_ACK);
+	CHECK_PKTS("filter", "-A FORWARD -m state --state ESTABLISHED", 1);
+	scene_down();
+}
+
+/* connbytes: a connection made before accounting was on has no counters
+ * and never matches, as in Linux (xt_connbytes.c: no acct extension). */
+static void test_connbytes_older_connection(void)
+{
+	static const char *const rule =
+		"-A FORWARD -m connbytes --connbytes 0:100 --connbytes-mode packets --connbytes-dir original";
+
+	REQUIRE(up());
+	REQUIRE(cmd("filter", STATE_NEW) == 0);
+	REQUIRE(cn() && cn()->sysctl.acct == 0);
+	set_time(1);
+	udp(E0, IP_A, IP_B, 5000, 53, 8);
+	REQUIRE(cmd("filter", rule) == 0);
+	CHECK_INT(cn()->sysctl.acct, 1); /* forced on */
+	udp(E0, IP_A, IP_B, 5000, 53, 8);
+	udp(E0, IP_A, IP_B, 5001, 53, 8);
+	CHECK_PKTS("filter", STATE_NEW, 3);
+	CHECK_PKTS("filter", rule, 1);
+	CHECK(!find_udp(IP_A, IP_B, 5000, 53, 0)->acct);
+	CHECK_INT(find_udp(IP_A, IP_B, 5001, 53, 0)->packets[0], 1);
+	scene_down();
+}
+
 /* Rules of these extensions, checked and in force, are found again by
  * their text on the live stack (iptables -C, -D): check() leaves nothing
  * in a rule's data that parsing did not put there. */
@@ -679,5 +828,8 @@ int main(void)
 	RUN(test_connbytes);
 	RUN(test_nat_starts_conntrack);
 	RUN(test_rules_found_by_text);
+	RUN(test_hooks_follow_rules);
+	RUN(test_commit_keeps_hooks);
+	RUN(test_connbytes_older_connection);
 	return harness_done();
 }
