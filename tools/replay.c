@@ -111,6 +111,10 @@ struct replay {
 	struct nfu_hook_ops ct_ops[2];
 	uint8_t *tcp_seen;
 	uint64_t ntcp_seen;
+	/* --trace with NAT: around each NAT hook, the packet's addresses
+	 * before (by hook) and a line when they changed */
+	struct nfu_hook_ops nat_ops[8];
+	char nat_before[NFU_INET_NUMHOOKS][64];
 };
 
 #define CT_UNSEEN 0xff
@@ -503,6 +507,79 @@ static int ct_trace_register(struct replay *rp)
 			.priority = NFU_IP_PRI_CONNTRACK + 1,
 		};
 		if (nfu_hook_register(rp->net, &rp->ct_ops[i]))
+			return -1;
+	}
+	return 0;
+}
+
+/* "10.1.0.10:40001 > 10.50.0.80:443" (TCP, UDP), "10.1.0.10 > 10.50.0.99
+ * id 9" (ICMP queries), the addresses alone otherwise. */
+static void nat_addr_text(const struct nfu_pkt *pkt, char *buf, size_t len)
+{
+	const unsigned char *ip = nfu_pkt_network_header(pkt);
+	size_t iplen = pkt->len - (size_t)(ip - pkt->data);
+	unsigned int hl = (ip[0] & 15u) * 4;
+	const unsigned char *l4 = ip + hl;
+	char s[16], d[16];
+
+	snprintf(s, sizeof(s), "%u.%u.%u.%u", ip[12], ip[13], ip[14], ip[15]);
+	snprintf(d, sizeof(d), "%u.%u.%u.%u", ip[16], ip[17], ip[18], ip[19]);
+	if ((ip[9] == 6 || ip[9] == 17) && iplen >= hl + 4)
+		snprintf(buf, len, "%s:%u > %s:%u", s, l4[0] << 8 | l4[1], d,
+			 l4[2] << 8 | l4[3]);
+	else if (ip[9] == 1 && iplen >= hl + 8 &&
+		 (l4[0] == 0 || l4[0] == 8 || (l4[0] >= 13 && l4[0] <= 18)))
+		snprintf(buf, len, "%s > %s id %u", s, d, l4[4] << 8 | l4[5]);
+	else
+		snprintf(buf, len, "%s > %s", s, d);
+}
+
+static unsigned int on_nat_before(void *priv, struct nfu_pkt *pkt,
+				  const struct nfu_hook_state *state)
+{
+	struct replay *rp = priv;
+
+	nat_addr_text(pkt, rp->nat_before[state->hook], sizeof(rp->nat_before[0]));
+	return NFU_ACCEPT;
+}
+
+/* --trace: "  nat: SNAT 10.1.0.10:40001 > … -> 10.200.0.2:40001 > …". */
+static unsigned int on_nat_after(void *priv, struct nfu_pkt *pkt,
+				 const struct nfu_hook_state *state)
+{
+	struct replay *rp = priv;
+	char now[64];
+	bool src = state->hook == NFU_INET_POST_ROUTING ||
+		   state->hook == NFU_INET_LOCAL_IN;
+
+	nat_addr_text(pkt, now, sizeof(now));
+	if (strcmp(now, rp->nat_before[state->hook]))
+		printf("  nat: %s %s -> %s\n", src ? "SNAT" : "DNAT",
+		       rp->nat_before[state->hook], now);
+	return NFU_ACCEPT;
+}
+
+static int nat_trace_register(struct replay *rp)
+{
+	static const struct {
+		uint8_t hook;
+		int32_t prio;
+	} at[4] = {
+		{ NFU_INET_PRE_ROUTING, NFU_IP_PRI_NAT_DST },
+		{ NFU_INET_LOCAL_OUT, NFU_IP_PRI_NAT_DST },
+		{ NFU_INET_POST_ROUTING, NFU_IP_PRI_NAT_SRC },
+		{ NFU_INET_LOCAL_IN, NFU_IP_PRI_NAT_SRC },
+	};
+
+	for (int i = 0; i < 8; i++) {
+		rp->nat_ops[i] = (struct nfu_hook_ops){
+			.hook = i < 4 ? on_nat_before : on_nat_after,
+			.priv = rp,
+			.pf = NFU_PROTO_IPV4,
+			.hooknum = at[i % 4].hook,
+			.priority = at[i % 4].prio + (i < 4 ? -1 : 1),
+		};
+		if (nfu_hook_register(rp->net, &rp->nat_ops[i]))
 			return -1;
 	}
 	return 0;
@@ -1397,6 +1474,11 @@ int cli_replay(int argc, char **argv)
 		goto out;
 	}
 	if (rp.trace && ct_enabled(&rp) && ct_trace_register(&rp)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		goto out;
+	}
+	if (rp.trace && ct_enabled(&rp) && rp.net->ct &&
+	    ((struct nfu_ct_net *)rp.net->ct)->nat && nat_trace_register(&rp)) {
 		fprintf(stderr, PROG ": out of memory\n");
 		goto out;
 	}

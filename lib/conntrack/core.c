@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "conntrack/ct-private.h"
+#include "nat/nat-private.h"
 #include "core/csum.h"
 #include "ipv4/ipv4-private.h"
 
@@ -166,6 +167,8 @@ static void cn_free(struct nfu_ct_net *cn)
 		cn->chunks = c->next;
 		free(c);
 	}
+	if (cn->nat)
+		nfu_nat_net_free(cn->nat);
 	free(cn);
 }
 
@@ -177,6 +180,8 @@ static void ct_free(struct nfu_ct *ct)
 		free(ct);
 		return;
 	}
+	if (ct->nat)
+		nfu_nat_ct_free(ct);
 	if (ct->master)
 		nfu_ct_put(ct->master);
 	free(ct->help_data);

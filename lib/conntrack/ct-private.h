@@ -211,6 +211,8 @@ struct nfu_ct_l4proto;
 struct nfu_ct_helper;
 struct ct_chunk;
 struct nfu_ct_net;
+struct nfu_nat_ext;
+struct nfu_nat_net;
 
 /*
  * A connection.  'use' counts references: the table's (once confirmed)
@@ -235,6 +237,8 @@ struct nfu_ct {
 	/* It counts packets and bytes (Linux's acct extension, added when
 	 * it is made if nf_conntrack_acct is on then, kept after). */
 	bool acct;
+	uint32_t id;                             /* for conntrack -o id (Linux's
+						    are 32 bits too) */
 	union {
 		struct nfu_ct_tcp tcp;
 		struct nfu_ct_udp udp;
@@ -242,7 +246,7 @@ struct nfu_ct {
 	/* accounting (connbytes, conntrack -L with nf_conntrack_acct) */
 	uint64_t packets[NFU_CT_DIR_MAX], bytes[NFU_CT_DIR_MAX];
 	struct nfu_ct_net *cn;                   /* its stack's state */
-	uint64_t id;                             /* for conntrack -o id */
+	struct nfu_nat_ext *nat;                 /* lib/nat's, once bound */
 };
 
 /* The connection of one of its tuplehashes. */
@@ -360,6 +364,8 @@ struct nfu_ct_net {
 	uint32_t defrag_users;         /* of defrag (nfu_ct_defrag_get()) */
 	bool dead;                     /* the stack is gone; the last
 					  connection frees this */
+	struct nfu_nat_net *nat;       /* lib/nat's, once a nat table is
+					  used (freed with this) */
 	struct nfu_hook_ops ops[6];
 	unsigned int registered;       /* ops[i] registered: bit i */
 	/* statistics, as conntrack -S */

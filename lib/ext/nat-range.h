@@ -12,24 +12,10 @@
 
 #include <stdint.h>
 
+#include "nat/nat-private.h"
 #include "xtables/xt-private.h"
 
-/* Linux's NF_NAT_RANGE_* flags. */
-enum {
-	NFU_NAT_MAP_IPS = 0x01,
-	NFU_NAT_PROTO_SPECIFIED = 0x02,
-	NFU_NAT_PROTO_RANDOM = 0x04,
-	NFU_NAT_PERSISTENT = 0x08,
-	NFU_NAT_PROTO_RANDOM_FULLY = 0x10,
-	NFU_NAT_PROTO_OFFSET = 0x20,
-};
-
-struct nfu_nat_range { /* nf_nat_range2, IPv4 only; addresses network order */
-	uint32_t flags;
-	uint32_t min_addr, max_addr;
-	uint16_t min_proto, max_proto; /* host order */
-	uint16_t base_proto;
-};
+/* struct nfu_nat_range and its NFU_NAT_* flags: nat/nat-private.h */
 
 /* Does the rule's protocol allow a port part?  libxt_NAT asks for TCP,
  * UDP, SCTP, DCCP or ICMP, ignoring '!'; else it says "Need TCP, UDP,

@@ -6,9 +6,9 @@
  *
  * check() starts connection tracking, as Linux's masquerade_tg_check()
  * (nf_ct_netns_get(); its other checks refuse what iptables cannot
- * send).  At run time it does nothing yet: nfu has no NAT (issue 6) and
- * does not evaluate the nat table.  target() answers NFU_ACCEPT as
- * Linux's does after nf_nat_masquerade_ipv4().
+ * send).  target() binds the connection's source to the out device's
+ * address for the next hop, with the rule's ports and flags
+ * (nfu_nat_masquerade(), Linux's nf_nat_masquerade_ipv4()).
  */
 #include "ext/ext-private.h"
 #include "ext/nat-range.h"
@@ -71,14 +71,12 @@ static int masq_check(const struct nfu_xt_check_ctx *ctx, void *data)
 	return nfu_xt_ct_enable(ctx, "xt_MASQUERADE");
 }
 
-/* No NAT yet (issue 6): the mapping arrives with it. */
 static unsigned int masq_target(struct nfu_pkt *pkt, struct nfu_xt_par *par,
 				void *data)
 {
-	(void)pkt;
-	(void)par;
-	(void)data;
-	return NFU_ACCEPT;
+	if (!pkt->ct || pkt->ctinfo >= NFU_CT_NUMBER)
+		return NFU_ACCEPT;
+	return nfu_nat_masquerade(pkt, data, par->out);
 }
 
 const struct nfu_xt_target_ops nfu_xt_MASQUERADE = {

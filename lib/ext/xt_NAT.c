@@ -8,10 +8,10 @@
  * PREROUTING and OUTPUT (xt_nat_target_reg).
  *
  * check() starts connection tracking, as Linux's xt_nat_checkentry()
- * (nf_ct_netns_get()).  At run time these do nothing yet: nfu has no NAT
- * (issue 6) and does not evaluate the nat table.  target() answers
- * NFU_ACCEPT, as Linux's does once nf_nat_setup_info() has set up the
- * mapping; the mapping itself arrives with NAT.
+ * (nf_ct_netns_get()).  target() binds the connection of the packet (the
+ * nat table runs only for a connection's first packet) with
+ * nfu_nat_setup_info(), whose verdict is the rule's, as Linux's
+ * xt_snat_target_v2() and xt_dnat_target_v2().
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -290,15 +290,26 @@ static int nat_check(const struct nfu_xt_check_ctx *ctx, void *data)
 	return nfu_xt_ct_enable(ctx, "xt_nat");
 }
 
-/* No NAT yet (issue 6): Linux maps the connection here and accepts; nfu
- * accepts, and the mapping arrives with NAT. */
-static unsigned int nat_target(struct nfu_pkt *pkt, struct nfu_xt_par *par,
-			       void *data)
+static unsigned int nat_bind(struct nfu_pkt *pkt, const void *data,
+			 enum nfu_nat_manip_type manip)
 {
-	(void)pkt;
+	if (!pkt->ct || pkt->ctinfo >= NFU_CT_NUMBER)
+		return NFU_ACCEPT; /* the nat table runs only with one */
+	return nfu_nat_setup_info(pkt->ct, data, manip);
+}
+
+static unsigned int snat_target(struct nfu_pkt *pkt, struct nfu_xt_par *par,
+				void *data)
+{
 	(void)par;
-	(void)data;
-	return NFU_ACCEPT;
+	return nat_bind(pkt, data, NFU_NAT_MANIP_SRC);
+}
+
+static unsigned int dnat_target(struct nfu_pkt *pkt, struct nfu_xt_par *par,
+				void *data)
+{
+	(void)par;
+	return nat_bind(pkt, data, NFU_NAT_MANIP_DST);
 }
 
 const struct nfu_xt_target_ops nfu_xt_SNAT = {
@@ -312,7 +323,7 @@ const struct nfu_xt_target_ops nfu_xt_SNAT = {
 	.parse = snat_parse,
 	.final_check = snat_final_check,
 	.check = nat_check,
-	.target = nat_target,
+	.target = snat_target,
 	.save = snat_save,
 	.print = nat_print,
 };
@@ -328,7 +339,7 @@ const struct nfu_xt_target_ops nfu_xt_DNAT = {
 	.parse = dnat_parse,
 	.final_check = dnat_final_check,
 	.check = nat_check,
-	.target = nat_target,
+	.target = dnat_target,
 	.save = dnat_save,
 	.print = nat_print,
 };

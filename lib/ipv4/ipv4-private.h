@@ -247,6 +247,11 @@ int nfu_ip_forward(struct nfu_net *net, struct nfu_pkt *pkt);
 /* Local output of a packet with a complete header ('data' at it): fills
  * tot_len, id (when 0 and not DF…), checksum; routes; LOCAL_OUT, POST_ROUTING. */
 int nfu_ip_local_out(struct nfu_net *net, struct nfu_pkt *pkt);
+/* ip_route_me_harder(): a packet of the host routed again after a hook
+ * changed its destination (NAT at LOCAL_OUT): its device, next hop and
+ * route type.  0, or a negative errno with pkt->drop_reason set (the
+ * caller drops it). */
+int nfu_ip_route_me_harder(struct nfu_net *net, struct nfu_pkt *pkt);
 int nfu_ip_output(struct nfu_net *net, struct nfu_pkt *pkt);
 uint16_t nfu_ip_select_id(struct nfu_net *net);
 

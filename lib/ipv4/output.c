@@ -178,6 +178,29 @@ int nfu_ip_local_out(struct nfu_net *net, struct nfu_pkt *pkt)
 			   pkt->out, local_out_finish);
 }
 
+int nfu_ip_route_me_harder(struct nfu_net *net, struct nfu_pkt *pkt)
+{
+	const struct nfu_iphdr *iph = (const struct nfu_iphdr *)(const void *)
+					      nfu_pkt_network_header(pkt);
+	struct nfu_rt_result res;
+	int err;
+
+	/* Linux keeps the source as it is when it is the host's or a
+	 * unicast address (FLOWI_FLAG_ANYSRC), and lets the route choose
+	 * otherwise; the route decides the device, next hop and type */
+	err = nfu_ip_route_output(net, iph->daddr, iph->saddr, &res);
+	if (err < 0) {
+		/* the caller's hook drops it */
+		pkt->drop_reason = err == -ENETUNREACH ? NFU_DROP_NO_ROUTE
+						       : NFU_DROP_UNREACHABLE;
+		return err;
+	}
+	pkt->out = nfu_dev_by_index(net, res.ifindex);
+	pkt->nexthop = res.nexthop;
+	pkt->rt_type = res.type;
+	return 0;
+}
+
 int nfu_send_ip(struct nfu_net *net, const void *ip, size_t len)
 {
 	const unsigned char *b = ip;

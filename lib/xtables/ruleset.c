@@ -22,7 +22,7 @@ const struct nfu_xt_table_def nfu_xt_table_defs[NFU_XT_NTABLES] = {
 	    NFU_IP_PRI_MANGLE, NFU_IP_PRI_MANGLE } },
 	{ "nat", H(PRE_ROUTING) | H(LOCAL_IN) | H(LOCAL_OUT) | H(POST_ROUTING),
 	  { NFU_IP_PRI_NAT_DST, NFU_IP_PRI_NAT_SRC, 0, NFU_IP_PRI_NAT_DST,
-	    NFU_IP_PRI_NAT_SRC } },
+	    NFU_IP_PRI_NAT_SRC }, true },
 	{ "filter", H(LOCAL_IN) | H(FORWARD) | H(LOCAL_OUT),
 	  { 0, NFU_IP_PRI_FILTER, NFU_IP_PRI_FILTER, NFU_IP_PRI_FILTER, 0 } },
 	{ "security", H(LOCAL_IN) | H(FORWARD) | H(LOCAL_OUT),

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nat/nat-private.h"
 #include "nfu/error.h"
 #include "xtables/lang.h"
 #include "xtables/xt-compiled.h"
@@ -30,7 +31,11 @@ static void xt_exit(struct nfu_net *net, void *priv)
 
 	for (unsigned int i = 0; i < NFU_XT_NTABLES; i++) {
 		for (unsigned int h = 0; h < NFU_INET_NUMHOOKS; h++)
-			if (x->slot[i].registered & NFU_XT_HOOK(h))
+			if (!(x->slot[i].registered & NFU_XT_HOOK(h)))
+				continue;
+			else if (x->slot[i].def->nat)
+				nfu_nat_unregister_lookup(net, h);
+			else
 				nfu_hook_unregister(net, &x->slot[i].ops[h]);
 	}
 	nfu_xt_ruleset_free(x->rs);
@@ -332,15 +337,19 @@ static int register_table(struct nfu_net *net, struct nfu_xt_net *x,
 	 * in the namespace then) counts at its policies even when empty */
 	if (!rules && !(t && (t->used || table_used(t))))
 		return 0;
-	/* nat rules run on a connection's first packet, which needs
-	 * connection tracking (issue 5): until then the nat table is kept
-	 * and saved but not evaluated. */
-	if (!strcmp(s->def->name, "nat"))
-		return 0;
 	for (uint8_t h = 0; h < NFU_INET_NUMHOOKS && !rc; h++) {
 		if (!(s->def->valid_hooks & NFU_XT_HOOK(h)) ||
 		    (s->registered & NFU_XT_HOOK(h)))
 			continue;
+		/* the nat table runs inside the NAT hooks, for a
+		 * connection's first packet only (Linux's
+		 * nf_nat_ipv4_register_fn()) */
+		if (s->def->nat) {
+			rc = nfu_nat_register_lookup(net, h, table_hook, s);
+			if (!rc)
+				s->registered |= NFU_XT_HOOK(h);
+			continue;
+		}
 		s->ops[h].hook = table_hook;
 		s->ops[h].priv = s;
 		s->ops[h].pf = NFU_PROTO_IPV4;

@@ -289,6 +289,7 @@ struct nfu_xt_table_def {
 	const char *name;
 	unsigned int valid_hooks;      /* NFU_XT_HOOK mask */
 	int32_t priority[NFU_INET_NUMHOOKS]; /* per hook */
+	bool nat;                      /* run by lib/nat, not on the hooks */
 };
 
 /* One level of the evaluator's jump stack: where to go on RETURN. */

@@ -57,6 +57,35 @@ else
 	bad "nfu_side.sh on the demo"
 fi
 
+# 2b. The NAT example (examples/home-router): its captures, Linux's result
+# (frames, counters, conntrack table), and what left the WAN side.
+HOME_R=$ROOT/examples/home-router
+mkdir "$W/hcap"
+"$TOOL" pcap "$HOME_R" "$W/hcap" || bad "conform_tool pcap home-router"
+for d in lan0 wan0; do
+	check "examples/home-router/capture/$d.pcap is made from its packets" \
+		cmp -s "$W/hcap/$d.pcap" "$HOME_R/capture/$d.pcap"
+done
+if sh "$ROOT/tests/conformance/nfu_side.sh" "$NFU" "$TOOL" "$HOME_R" "$W/home.result"; then
+	"$TOOL" compare "$HOME_R" "$HOME_R/expected/result" Linux "$W/home.result" "nfu replay" \
+		>"$W/home.cmp" 2>&1
+	check "home-router equals Linux's golden result: $(cat "$W/home.cmp")" \
+		test $? -eq 0
+else
+	bad "nfu_side.sh on home-router"
+fi
+"$NFU" replay -r "$HOME_R/rules" -t "$HOME_R/topology" \
+	-i lan0="$HOME_R/capture/lan0.pcap" -i wan0="$HOME_R/capture/wan0.pcap" \
+	-o "$W/hout" --trace >"$W/htrace" 2>"$W/herr" || bad "home-router replay: $(cat "$W/herr")"
+grep '^  = forwarded out wan0: ' "$W/htrace" >"$W/hwan.txt"
+check "ten packets left wan0" test "$(wc -l <"$W/hwan.txt")" -eq 10
+grep -q ' 10\.1\.0\.' "$W/hwan.txt" && bad "a LAN address left wan0 untranslated" || ok
+check "-o wrote what left wan0" test -s "$W/hout/wan0.pcap"
+grep -q '^  nat: DNAT .*10.200.0.2:8080 -> .*10.1.0.50:80' "$W/htrace"
+check "the trace shows the port forward's rewrite" test $? -eq 0
+grep -q '^  nat: SNAT 10.1.0.10:40001 > 10.50.0.80:443 -> 10.200.0.2:40001 > 10.50.0.80:443' "$W/htrace"
+check "the trace shows MASQUERADE's rewrite" test $? -eq 0
+
 # 3. Deterministic: two runs, the same trace, counters and captures.
 for n in 1 2; do
 	demo --trace -c -o "$W/out$n" --log "$W/log$n" >"$W/trace$n" 2>"$W/err$n" ||
