@@ -171,7 +171,8 @@ struct request {
 	enum table table;
 	uint32_t options;         /* 1 << enum opt */
 	const char *state_path;
-	bool extended, id, save, other_output;
+	bool extended, id, save, xml, other_output;
+	bool xml_open;            /* the XML header is out */
 	/* filters */
 	int family;               /* AF_UNSPEC, AF_INET, AF_INET6 */
 	uint32_t addr[4], mask[4]; /* by O_SRC.. O_REPLY_DST, network order */
@@ -643,6 +644,8 @@ static void parse_output(struct request *rq, const char *arg)
 			rq->id = true;
 		} else if (i == 7) {
 			rq->save = true;
+		} else if (i == 0) {
+			rq->xml = rq->other_output = true;
 		} else if (i != 6 && !rq->unsupported) { /* userspace: events */
 			snprintf(unsupported, sizeof(unsupported), "-o %s", types[i]);
 			rq->unsupported = unsupported;
@@ -941,6 +944,9 @@ static void parse_args(struct request *rq, int argc, char **argv)
 		param_problem("Can't use --mask-src without --src");
 	if ((rq->options & (1u << O_MASK_DST)) && !(rq->options & (1u << O_DST)))
 		param_problem("Can't use --mask-dst without --dst");
+	/* -o xml: the lists only */
+	if (rq->xml && rq->cmd != CMD_LIST && !rq->unsupported)
+		rq->unsupported = "-o xml with this command";
 	/* do_command()'s checks of -L */
 	if (rq->cmd == CMD_LIST && rq->table == T_CONNTRACK &&
 	    (rq->options & (1u << O_ZERO)) &&
@@ -1207,7 +1213,95 @@ static void print_save(const struct nfu_ct_entry *e)
 	printf("\n");
 }
 
-static void print_entry(const struct request *rq, const struct nfu_ct_entry *e)
+/* -o xml: libnetfilter_conntrack's XML of a connection, after the
+ * document's head for the first one ('rq->xml_open'). */
+static void print_xml(struct request *rq, const struct nfu_ct_entry *e)
+{
+	static const char *const dirs[] = { "original", "reply" };
+
+	if (!rq->xml_open) {
+		printf("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<conntrack>\n");
+		rq->xml_open = true;
+	}
+	printf("<flow>");
+	for (int d = 0; d < NFU_CT_DIR_MAX; d++) {
+		const struct nfu_ct_tuple *t = &e->tuple[d];
+		char s[INET_ADDRSTRLEN], ds[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &t->src, s, sizeof(s));
+		inet_ntop(AF_INET, &t->dst, ds, sizeof(ds));
+		printf("<meta direction=\"%s\"><layer3 protonum=\"2\" protoname=\"ipv4\">"
+		       "<src>%s</src><dst>%s</dst></layer3>"
+		       "<layer4 protonum=\"%u\" protoname=\"%s\">", dirs[d], s, ds,
+		       (unsigned int)e->proto, nfu_ct_proto_name(e->proto));
+		switch (e->proto) {
+		case 6: case 17: case 136: case 132: case 33:
+			printf("<sport>%u</sport><dport>%u</dport>", ntohs(t->sport),
+			       ntohs(t->dport));
+			break;
+		default:
+			break;
+		}
+		printf("</layer4>");
+		if (e->acct)
+			printf("<counters><packets>%llu</packets><bytes>%llu</bytes>"
+			       "</counters>", (unsigned long long)e->packets[d],
+			       (unsigned long long)e->bytes[d]);
+		printf("</meta>");
+	}
+	printf("<meta direction=\"independent\">");
+	if (e->state[0])
+		printf("<state>%s</state>", e->state);
+	printf("<timeout>%u</timeout><mark>%u</mark>", e->timeout, e->mark);
+	if (e->zone)
+		printf("<zone>%u</zone>", (unsigned int)e->zone);
+	printf("<use>%u</use>", e->use);
+	if (e->has_id)
+		printf("<id>%llu</id>", (unsigned long long)e->id);
+	if (e->status & NFU_IPS_ASSURED)
+		printf("<assured/>");
+	if (!(e->status & NFU_IPS_SEEN_REPLY))
+		printf("<unreplied/>");
+	printf("</meta>");
+	if (e->helper[0])
+		printf("<helper>%s</helper>", e->helper);
+	printf("</flow>\n");
+}
+
+/* The same of an expectation. */
+static void print_exp_xml(struct request *rq, const struct nfu_ct_exp_entry *x)
+{
+	const struct nfu_ct_tuple *t[3] = { &x->tuple, &x->mask, &x->master };
+	static const char *const tag[3] = { "expected", "mask", "master" };
+	bool ports = x->tuple.proto == 6 || x->tuple.proto == 17 ||
+		     x->tuple.proto == 136 || x->tuple.proto == 132 ||
+		     x->tuple.proto == 33;
+
+	if (!rq->xml_open) {
+		printf("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<expect>\n");
+		rq->xml_open = true;
+	}
+	printf("<flow><layer3 protonum=\"2\" protoname=\"ipv4\">");
+	for (int k = 0; k < 3; k++) {
+		char s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &t[k]->src, s, sizeof(s));
+		inet_ntop(AF_INET, &t[k]->dst, d, sizeof(d));
+		printf("<%s><src>%s</src><dst>%s</dst></%s>", tag[k], s, d, tag[k]);
+	}
+	printf("</layer3><layer4 protonum=\"%u\" protoname=\"%s\">",
+	       (unsigned int)x->tuple.proto, nfu_ct_proto_name(x->tuple.proto));
+	for (int k = 0; ports && k < 3; k++)
+		printf("<%s><sport>%u</sport><dport>%u</dport></%s>", tag[k],
+		       ntohs(t[k]->sport), ntohs(t[k]->dport), tag[k]);
+	printf("</layer4><meta>");
+	if (x->helper[0])
+		printf("<helper-name>%s</helper-name>", x->helper);
+	printf("<timeout>%u</timeout><class>%u</class></meta></flow>\n",
+	       x->timeout, x->class);
+}
+
+static void print_entry(struct request *rq, const struct nfu_ct_entry *e)
 {
 	unsigned int flags = (rq->extended ? NFU_CT_FMT_EXTENDED : 0) |
 			     (rq->id ? NFU_CT_FMT_ID : 0);
@@ -1215,6 +1309,10 @@ static void print_entry(const struct request *rq, const struct nfu_ct_entry *e)
 
 	if (rq->save) {
 		print_save(e);
+		return;
+	}
+	if (rq->xml) {
+		print_xml(rq, e);
 		return;
 	}
 	nfu_ct_entry_format(e, flags, line, sizeof(line));
@@ -1305,9 +1403,14 @@ static int run(struct request *rq)
 			for (size_t i = 0; i < t.nlines; i++)
 				if (t.line[i].kind == NFU_CT_LINE_EXPECT &&
 				    rq->family != AF_INET6) {
-					print_exp(&t.exp[t.line[i].idx]);
+					if (rq->xml)
+						print_exp_xml(rq, &t.exp[t.line[i].idx]);
+					else
+						print_exp(&t.exp[t.line[i].idx]);
 					counter++;
 				}
+			if (rq->xml_open)
+				printf("</expect>\n");
 			fflush(stdout);
 			fprintf(stderr, CT_PREFIX "%d expectations have been shown.\n",
 				counter);
@@ -1358,6 +1461,8 @@ static int run(struct request *rq)
 					print_entry(rq, &t.conn[t.line[i].idx]);
 					counter++;
 				}
+			if (rq->xml_open)
+				printf("</conntrack>\n");
 			fflush(stdout);
 			fprintf(stderr, CT_PREFIX "%d flow entries have been shown.\n",
 				counter);

@@ -189,6 +189,10 @@ cat >"$W/commands" <<'EOF'
 -L -o save -p tcp
 -L -o save,id
 -F -o xml
+-L -o xml
+-L -o xml,extended -p icmp
+-L -o xml -s 9.9.9.9
+-L expect -o xml
 -L -o id
 -L -p tcp --sport x
 -L -f ipv7
@@ -241,7 +245,7 @@ EOF
 # then its standard error.
 NO_TCP=0
 normalise() {
-	sed -E 's/^((ipv4 +2 )?[a-z]+ +[0-9]+ )[0-9]+ /\1T /; s/^[0-9]+ proto=/T proto=/; s/^-A -t [0-9]+ /-A -t T /; s/ id=[0-9]+$/ id=N/' "$1" |
+	sed -E 's/^((ipv4 +2 )?[a-z]+ +[0-9]+ )[0-9]+ /\1T /; s/^[0-9]+ proto=/T proto=/; s/^-A -t [0-9]+ /-A -t T /; s/<timeout>[0-9]+</<timeout>T</g; s/<id>[0-9]+</<id>N</g; s/ id=[0-9]+$/ id=N/' "$1" |
 		if [ $NO_TCP = 1 ]; then grep -Ev '^(ipv4 +2 )?tcp ' || true; else cat; fi |
 		LC_ALL=C sort
 }
@@ -407,10 +411,10 @@ diff "$F" "$W/t.state" >"$W/d"
 [ "$(grep -c 'proto=' "$W/t.state")" = 0 ] && [ "$(grep -c '^#' "$W/t.state")" = 4 ] &&
 	[ "$(grep -c '^ipv4' "$W/t.state")" = 8 ] && ok || bad "-D of a master: $(cat "$W/t.state")"
 # nfu's refusals of what it does not do
-"$NFU" conntrack --conntrack-state "$F" -L -o xml >"$W/o" 2>"$W/e"
+"$NFU" conntrack --conntrack-state "$F" -D -p udp -o xml >"$W/o" 2>"$W/e"
 rc=$?
-[ $rc = 2 ] && [ ! -s "$W/o" ] && grep -qx 'nfu conntrack: -o xml is not supported' "$W/e" ||
-	bad "-o xml: rc $rc, $(cat "$W/e")"
+[ $rc = 2 ] && [ ! -s "$W/o" ] && grep -qx 'nfu conntrack: -o xml with this command is not supported' "$W/e" ||
+	bad "-D -o xml: rc $rc, $(cat "$W/e")"
 printf '# x\n296 proto=6 src=10.50.0.21 dst=10.1.0.10 sport=0 dport=51210 class=0\n' >"$W/broken"
 "$NFU" conntrack --conntrack-state "$W/broken" -L expect >"$W/o" 2>"$W/e"
 rc=$?
@@ -884,6 +888,43 @@ rc=2
 --- stderr
 conntrack v1.4.7 (conntrack-tools): Illegal option `--output' with this command
 Try `conntrack -h' or 'conntrack --help' for more information.
+## -L -o xml
+rc=0
+</conntrack>
+<?xml version="1.0" encoding="utf-8"?>
+<conntrack>
+<flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.10</src><dst>10.1.0.1</dst></layer3><layer4 protonum="1" protoname="icmp"></layer4><counters><packets>1</packets><bytes>84</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.1</src><dst>10.1.0.10</dst></layer3><layer4 protonum="1" protoname="icmp"></layer4><counters><packets>1</packets><bytes>84</bytes></counters></meta><meta direction="independent"><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id></meta></flow>
+<flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.10</src><dst>10.50.0.21</dst></layer3><layer4 protonum="6" protoname="tcp"><sport>40021</sport><dport>21</dport></layer4><counters><packets>4</packets><bytes>191</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.50.0.21</src><dst>10.1.0.10</dst></layer3><layer4 protonum="6" protoname="tcp"><sport>21</sport><dport>40021</dport></layer4><counters><packets>2</packets><bytes>87</bytes></counters></meta><meta direction="independent"><state>ESTABLISHED</state><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id><assured/></meta><helper>ftp</helper></flow>
+<flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.10</src><dst>10.50.0.53</dst></layer3><layer4 protonum="17" protoname="udp"><sport>5353</sport><dport>53</dport></layer4><counters><packets>1</packets><bytes>58</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.50.0.53</src><dst>10.1.0.10</dst></layer3><layer4 protonum="17" protoname="udp"><sport>53</sport><dport>5353</dport></layer4><counters><packets>1</packets><bytes>88</bytes></counters></meta><meta direction="independent"><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id></meta></flow>
+<flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.10</src><dst>10.50.0.80</dst></layer3><layer4 protonum="1" protoname="icmp"></layer4><counters><packets>1</packets><bytes>84</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.50.0.80</src><dst>10.1.0.10</dst></layer3><layer4 protonum="1" protoname="icmp"></layer4><counters><packets>1</packets><bytes>84</bytes></counters></meta><meta direction="independent"><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id></meta></flow>
+<flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.10</src><dst>10.50.0.80</dst></layer3><layer4 protonum="6" protoname="tcp"><sport>40001</sport><dport>443</dport></layer4><counters><packets>2</packets><bytes>80</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.50.0.80</src><dst>10.1.0.10</dst></layer3><layer4 protonum="6" protoname="tcp"><sport>443</sport><dport>40001</dport></layer4><counters><packets>1</packets><bytes>40</bytes></counters></meta><meta direction="independent"><state>ESTABLISHED</state><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id><assured/></meta></flow>
+<flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.10</src><dst>10.50.0.9</dst></layer3><layer4 protonum="17" protoname="udp"><sport>6000</sport><dport>6000</dport></layer4><counters><packets>1</packets><bytes>48</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.50.0.9</src><dst>10.1.0.10</dst></layer3><layer4 protonum="17" protoname="udp"><sport>6000</sport><dport>6000</dport></layer4><counters><packets>0</packets><bytes>0</bytes></counters></meta><meta direction="independent"><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id><unreplied/></meta></flow>
+<flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.11</src><dst>10.50.0.69</dst></layer3><layer4 protonum="17" protoname="udp"><sport>3069</sport><dport>69</dport></layer4><counters><packets>1</packets><bytes>40</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.50.0.69</src><dst>10.1.0.11</dst></layer3><layer4 protonum="17" protoname="udp"><sport>69</sport><dport>3069</dport></layer4><counters><packets>0</packets><bytes>0</bytes></counters></meta><meta direction="independent"><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id><unreplied/></meta><helper>tftp</helper></flow>
+<flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.11</src><dst>10.50.0.7</dst></layer3><layer4 protonum="17" protoname="udp"><sport>7000</sport><dport>7000</dport></layer4><counters><packets>2</packets><bytes>76</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.50.0.7</src><dst>10.1.0.11</dst></layer3><layer4 protonum="17" protoname="udp"><sport>7000</sport><dport>7000</dport></layer4><counters><packets>2</packets><bytes>76</bytes></counters></meta><meta direction="independent"><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id><assured/></meta></flow>
+<flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.11</src><dst>10.50.0.99</dst></layer3><layer4 protonum="99" protoname="unknown"></layer4><counters><packets>1</packets><bytes>28</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.50.0.99</src><dst>10.1.0.11</dst></layer3><layer4 protonum="99" protoname="unknown"></layer4><counters><packets>0</packets><bytes>0</bytes></counters></meta><meta direction="independent"><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id><unreplied/></meta></flow>
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
+## -L -o xml,extended -p icmp
+rc=0
+</conntrack>
+<?xml version="1.0" encoding="utf-8"?>
+<conntrack>
+<flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.10</src><dst>10.1.0.1</dst></layer3><layer4 protonum="1" protoname="icmp"></layer4><counters><packets>1</packets><bytes>84</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.1</src><dst>10.1.0.10</dst></layer3><layer4 protonum="1" protoname="icmp"></layer4><counters><packets>1</packets><bytes>84</bytes></counters></meta><meta direction="independent"><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id></meta></flow>
+<flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.10</src><dst>10.50.0.80</dst></layer3><layer4 protonum="1" protoname="icmp"></layer4><counters><packets>1</packets><bytes>84</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.50.0.80</src><dst>10.1.0.10</dst></layer3><layer4 protonum="1" protoname="icmp"></layer4><counters><packets>1</packets><bytes>84</bytes></counters></meta><meta direction="independent"><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id></meta></flow>
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 2 flow entries have been shown.
+## -L -o xml -s 9.9.9.9
+rc=0
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.
+## -L expect -o xml
+rc=0
+</expect>
+<?xml version="1.0" encoding="utf-8"?>
+<expect>
+<flow><layer3 protonum="2" protoname="ipv4"><expected><src>10.50.0.69</src><dst>10.1.0.11</dst></expected><mask><src>255.255.255.255</src><dst>255.255.255.255</dst></mask><master><src>10.1.0.11</src><dst>10.50.0.69</dst></master></layer3><layer4 protonum="17" protoname="udp"><expected><sport>0</sport><dport>3069</dport></expected><mask><sport>0</sport><dport>65535</dport></mask><master><sport>3069</sport><dport>69</dport></master></layer4><meta><helper-name>tftp</helper-name><timeout>T</timeout><class>0</class></meta></flow>
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 1 expectations have been shown.
 ## -L -o id
 rc=0
 icmp     1 T src=10.1.0.10 dst=10.1.0.1 type=8 code=0 id=9 packets=1 bytes=84 src=10.1.0.1 dst=10.1.0.10 type=0 code=0 id=9 packets=1 bytes=84 mark=0 use=1 id=N
