@@ -43,6 +43,10 @@ const struct nfu_ct_l4proto nfu_ct_l4proto_generic = {
 	.packet = generic_packet,
 };
 
+/* proto_udp.c's; declared here until ct-private.h lists it beside
+ * nfu_ct_l4proto_udp (that header is not this file's to change now). */
+extern const struct nfu_ct_l4proto nfu_ct_l4proto_udplite;
+
 const struct nfu_ct_l4proto *nfu_ct_l4proto_find(uint8_t proto)
 {
 	switch (proto) {
@@ -52,6 +56,8 @@ const struct nfu_ct_l4proto *nfu_ct_l4proto_find(uint8_t proto)
 		return &nfu_ct_l4proto_udp;
 	case 1:
 		return &nfu_ct_l4proto_icmp;
+	case 136:
+		return &nfu_ct_l4proto_udplite;
 	default:
 		return &nfu_ct_l4proto_generic;
 	}
