@@ -171,6 +171,11 @@ cat >"$W/commands" <<'EOF'
 -D expect -s 10.50.0.21 -d 10.1.0.10 -p tcp
 -D expect -s 10.50.0.21 -d 10.1.0.10 -p tcp --dport 51210
 -D expect -s 10.50.0.21 -d 10.1.0.10 -p tcp --sport 1 --dport 51210 --reply-port-src 0
+-D expect -s 10.50.0.69 -d 10.1.0.11 -p udp --sport 1 --dport 3069
+-D expect -s 10.50.0.69 -d 10.1.0.11 -p icmp
+-D expect -s 10.50.0.69 -d 10.1.0.11 -p icmp --icmp-type 8
+-D expect -s 10.50.0.69 -d 10.1.0.11 -p 99
+-D expect -s 10.50.0.69 -d 10.1.0.11 -p udp -m 1
 -D expect -s 10.50.0.21 -d 10.1.0.10 -p tcp --sport 1 --dport 51211 --reply-port-src 0 --reply-port-dst 0
 -D expect -s 10.50.0.21 -d 10.1.0.10 -p tcp --sport 1 --dport 51210 --reply-port-src 0 --reply-port-dst 0 -o extended
 -D expect -s 10.50.0.21 -d 10.1.0.10 -p tcp --sport 1 --dport 51210 --reply-port-src 0 --reply-port-dst 0
@@ -768,6 +773,29 @@ Try `conntrack -h' or 'conntrack --help' for more information.
 rc=2
 --- stderr
 conntrack v1.4.7 (conntrack-tools): You need to supply the `--reply-port-dst' option for this command
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -D expect -s 10.50.0.69 -d 10.1.0.11 -p udp --sport 1 --dport 3069
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): You need to supply the `--reply-port-src' option for this command
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -D expect -s 10.50.0.69 -d 10.1.0.11 -p icmp
+rc=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Operation failed: No such file or directory
+## -D expect -s 10.50.0.69 -d 10.1.0.11 -p icmp --icmp-type 8
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Illegal option `--icmp-type' with this command
+Try `conntrack -h' or 'conntrack --help' for more information.
+## -D expect -s 10.50.0.69 -d 10.1.0.11 -p 99
+rc=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Operation failed: No such file or directory
+## -D expect -s 10.50.0.69 -d 10.1.0.11 -p udp -m 1
+rc=2
+--- stderr
+conntrack v1.4.7 (conntrack-tools): Illegal option `--mark' with this command
 Try `conntrack -h' or 'conntrack --help' for more information.
 ## -D expect -s 10.50.0.21 -d 10.1.0.10 -p tcp --sport 1 --dport 51211 --reply-port-src 0 --reply-port-dst 0
 rc=1
