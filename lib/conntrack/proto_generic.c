@@ -43,9 +43,11 @@ const struct nfu_ct_l4proto nfu_ct_l4proto_generic = {
 	.packet = generic_packet,
 };
 
-/* proto_udp.c's; declared here until ct-private.h lists it beside
- * nfu_ct_l4proto_udp (that header is not this file's to change now). */
+/* proto_udp.c's and proto_gre.c's; declared here until ct-private.h
+ * lists them beside nfu_ct_l4proto_udp (that header is not this file's
+ * to change now). */
 extern const struct nfu_ct_l4proto nfu_ct_l4proto_udplite;
+extern const struct nfu_ct_l4proto nfu_ct_l4proto_gre;
 
 const struct nfu_ct_l4proto *nfu_ct_l4proto_find(uint8_t proto)
 {
@@ -58,6 +60,8 @@ const struct nfu_ct_l4proto *nfu_ct_l4proto_find(uint8_t proto)
 		return &nfu_ct_l4proto_icmp;
 	case 136:
 		return &nfu_ct_l4proto_udplite;
+	case 47:
+		return &nfu_ct_l4proto_gre;
 	default:
 		return &nfu_ct_l4proto_generic;
 	}
