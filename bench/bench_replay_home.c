@@ -30,7 +30,8 @@
  *        time): conntrack is on, as the ruleset's rules turn it on;
  *     3. baselines: the same packets through empty tables (no conntrack),
  *        and through empty tables with one conntrack rule that changes
- *        nothing (conntrack on, its cost alone);
+ *        nothing (conntrack on, its cost alone); and the ruleset without
+ *        the 4 hashlimit rules of icmp-ratelimit (what they cost);
  *     4. the replay with the ruleset, one class of traffic at a time;
  *   then one more replay that watches each packet (not timed): what
  *   conntrack made of it (its ctinfo at PRE_ROUTING or LOCAL_OUT, through
@@ -755,8 +756,10 @@ static void print_watch(const struct watch *w, struct replay *rp)
 
 /* 'text' with the counters [0:0] after the built-in chains' policies
  * that have none (`:PREROUTING ACCEPT'), which nfu replay's restore
- * requires as iptables-restore -c does. */
-static char *with_policy_counters(const char *text, size_t *len)
+ * requires as iptables-restore -c does; without the lines that start
+ * with 'drop' if it is set. */
+static char *with_policy_counters(const char *text, size_t *len,
+				  const char *drop)
 {
 	struct nfu_strbuf sb;
 	const char *p = text;
@@ -766,6 +769,10 @@ static char *with_policy_counters(const char *text, size_t *len)
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
 
+		if (drop && !strncmp(p, drop, strlen(drop))) {
+			p += n + (nl != NULL);
+			continue;
+		}
 		nfu_sb_printf(&sb, "%.*s", (int)n, p);
 		if (n > 7 && p[0] == ':' && (!memcmp(p + n - 7, " ACCEPT", 7) ||
 					    !memcmp(p + n - 5, " DROP", 5)))
@@ -805,8 +812,9 @@ int main(int argc, char **argv)
 	uint8_t *kind_of = NULL;
 	struct bench b = { .sc = &scene };
 	uint64_t npkts = 0, t0, t1;
-	char tmpl[4096], *raw, *text = NULL;
-	struct figure rmem, empty, ct_only;
+	char tmpl[4096], *raw, *text = NULL, *no_hl = NULL;
+	struct figure rmem, empty, ct_only, nohl;
+	size_t no_hl_len = 0;
 	static struct watch w;
 	size_t len = 0;
 	int ret = 1;
@@ -823,7 +831,9 @@ int main(int argc, char **argv)
 		return ret;
 	}
 	raw = slurp(a.rules, &len);
-	if (!raw || !(text = with_policy_counters(raw, &len))) {
+	if (!raw || !(no_hl = with_policy_counters(raw, &no_hl_len,
+						     "-A icmp-ratelimit ")) ||
+	    !(text = with_policy_counters(raw, &len, NULL))) {
 		fprintf(stderr, "bench_replay_home: %s: %s\n", a.rules,
 			raw ? "out of memory" : strerror(errno));
 		return 1;
@@ -859,11 +869,14 @@ int main(int argc, char **argv)
 	ct_only = measure(&b, "baseline: empty tables, conntrack on",
 			  W_REPLAY_MEM, ct_rules, strlen(ct_rules), -1);
 	print_outcome(b.last);
+	nohl = measure(&b, "ruleset without icmp-ratelimit's hashlimits",
+		       W_REPLAY_MEM, no_hl, no_hl_len, -1);
 	measure(&b, "read the captures (nfu_cap_next, merged)", W_READ, NULL, 0,
 		-1);
 	printf("\n  conntrack alone: %.1f ns/packet; the ruleset's matches and"
-	       " targets: %.1f ns/packet more\n", ct_only.cpu - empty.cpu,
-	       rmem.cpu - ct_only.cpu);
+	       " targets: %.1f ns/packet more, of which the 4 hashlimit rules"
+	       " of icmp-ratelimit %.1f\n", ct_only.cpu - empty.cpu,
+	       rmem.cpu - ct_only.cpu, rmem.cpu - nohl.cpu);
 
 	printf("\nper class, ruleset, from memory (a fresh stack for each):\n");
 	for (int k = 0; k < NKINDS; k++)
@@ -889,5 +902,6 @@ fail:
 	mem_free(&b.mem);
 	free(kind_of);
 	free(text);
+	free(no_hl);
 	return ret;
 }
