@@ -76,8 +76,6 @@ int nfu_nat_parse_ports(struct nfu_xt_parse_ctx *ctx, const char *arg,
 	uintmax_t v;
 	int svc;
 
-	if (strchr(arg, ':'))
-		return nfu_xt_error(ctx, "Invalid port:port syntax - use dash");
 	r->flags |= NFU_NAT_PROTO_SPECIFIED;
 	if (!port_number(arg, &end, &r->min_proto)) {
 		/* a service name, of any protocol, stands for the whole */
@@ -90,6 +88,10 @@ int nfu_nat_parse_ports(struct nfu_xt_parse_ctx *ctx, const char *arg,
 	r->max_proto = r->min_proto;
 	if (*end == '\0')
 		return 0;
+	/* only right after a first port ("x:5" is a bad port, "1-2:5"
+	 * garbage after the range) */
+	if (*end == ':')
+		return nfu_xt_error(ctx, "Invalid port:port syntax - use dash");
 	if (*end != '-')
 		return nfu_xt_error(ctx, "Garbage after port value: `%s'", end);
 	s = end + 1;

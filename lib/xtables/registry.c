@@ -92,6 +92,9 @@ extern const struct nfu_xt_target_ops nfu_xt_NOTRACK;
 extern const struct nfu_xt_target_ops nfu_xt_CONNMARK;
 extern const struct nfu_xt_target_ops nfu_xt_TCPMSS;
 extern const struct nfu_xt_target_ops nfu_xt_CHECKSUM;
+/* block T3 */
+extern const struct nfu_xt_target_ops nfu_xt_REDIRECT;
+extern const struct nfu_xt_target_ops nfu_xt_NETMAP;
 
 static const struct nfu_xt_target_ops *const targets[] = {
 	/* block T */
@@ -110,6 +113,9 @@ static const struct nfu_xt_target_ops *const targets[] = {
 	&nfu_xt_CONNMARK,
 	&nfu_xt_TCPMSS,
 	&nfu_xt_CHECKSUM,
+	/* block T3 */
+	&nfu_xt_REDIRECT,
+	&nfu_xt_NETMAP,
 	NULL
 };
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The targets MASQUERADE, SNAT, DNAT, CT, NOTRACK, CONNMARK, TCPMSS and
- * CHECKSUM.
+ * The targets MASQUERADE, SNAT, DNAT, CT, NOTRACK, CONNMARK, TCPMSS,
+ * CHECKSUM, REDIRECT and NETMAP.
  *
  *  - Golden files tests/unit/data/xt/<NAME>.golden, captured from
  *    iptables-legacy 1.8.9 on Linux 6.18 in a throwaway namespace: each
@@ -9,7 +9,7 @@
  *    whole iptables parser and a commit into a stack (save text, error
  *    messages, checkentry refusals).
  *  - targets-list.golden: the iptables -L text (with -n and without) of
- *    every accepted rule of the fourteen target golden files, as
+ *    every accepted rule of the sixteen target golden files, as
  *    iptables-legacy 1.8.9 listed each one alone: the matches' and the
  *    target's print ops after the whole parser.
  *  - TCPMSS on SYNs of the test's own making: the MSS option lowered (never
@@ -34,6 +34,8 @@ static void test_golden_NOTRACK(void) { golden("NOTRACK"); }
 static void test_golden_CONNMARK(void) { golden("CONNMARK"); }
 static void test_golden_TCPMSS(void) { golden("TCPMSS"); }
 static void test_golden_CHECKSUM(void) { golden("CHECKSUM"); }
+static void test_golden_REDIRECT(void) { golden("REDIRECT"); }
+static void test_golden_NETMAP(void) { golden("NETMAP"); }
 
 /* ---- iptables -L text ---- */
 
@@ -406,7 +408,8 @@ static void test_verdicts(void)
 		{ "MASQUERADE", NFU_ACCEPT }, { "SNAT", NFU_ACCEPT },
 		{ "DNAT", NFU_ACCEPT },       { "CT", NFU_XT_CONTINUE },
 		{ "NOTRACK", NFU_XT_CONTINUE }, { "CONNMARK", NFU_XT_CONTINUE },
-		{ "CHECKSUM", NFU_XT_CONTINUE },
+		{ "CHECKSUM", NFU_XT_CONTINUE }, { "REDIRECT", NFU_ACCEPT },
+		{ "NETMAP", NFU_ACCEPT },
 	};
 	unsigned char ip[64];
 	size_t n = segment(ip, 0x02, "", 0, 0);
@@ -445,6 +448,8 @@ int main(void)
 	RUN(test_golden_CONNMARK);
 	RUN(test_golden_TCPMSS);
 	RUN(test_golden_CHECKSUM);
+	RUN(test_golden_REDIRECT);
+	RUN(test_golden_NETMAP);
 	RUN(test_list_golden);
 	RUN(test_tcpmss_lowers);
 	RUN(test_tcpmss_never_raises);

@@ -109,7 +109,32 @@ static uint16_t proto_num(const char *name)
 	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
 		if (!strcmp(protos[i].name, name))
 			return protos[i].num;
-	return 0;
+	return (uint16_t)strtoul(name, NULL, 10); /* "-p 6" */
+}
+
+/* The option "--name" as getopt_long() finds it: by its whole name, else
+ * by an unambiguous prefix ("--to-port" for "--to-ports"). */
+static const struct nfu_xt_option *find_option(const struct nfu_xt_option *opts,
+					       const char *name)
+{
+	const struct nfu_xt_option *o, *found = NULL;
+	size_t len;
+
+	if (strncmp(name, "--", 2) || !name[2])
+		return NULL;
+	name += 2;
+	len = strlen(name);
+	for (o = opts; o->name; o++)
+		if (!strcmp(name, o->name))
+			return o;
+	for (o = opts; o->name; o++) {
+		if (!strncmp(name, o->name, len)) {
+			if (found)
+				return NULL;
+			found = o;
+		}
+	}
+	return found;
 }
 
 /*
@@ -153,10 +178,8 @@ static int ops_run(char **argv, int argc, char *out, size_t outlen)
 			inv = true;
 			name = argv[++i];
 		}
-		for (o = ops->options; o->name; o++)
-			if (!strncmp(name, "--", 2) && !strcmp(name + 2, o->name))
-				break;
-		if (!o->name) {
+		o = find_option(ops->options, name);
+		if (!o) {
 			snprintf(err.msg, sizeof(err.msg), "unknown option %s", name);
 			rc = -EINVAL;
 			break;
