@@ -1471,9 +1471,10 @@ static int run(struct request *rq)
 			printf("%zu\n", t.nconn);
 			break;
 		case CMD_FLUSH:
+			/* every connection goes, and with them every
+			 * expectation (each has its master among them) */
 			for (size_t i = 0; i < t.nlines; i++)
-				gone[i] = t.line[i].kind == NFU_CT_LINE_CONN;
-			expectations_follow(&t, gone);
+				gone[i] = t.line[i].kind != NFU_CT_LINE_OTHER;
 			if (table_write(&t, gone, rq->state_path))
 				goto out_table;
 			fprintf(stderr, CT_PREFIX "connection tracking table has been"

@@ -415,6 +415,10 @@ diff "$F" "$W/t.state" >"$W/d"
 "$NFU" conntrack --conntrack-state "$W/t.state" -D -p tcp --dport 21 >/dev/null 2>&1
 [ "$(grep -c 'proto=' "$W/t.state")" = 0 ] && [ "$(grep -c '^#' "$W/t.state")" = 4 ] &&
 	[ "$(grep -c '^ipv4' "$W/t.state")" = 8 ] && ok || bad "-D of a master: $(cat "$W/t.state")"
+cp "$F" "$W/t.state"
+"$NFU" conntrack --conntrack-state "$W/t.state" -F 2>/dev/null
+[ "$(grep -vc '^#' "$W/t.state")" = 0 ] && [ "$(grep -c '^#' "$W/t.state")" = 4 ] &&
+	ok || bad "-F: $(cat "$W/t.state")"
 # nfu's refusals of what it does not do
 "$NFU" conntrack --conntrack-state "$F" -D -p udp -o xml >"$W/o" 2>"$W/e"
 rc=$?
