@@ -251,6 +251,17 @@ static int load_packets(struct conf_scenario *sc, char *err, size_t errlen)
 					 " MAC'", path, lineno);
 			continue;
 		}
+		if (strcmp(w[0], "host-source") == 0) {
+			struct in_addr a;
+
+			if (n != 2 || inet_pton(AF_INET, w[1], &a) != 1 ||
+			    sc->naddrs == CONF_MAX_ADDRS)
+				r = fail(err, errlen, "%s:%u: expected `host-source"
+					 " ADDR'", path, lineno);
+			else
+				sc->addrs[sc->naddrs++] = a.s_addr;
+			continue;
+		}
 		if (strcmp(w[0], "sleep") == 0) {
 			char *end = NULL;
 			unsigned long ms = n == 2 ? strtoul(w[1], &end, 10) : 0;

@@ -13,7 +13,11 @@
  *   another MAC than the default 02:00:00:00:ff:NN (NN: DEV's number in
  *   order of first appearance in the topology, from 01), and 'sleep MS'
  *   to wait MS milliseconds more before the next frame (both sides: the
- *   kernel side sleeps, nfu's clock advances).
+ *   kernel side sleeps, nfu's clock advances), and 'host-source ADDR' to
+ *   count ADDR among the host's addresses when comparing: the packets
+ *   the host makes that NAT sends from another address (REDIRECT's
+ *   answers leave from the address the client asked for) have their IP
+ *   ID normalised as those from the host's own addresses.
  *
  *   What both sides need of the topology is read here, with just enough
  *   of iproute2's syntax: the devices in order of first appearance (lo
@@ -55,7 +59,7 @@ struct conf_scenario {
 	char dir[1024];
 	struct conf_dev devs[CONF_MAX_DEVS];
 	unsigned int ndevs;
-	uint32_t addrs[CONF_MAX_ADDRS]; /* network order */
+	uint32_t addrs[CONF_MAX_ADDRS]; /* network order; host-source too */
 	unsigned int naddrs;
 	struct conf_frame *frames;
 	unsigned int nframes;
