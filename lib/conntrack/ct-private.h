@@ -516,6 +516,10 @@ void nfu_ct_walk(struct nfu_ct_net *cn,
  *   sport=53 dport=40000 [packets=0 bytes=0 ][ASSURED ]mark=0 [zone=5 ]
  *   [helper=tftp ]use=1[ id=7]
  *
+ * where a zone of one direction only (CT --zone-orig, --zone-reply) is
+ * "zone-orig=5 " after the original tuple's ports (before its packets=),
+ * or "zone-reply=5 " after the reply tuple's, rather than zone=5.
+ *
  * (one line; a TCP state such as ESTABLISHED after the timeout).
  */
 struct nfu_ct_entry {
@@ -527,7 +531,11 @@ struct nfu_ct_entry {
 	uint64_t packets[NFU_CT_DIR_MAX], bytes[NFU_CT_DIR_MAX];
 	uint32_t status;               /* NFU_IPS_SEEN_REPLY, NFU_IPS_ASSURED */
 	uint32_t mark;
-	uint16_t zone;                 /* shown when not 0 */
+	uint16_t zone;                 /* shown when not 0: zone=N after
+					  mark=, or zone-orig=N (zone-reply=N)
+					  after the original (reply) tuple
+					  for a zone of that direction only */
+	uint8_t zone_dir;              /* NFU_CT_ZONE_DIR_*; 0: both */
 	char helper[16];               /* the helper's name, or "" */
 	uint32_t use;
 	bool has_id;

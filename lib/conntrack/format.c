@@ -114,11 +114,12 @@ void nfu_ct_entry_of(const struct nfu_ct *ct, struct nfu_ct_entry *e)
 		e->bytes[d] = ct->bytes[d];
 	}
 	/* Linux shows counters when the connection was made with
-	 * nf_conntrack_acct on; nfu counts while it is on */
-	e->acct = ct->cn->sysctl.acct != 0;
+	 * nf_conntrack_acct on (its acct extension) */
+	e->acct = ct->acct;
 	e->status = ct->status & (NFU_IPS_SEEN_REPLY | NFU_IPS_ASSURED);
 	e->mark = ct->mark;
 	e->zone = ct->zone;
+	e->zone_dir = ct->czone.dir == NFU_CT_DEFAULT_ZONE_DIR ? 0 : ct->czone.dir;
 	if (ct->helper && ct->helper->name)
 		snprintf(e->helper, sizeof(e->helper), "%s", ct->helper->name);
 	/* nfu's expectations hold a reference on their master, Linux's do
@@ -254,6 +255,9 @@ size_t nfu_ct_entry_format(const struct nfu_ct_entry *e, unsigned int flags,
 		put(&o, "%s ", e->state);
 	for (unsigned int d = 0; d < NFU_CT_DIR_MAX; d++) {
 		put_tuple(&o, &e->tuple[d], e->proto);
+		if (e->zone && e->zone_dir == (1u << d))
+			put(&o, "%s=%u ", d ? "zone-reply" : "zone-orig",
+			    (unsigned int)e->zone);
 		if (e->acct)
 			put(&o, "packets=%llu bytes=%llu ",
 			    (unsigned long long)e->packets[d],
@@ -264,7 +268,7 @@ size_t nfu_ct_entry_format(const struct nfu_ct_entry *e, unsigned int flags,
 	if (e->status & NFU_IPS_ASSURED)
 		put(&o, "[ASSURED] ");
 	put(&o, "mark=%u ", e->mark);
-	if (e->zone)
+	if (e->zone && !e->zone_dir)
 		put(&o, "zone=%u ", (unsigned int)e->zone);
 	if (e->helper[0])
 		put(&o, "helper=%s ", e->helper);
@@ -497,6 +501,23 @@ static bool take_word(struct words *ws, const char *word)
 	return true;
 }
 
+/* zone-orig=N after the original tuple, zone-reply=N after the reply one
+ * (a zone of that direction only), if there. */
+static int parse_dir_zone(struct words *ws, unsigned int dir,
+			  struct nfu_ct_entry *e, char *err, size_t errlen)
+{
+	const char *key = dir ? "zone-reply" : "zone-orig", *at = peek(ws);
+	unsigned long long v;
+
+	if (!is_key(ws, key))
+		return 0;
+	if (!take_dec(ws, key, 65535, &v))
+		return fail(err, errlen, "bad `%s'", at);
+	e->zone = (uint16_t)v;
+	e->zone_dir = (uint8_t)(1u << dir);
+	return 0;
+}
+
 int nfu_ct_entry_parse(const char *line, struct nfu_ct_entry *e, char *err,
 		       size_t errlen)
 {
@@ -535,13 +556,15 @@ int nfu_ct_entry_parse(const char *line, struct nfu_ct_entry *e, char *err,
 		strcpy(e->state, at);
 		ws->i++;
 	}
-	if ((rc = parse_tuple(ws, e->proto, &e->tuple[0], err, errlen)))
+	if ((rc = parse_tuple(ws, e->proto, &e->tuple[0], err, errlen)) ||
+	    (rc = parse_dir_zone(ws, NFU_CT_DIR_ORIGINAL, e, err, errlen)))
 		return rc;
 	c0 = parse_counters(ws, &e->packets[0], &e->bytes[0]);
 	if (c0 < 0)
 		return fail(err, errlen, "expected packets=N bytes=N");
 	e->status = take_word(ws, "[UNREPLIED]") ? 0 : NFU_IPS_SEEN_REPLY;
-	if ((rc = parse_tuple(ws, e->proto, &e->tuple[1], err, errlen)))
+	if ((rc = parse_tuple(ws, e->proto, &e->tuple[1], err, errlen)) ||
+	    (rc = parse_dir_zone(ws, NFU_CT_DIR_REPLY, e, err, errlen)))
 		return rc;
 	c1 = parse_counters(ws, &e->packets[1], &e->bytes[1]);
 	if (c1 < 0 || c0 != c1)

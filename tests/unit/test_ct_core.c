@@ -387,6 +387,20 @@ static void test_zone_orig(void)
 	CHECK_INT(ct->zone, 5);
 	CHECK_INT(ct->czone.dir, NFU_CT_ZONE_DIR_ORIG);
 	CHECK_INT(nfu_ct_zone_id(&ct->czone, NFU_CT_DIR_REPLY), 0);
+	/* conntrack -L: zone-orig=5 after the original tuple, as
+	 * conntrack-tools prints it (and reads back the same) */
+	{
+		struct nfu_ct_entry e;
+		char line[512], again[512], err[128];
+
+		nfu_ct_format(ct, false, line, sizeof(line));
+		CHECK(strstr(line, " dport=53 zone-orig=5 [UNREPLIED] src=") != NULL);
+		CHECK(strstr(line, " zone=") == NULL);
+		CHECK_INT(nfu_ct_entry_parse(line, &e, err, sizeof(err)), 0);
+		CHECK_INT(e.zone_dir, NFU_CT_ZONE_DIR_ORIG);
+		nfu_ct_entry_format(&e, 0, again, sizeof(again));
+		CHECK_STR(again, line);
+	}
 	/* zone 5 in both directions is not the same zone for its reply */
 	CHECK(nfu_ct_find_zone(cn(), &t, &z5both, NULL) == ct);
 	CHECK(nfu_ct_find_zone(cn(), &t, &z0, NULL) == NULL);
@@ -523,6 +537,15 @@ static void test_acct_per_connection(void)
 	CHECK_INT(c2->packets[0], 2);
 	CHECK_INT(c2->bytes[0], 72);
 	CHECK_INT(c2->packets[1], 0);
+	/* conntrack -L: no packets= for the first, as Linux */
+	{
+		char line[512];
+
+		nfu_ct_format(c1, false, line, sizeof(line));
+		CHECK(strstr(line, "packets=") == NULL);
+		nfu_ct_format(c2, false, line, sizeof(line));
+		CHECK(strstr(line, "dport=53 packets=2 bytes=72 ") != NULL);
+	}
 	scene_down();
 }
 
