@@ -599,9 +599,15 @@ int conf_result_read(struct conf_result *r, const char *path, char *err,
 	return ret;
 }
 
-/* The copy of a frame that is compared: see "Comparing" in result.h. */
+struct rport;
+static void rports_frame(unsigned char *ip, size_t len, const struct rport *rp,
+			 unsigned int nrp);
+
+/* The copy of a frame that is compared: see "Comparing" in result.h, and
+ * the ports of 'rp' (below). */
 static unsigned char *normalise(const struct conf_pkt *p,
-				const struct conf_scenario *sc)
+				const struct conf_scenario *sc,
+				const struct rport *rp, unsigned int nrp)
 {
 	unsigned char *c = malloc(p->len ? p->len : 1);
 	unsigned char *ip;
@@ -617,6 +623,8 @@ static unsigned char *normalise(const struct conf_pkt *p,
 	ihl = (ip[0] & 15u) * 4;
 	if (ihl < 20 || 14 + ihl > p->len)
 		return c;
+	if (nrp)
+		rports_frame(ip, p->len - 14, rp, nrp);
 	memcpy(&src, ip + 12, 4);
 	if (!conf_scenario_is_local(sc, src))
 		return c;
@@ -632,6 +640,168 @@ static unsigned char *normalise(const struct conf_pkt *p,
 		ip[4] = ip[5] = 0;
 	}
 	return c;
+}
+
+/*
+ * Ports Linux chooses at random ('random-ports' in the scenario): a line
+ * "PROTO ADDR PORT" (tcp or udp) says that a connection from ADDR:PORT
+ * may have its source port moved by a search that Linux starts at
+ * get_random_u16() (the null binding, a clash without a port range).
+ * The port it gets is then compared only by its class: the class of PORT
+ * (1-511, 600-1023, 1024-65535, nf_nat_l4proto_unique_tuple()'s), and
+ * not PORT itself.  In a frame from ADDR of PROTO with such a source port
+ * and right checksums, the port becomes 0 and the checksum is computed
+ * again; in a conntrack line whose original tuple is from ADDR:PORT and
+ * whose reply goes to ADDR, the reply's dport becomes "*".  A wrong
+ * checksum or a port out of the class is left as it is, so that it
+ * differs.
+ */
+struct rport {
+	uint8_t proto;
+	uint32_t addr; /* network order */
+	unsigned int port;
+};
+
+#define MAX_RPORTS 16
+
+static unsigned int read_rports(const struct conf_scenario *sc,
+				struct rport *rp)
+{
+	char *text = conf_scenario_file(sc, "random-ports", NULL);
+	unsigned int n = 0;
+	char *line, *save = NULL;
+
+	if (!text)
+		return 0;
+	for (line = strtok_r(text, "\n", &save); line && n < MAX_RPORTS;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char proto[8], addr[32];
+		unsigned int port;
+		struct in_addr a;
+
+		if (line[0] == '#' ||
+		    sscanf(line, "%7s %31s %u", proto, addr, &port) != 3 ||
+		    inet_pton(AF_INET, addr, &a) != 1 || !port || port > 65535)
+			continue;
+		if (strcmp(proto, "tcp") == 0)
+			rp[n].proto = 6;
+		else if (strcmp(proto, "udp") == 0)
+			rp[n].proto = 17;
+		else
+			continue;
+		rp[n].addr = a.s_addr;
+		rp[n].port = port;
+		n++;
+	}
+	free(text);
+	return n;
+}
+
+/* The class of ports a moved 'port' is drawn from. */
+static bool same_class(unsigned int port, unsigned int p)
+{
+	if (port < 512)
+		return p >= 1 && p <= 511;
+	if (port < 1024)
+		return p >= 600 && p <= 1023;
+	return p >= 1024 && p <= 65535;
+}
+
+/* The frame's IPv4 packet at 'ip' ('len' bytes, from the header). */
+static void rports_frame(unsigned char *ip, size_t len, const struct rport *rp,
+			 unsigned int nrp)
+{
+	size_t ihl = (ip[0] & 15u) * 4, l4len;
+	unsigned char *l4 = ip + ihl;
+	unsigned int i, coff;
+	uint32_t src;
+
+	if (ihl < 20 || len < ihl + 8 || be16(ip + 2) > len ||
+	    (ip[6] & 0x3f) || ip[7])
+		return; /* not a whole first piece */
+	l4len = be16(ip + 2) - ihl;
+	memcpy(&src, ip + 12, 4);
+	coff = ip[9] == 6 ? 16 : 6;
+	if ((ip[9] != 6 && ip[9] != 17) || l4len < coff + 2)
+		return;
+	for (i = 0; i < nrp; i++) {
+		unsigned int p = be16(l4);
+		bool nosum = ip[9] == 17 && !be16(l4 + 6);
+		uint16_t cs;
+
+		if (rp[i].proto != ip[9] || rp[i].addr != src ||
+		    p == rp[i].port || !same_class(rp[i].port, p))
+			continue;
+		if (pktdesc_csum(ip, ihl, 0) != 0 ||
+		    (!nosum &&
+		     pktdesc_csum(l4, l4len, pseudo(ip, ip[9], (unsigned int)l4len)) != 0))
+			return;
+		l4[0] = l4[1] = 0;
+		if (!nosum) {
+			l4[coff] = l4[coff + 1] = 0;
+			cs = pktdesc_csum(l4, l4len,
+					  pseudo(ip, ip[9], (unsigned int)l4len));
+			if (ip[9] == 17 && !cs)
+				cs = 0xffff;
+			l4[coff] = (unsigned char)(cs >> 8);
+			l4[coff + 1] = (unsigned char)cs;
+		}
+		return;
+	}
+}
+
+/* A copy of the conntrack line 'line' with a random port made "*", or
+ * NULL when out of memory. */
+static char *rports_ct(const char *line, const struct rport *rp,
+		       unsigned int nrp)
+{
+	char *c = strdup(line), *w[64], *save = NULL, *t;
+	unsigned int n = 0, i, k, nsrc = 0, ndst = 0, nsport = 0, ndport = 0;
+	int osrc = -1, osport = -1, rdst = -1, rdport = -1;
+	char *out;
+	size_t len = 0;
+
+	if (!c)
+		return NULL;
+	for (t = strtok_r(c, " ", &save); t && n < 64; t = strtok_r(NULL, " ", &save))
+		w[n++] = t;
+	for (i = 0; i < n; i++) {
+		if (!strncmp(w[i], "src=", 4) && nsrc++ == 0)
+			osrc = (int)i;
+		else if (!strncmp(w[i], "dst=", 4) && ndst++ == 1)
+			rdst = (int)i;
+		else if (!strncmp(w[i], "sport=", 6) && nsport++ == 0)
+			osport = (int)i;
+		else if (!strncmp(w[i], "dport=", 6) && ndport++ == 1)
+			rdport = (int)i;
+	}
+	for (k = 0; n && osrc >= 0 && rdst >= 0 && osport >= 0 && rdport >= 0 &&
+		    k < nrp; k++) {
+		char a[INET_ADDRSTRLEN];
+		unsigned int p = (unsigned int)atoi(w[rdport] + 6);
+
+		if (strcmp(w[0], rp[k].proto == 6 ? "tcp" : "udp") ||
+		    !inet_ntop(AF_INET, &rp[k].addr, a, sizeof(a)) ||
+		    strcmp(w[osrc] + 4, a) || strcmp(w[rdst] + 4, a) ||
+		    (unsigned int)atoi(w[osport] + 6) != rp[k].port ||
+		    p == rp[k].port || !same_class(rp[k].port, p))
+			continue;
+		w[rdport] = "dport=*";
+		break;
+	}
+	for (i = 0; i < n; i++)
+		len += strlen(w[i]) + 1;
+	out = malloc(len + 1);
+	if (out) {
+		out[0] = '\0';
+		for (i = 0; i < n; i++) {
+			if (i)
+				strcat(out, " ");
+			strcat(out, w[i]);
+		}
+	}
+	free(c);
+	return out;
 }
 
 static void hexdiff(const unsigned char *a, size_t alen, const char *aname,
@@ -688,6 +858,7 @@ static unsigned int compare_dev(const struct conf_result *a,
 				const struct conf_result *b,
 				const char *bname,
 				const struct conf_scenario *sc,
+				const struct rport *rp, unsigned int nrp,
 				const char *dev, bool verbose, FILE *out)
 {
 	const struct conf_pkt **la, **lb;
@@ -714,8 +885,8 @@ static unsigned int compare_dev(const struct conf_result *a,
 		fprintf(out, "  %s: %u frame(s) on both\n", dev, na);
 	}
 	for (i = 0; i < na || i < nb; i++) {
-		unsigned char *ca = i < na ? normalise(la[i], sc) : NULL;
-		unsigned char *cb = i < nb ? normalise(lb[i], sc) : NULL;
+		unsigned char *ca = i < na ? normalise(la[i], sc, rp, nrp) : NULL;
+		unsigned char *cb = i < nb ? normalise(lb[i], sc, rp, nrp) : NULL;
 		bool same = ca && cb && la[i]->len == lb[i]->len &&
 			    memcmp(ca, cb, la[i]->len) == 0;
 
@@ -841,6 +1012,9 @@ unsigned int conf_result_compare(const struct conf_result *a,
 	unsigned int ndevs = 0, i, j, h, diffs = 0, hdiffs = 0;
 	const struct conf_result *rs[2] = { a, b };
 	int w = (int)(strlen(aname) > 6 ? strlen(aname) : 6);
+	struct rport rp[MAX_RPORTS];
+	unsigned int nrp = read_rports(sc, rp);
+	char **ct[2] = { a->ct, b->ct };
 
 	for (h = 0; h < CONF_NHOOKS; h++)
 		if (a->hooks[h] != b->hooks[h])
@@ -870,14 +1044,31 @@ unsigned int conf_result_compare(const struct conf_result *a,
 				devs[ndevs++] = rs[j]->pkts[i].dev;
 		}
 	for (i = 0; i < ndevs; i++)
-		diffs += compare_dev(a, aname, b, bname, sc, devs[i], verbose,
-				     out);
+		diffs += compare_dev(a, aname, b, bname, sc, rp, nrp, devs[i],
+				     verbose, out);
 	diffs += compare_lines(a->xt, a->nxt, aname, b->xt, b->nxt, bname,
 			       "rules (iptables-save -c)", verbose, out);
 	diffs += compare_lines(a->logs, a->nlogs, aname, b->logs, b->nlogs,
 			       bname, "LOG lines", verbose, out);
-	diffs += compare_sorted(a->ct, a->nct, aname, b->ct, b->nct, bname,
-				"conntrack tables (conntrack -L, sorted)",
-				verbose, out);
+	/* the random ports of the conntrack lines, sorted again */
+	for (j = 0; nrp && j < 2; j++) {
+		ct[j] = calloc(rs[j]->nct + 1, sizeof(*ct[j]));
+		for (i = 0; ct[j] && i < rs[j]->nct; i++)
+			ct[j][i] = rports_ct(rs[j]->ct[i], rp, nrp);
+		if (ct[j] && rs[j]->nct > 1)
+			qsort(ct[j], rs[j]->nct, sizeof(*ct[j]), cmp_str);
+	}
+	if (ct[0] && ct[1])
+		diffs += compare_sorted(ct[0], a->nct, aname, ct[1], b->nct,
+					bname,
+					"conntrack tables (conntrack -L, sorted)",
+					verbose, out);
+	else
+		diffs++;
+	for (j = 0; nrp && j < 2; j++) {
+		for (i = 0; ct[j] && i < rs[j]->nct; i++)
+			free(ct[j][i]);
+		free(ct[j]);
+	}
 	return diffs;
 }

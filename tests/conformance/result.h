@@ -26,8 +26,10 @@
  *   the host made itself (its IPv4 source is one of the host's addresses:
  *   echo replies, ICMP errors, resets), the IP ID, and so the header
  *   checksum, which is recomputed when it was right.  Forwarded packets
- *   are compared as they are.  The conntrack tables are compared line by
- *   line, both normalised by conf_ct_normalise() and sorted.
+ *   are compared as they are, but for the ports that the scenario's
+ *   'random-ports' names (compared by their class: result.c says how).
+ *   The conntrack tables are compared line by line, both normalised by
+ *   conf_ct_normalise() (and the same 'random-ports') and sorted.
  *
  * Thread-safety: none needed.
  */
