@@ -146,10 +146,16 @@ static int parse_to(struct nfu_xt_parse_ctx *ctx, const char *arg,
 	size_t alen = strlen(arg);
 	int rc;
 
+	/* a bracket anywhere (IPv6's "[addr]:port"): libxt_NAT refuses it
+	 * for IPv4 before anything else */
+	if (strchr(arg, '['))
+		return nfu_xt_error(ctx, "Invalid address format");
+	/* two colons: an IPv6 address range without ports, all of it read
+	 * as addresses (the first bad one named: "1.2.3.4:5-6:7" says
+	 * "1.2.3.4:5") */
+	if (colon && strchr(colon + 1, ':'))
+		colon = NULL;
 	if (colon) {
-		/* two colons: an IPv6 address, never one of IPv4 */
-		if (strchr(colon + 1, ':'))
-			return nfu_xt_error(ctx, "Bad IP address \"%s\"", arg);
 		rc = nfu_nat_need_ports(ctx);
 		if (rc == 0)
 			rc = nfu_nat_parse_ports(ctx, colon + 1, r, keep_base);
