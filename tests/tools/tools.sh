@@ -489,6 +489,10 @@ COMMIT
 -A POSTROUTING -o eth2 -j SNAT --to-source 192.0.2.1-192.0.2.10 --persistent
 -A POSTROUTING -o eth3 -p udp -j SNAT --to-source 192.0.2.1:5000-6000 --random --random-fully
 -A INPUT -j SNAT --to-source 10.0.0.1
+-A PREROUTING -i eth0 -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 3128
+-A OUTPUT -p udp -m udp --dport 53 -j REDIRECT --to-ports 5353 --random
+-A PREROUTING -d 10.6.0.0/24 -j NETMAP --to 10.9.0.0/24
+-A POSTROUTING -s 10.9.0.0/24 -o eth4 -j NETMAP --to 10.6.0.0/24
 COMMIT
 END
 cat > "$T/lists3" <<'END'
@@ -979,6 +983,8 @@ Chain PREROUTING (policy ACCEPT)
 target     prot opt source               destination         
 DNAT       tcp  --  anywhere             10.1.2.3             tcp dpt:http to:10.9.0.2:8080
 DNAT       udp  --  anywhere             anywhere             to:10.9.0.2-10.9.0.9:1000-2000/1500 random persistent
+REDIRECT   tcp  --  anywhere             anywhere             tcp dpt:http redir ports 3128
+NETMAP     all  --  anywhere             10.6.0.0/24          to:10.9.0.0/24
 
 Chain INPUT (policy ACCEPT)
 target     prot opt source               destination         
@@ -987,6 +993,7 @@ SNAT       all  --  anywhere             anywhere             to:10.0.0.1
 Chain OUTPUT (policy ACCEPT)
 target     prot opt source               destination         
 DNAT       tcp  --  anywhere             anywhere             to::443
+REDIRECT   udp  --  anywhere             anywhere             udp dpt:domain redir ports 5353 random
 
 Chain POSTROUTING (policy ACCEPT)
 target     prot opt source               destination         
@@ -994,12 +1001,15 @@ MASQUERADE  all  --  10.9.0.0/24          anywhere
 MASQUERADE  tcp  --  anywhere             anywhere             masq ports: 1024-65535 random-fully
 SNAT       all  --  anywhere             anywhere             to:192.0.2.1-192.0.2.10 persistent
 SNAT       udp  --  anywhere             anywhere             to:192.0.2.1:5000-6000 random random-fully
+NETMAP     all  --  10.9.0.0/24          anywhere             to:10.6.0.0/24
 rc=0
 == -t nat -L -n -v
 Chain PREROUTING (policy ACCEPT 0 packets, 0 bytes)
  pkts bytes target     prot opt in     out     source               destination         
     0     0 DNAT       6    --  *      *       0.0.0.0/0            10.1.2.3             tcp dpt:80 to:10.9.0.2:8080
     0     0 DNAT       17   --  *      *       0.0.0.0/0            0.0.0.0/0            to:10.9.0.2-10.9.0.9:1000-2000/1500 random persistent
+    0     0 REDIRECT   6    --  eth0   *       0.0.0.0/0            0.0.0.0/0            tcp dpt:80 redir ports 3128
+    0     0 NETMAP     0    --  *      *       0.0.0.0/0            10.6.0.0/24          to:10.9.0.0/24
 
 Chain INPUT (policy ACCEPT 0 packets, 0 bytes)
  pkts bytes target     prot opt in     out     source               destination         
@@ -1008,6 +1018,7 @@ Chain INPUT (policy ACCEPT 0 packets, 0 bytes)
 Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)
  pkts bytes target     prot opt in     out     source               destination         
     0     0 DNAT       6    --  *      *       0.0.0.0/0            0.0.0.0/0            to::443
+    0     0 REDIRECT   17   --  *      *       0.0.0.0/0            0.0.0.0/0            udp dpt:53 redir ports 5353 random
 
 Chain POSTROUTING (policy ACCEPT 0 packets, 0 bytes)
  pkts bytes target     prot opt in     out     source               destination         
@@ -1015,6 +1026,7 @@ Chain POSTROUTING (policy ACCEPT 0 packets, 0 bytes)
     0     0 MASQUERADE  6    --  *      eth1    0.0.0.0/0            0.0.0.0/0            masq ports: 1024-65535 random-fully
     0     0 SNAT       0    --  *      eth2    0.0.0.0/0            0.0.0.0/0            to:192.0.2.1-192.0.2.10 persistent
     0     0 SNAT       17   --  *      eth3    0.0.0.0/0            0.0.0.0/0            to:192.0.2.1:5000-6000 random random-fully
+    0     0 NETMAP     0    --  *      eth4    10.9.0.0/24          0.0.0.0/0            to:10.6.0.0/24
 rc=0
 END
 same "iptables -L as expected" "$T/expect.L" "$T/n.L"
