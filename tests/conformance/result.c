@@ -1058,7 +1058,8 @@ unsigned int conf_result_compare(const struct conf_result *a,
 		if (ct[j] && rs[j]->nct > 1)
 			qsort(ct[j], rs[j]->nct, sizeof(*ct[j]), cmp_str);
 	}
-	if (ct[0] && ct[1])
+	/* no table on either side is no difference (out of memory is one) */
+	if ((ct[0] || !a->nct) && (ct[1] || !b->nct))
 		diffs += compare_sorted(ct[0], a->nct, aname, ct[1], b->nct,
 					bname,
 					"conntrack tables (conntrack -L, sorted)",
