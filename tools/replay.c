@@ -932,7 +932,8 @@ static int load_rules(struct replay *rp)
 		nfu_xt_ruleset_free(rs);
 		return 1;
 	}
-	rc = nfu_xt_restore_info(rs, text, len, NFU_XT_RESTORE_COUNTERS, NULL,
+	rc = nfu_xt_restore_info(rs, text, len,
+				 NFU_XT_RESTORE_COUNTERS | NFU_XT_RESTORE_COUNTERS_OPTIONAL, NULL,
 				 &info, &err);
 	free(text);
 	if (rc) {

@@ -138,6 +138,10 @@ enum {
 	NFU_XT_RESTORE_NOFLUSH = 0x1,  /* --noflush */
 	NFU_XT_RESTORE_COUNTERS = 0x2, /* --counters */
 	NFU_XT_RESTORE_TEST = 0x4,     /* --test: parse only, change nothing */
+	/* with COUNTERS: a chain line may leave its counters out (they are
+	 * then 0), as iptables-save of old versions wrote nat, mangle and raw
+	 * (nfu replay) */
+	NFU_XT_RESTORE_COUNTERS_OPTIONAL = 0x8,
 };
 
 /* Where each table's COMMIT was (0: not in the input), so that a failed

@@ -307,9 +307,12 @@ static int chain_line(struct rstate *st, const char *p, const char *end)
 		unsigned long long a, b;
 		char ctrs[128];
 
-		if (!next_token(&p, end, " \t\n", &tok, &len))
+		if (!next_token(&p, end, " \t\n", &tok, &len)) {
+			if (st->flags & NFU_XT_RESTORE_COUNTERS_OPTIONAL)
+				goto counted;
 			return rerr(st, "invalid policy counters for chain '%s'",
 				    chain);
+		}
 		snprintf(ctrs, sizeof(ctrs), "%.*s",
 			 (int)(len < 127 ? len : 127), tok);
 		if (sscanf(ctrs, "[%llu:%llu]", &a, &b) != 2)
@@ -318,6 +321,7 @@ static int chain_line(struct rstate *st, const char *p, const char *end)
 		pcnt = a;
 		bcnt = b;
 	}
+counted:
 	c = nfu_xt_chain_find(st->t, chain);
 	if (!c || !c->builtin || (strcmp(policy, "ACCEPT") &&
 				  strcmp(policy, "DROP"))) {

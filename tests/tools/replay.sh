@@ -86,6 +86,20 @@ check "the trace shows the port forward's rewrite" test $? -eq 0
 grep -q '^  nat: SNAT 10.1.0.10:40001 > 10.50.0.80:443 -> 10.200.0.2:40001 > 10.50.0.80:443' "$W/htrace"
 check "the trace shows MASQUERADE's rewrite" test $? -eq 0
 
+# 2c. A ruleset whose chain lines leave their counters out (old
+# iptables-save's nat, mangle and raw): read, the counters 0.
+RS=$ROOT/../shared/data/rulesets/home-user.v4
+if [ -f "$RS" ]; then
+	"$NFU" replay -r "$RS" -t "$ROOT/bench/home-user.topo" \
+		-i eth1="$HOME_R/capture/wan0.pcap" -c >"$W/hu.out" 2>"$W/hu.err"
+	check "home-user.v4 (chain lines without counters) is replayed: $(cat "$W/hu.err")" \
+		test $? -eq 0
+	grep -q '^:PREROUTING ACCEPT \[0:0\]$' "$W/hu.out"
+	check "its chains without counters count from 0" test $? -eq 0
+else
+	echo "skip: $RS is absent"
+fi
+
 # 3. Deterministic: two runs, the same trace, counters and captures.
 for n in 1 2; do
 	demo --trace -c -o "$W/out$n" --log "$W/log$n" >"$W/trace$n" 2>"$W/err$n" ||
