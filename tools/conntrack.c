@@ -185,6 +185,7 @@ struct request {
 	uint16_t icmp_id;
 	uint32_t mark, mark_mask;
 	uint16_t zone;
+	uint16_t dir_zone[2];     /* --orig-zone, --reply-zone */
 	uint32_t status, status_mask; /* -u: (status & mask) == status */
 	uint32_t netmask[2];      /* --mask-src, --mask-dst */
 	/* -n, -g (-j sets both): an address and a port to look for, each
@@ -796,6 +797,13 @@ static void apply(struct request *rq, struct optset *os,
 		rq->l4flags |= o->name && !strcmp(o->name, "tuple-port-dst") ?
 			       F_TUPLE_DPORT : F_TUPLE_SPORT;
 		break;
+	case K_ZONE_DIR: {
+		int d = !strcmp(o->name, "orig-zone") ? 0 : 1;
+
+		rq->options |= 1u << (d ? O_REPL_ZONE : O_ORIG_ZONE);
+		rq->dir_zone[d] = (uint16_t)strtoul(arg, NULL, 0);
+		break;
+	}
 	case 'n': case 'g': case 'j':
 		/* get_optional_arg() */
 		if (!arg && !more && *i < argc && argv[*i][0] != '-' &&
@@ -829,9 +837,6 @@ static void apply(struct request *rq, struct optset *os,
 		case K_LABEL:
 			bit = !o->name || !strcmp(o->name, "label") ? O_LABEL :
 			      !strcmp(o->name, "label-add") ? O_ADD_LABEL : O_DEL_LABEL;
-			break;
-		case K_ZONE_DIR:
-			bit = !strcmp(o->name, "orig-zone") ? O_ORIG_ZONE : O_REPL_ZONE;
 			break;
 		default:
 			fprintf(stderr, PROG ": %s is not supported\n", word);
@@ -1129,8 +1134,15 @@ static bool matches(const struct request *rq, const struct nfu_ct_entry *e)
 	if ((rq->options & (1u << O_MARK)) &&
 	    (e->mark & rq->mark_mask) != rq->mark)
 		return false;
-	if ((rq->options & (1u << O_ZONE)) && e->zone != rq->zone)
+	/* as ctnetlink shows them: the zone of both directions (CTA_ZONE),
+	 * or that of one tuple (CTA_TUPLE_ZONE); 0 when not shown */
+	if ((rq->options & (1u << O_ZONE)) &&
+	    (e->zone_dir ? 0 : e->zone) != rq->zone)
 		return false;
+	for (unsigned int d = 0; d < 2; d++)
+		if ((rq->options & (1u << (O_ORIG_ZONE + d))) &&
+		    (e->zone_dir == (1u << d) ? e->zone : 0) != rq->dir_zone[d])
+			return false;
 	/* the kernel's status filter, then libnetfilter_conntrack's compare */
 	if ((rq->options & (1u << O_STATUS)) &&
 	    ((e->status & rq->status_mask) != rq->status ||
@@ -1183,8 +1195,11 @@ static void print_save(const struct nfu_ct_entry *e)
 		       (e->status & NFU_IPS_SEEN_REPLY) &&
 		       (e->status & NFU_IPS_ASSURED) ? "," : "",
 		       e->status & NFU_IPS_ASSURED ? "ASSURED" : "");
-	if (e->zone)
+	if (e->zone && !e->zone_dir)
 		printf("-w %u ", (unsigned int)e->zone);
+	else if (e->zone)
+		printf("--%s-zone %u ", e->zone_dir == NFU_CT_ZONE_DIR_ORIG ?
+		       "orig" : "reply", (unsigned int)e->zone);
 	/* a NATed reply is written as -g/-n */
 	printf("-s %s -d %s %s %s %s %s ", a[0], a[1],
 	       r->src != o->dst ? "-g" : "-r", a[2],
@@ -1243,6 +1258,8 @@ static void print_xml(struct request *rq, const struct nfu_ct_entry *e)
 			break;
 		}
 		printf("</layer4>");
+		if (e->zone && e->zone_dir == (1u << d))
+			printf("<zone>%u</zone>", (unsigned int)e->zone);
 		if (e->acct)
 			printf("<counters><packets>%llu</packets><bytes>%llu</bytes>"
 			       "</counters>", (unsigned long long)e->packets[d],
@@ -1253,7 +1270,7 @@ static void print_xml(struct request *rq, const struct nfu_ct_entry *e)
 	if (e->state[0])
 		printf("<state>%s</state>", e->state);
 	printf("<timeout>%u</timeout><mark>%u</mark>", e->timeout, e->mark);
-	if (e->zone)
+	if (e->zone && !e->zone_dir)
 		printf("<zone>%u</zone>", (unsigned int)e->zone);
 	printf("<use>%u</use>", e->use);
 	if (e->has_id)

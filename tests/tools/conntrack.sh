@@ -73,6 +73,8 @@ cat >"$S/rules" <<'EOF'
 :OUTPUT ACCEPT [0:0]
 -A PREROUTING -p tcp -m tcp --dport 21 -j CT --helper ftp
 -A PREROUTING -p udp -m udp --dport 69 -j CT --helper tftp
+-A PREROUTING -p udp -m udp --dport 6000 -j CT --zone 9
+-A PREROUTING -p 99 -j CT --zone-orig 7
 COMMIT
 *filter
 :INPUT DROP [0:0]
@@ -146,6 +148,15 @@ cat >"$W/commands" <<'EOF'
 -L --mark 0/0xff
 -L -w 0
 -L --zone 3
+-L -w 9
+-L --orig-zone 7
+-L --reply-zone 7
+-L --orig-zone 0 -p udp
+-L --orig-zone 9
+-L -o save -p 99
+-L -o save -p udp --dport 6000
+-L -o xml -p 99
+-D --reply-zone 7
 -L -f ipv4 -p udp
 -L -f ipv6
 -L expect
@@ -460,10 +471,10 @@ icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
-udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 zone=9 use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
-unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 zone-orig=7 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
 ## -L -o extended
@@ -473,10 +484,10 @@ ipv4     2 icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=
 ipv4     2 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
 ipv4     2 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
 ipv4     2 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
-ipv4     2 udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+ipv4     2 udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 zone=9 use=1
 ipv4     2 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 ipv4     2 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
-ipv4     2 unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+ipv4     2 unknown  99 T src=10.1.0.11 dst=10.50.0.99 zone-orig=7 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
 ## -L -o extended,id
@@ -486,10 +497,10 @@ ipv4     2 icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=
 ipv4     2 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1 id=N
 ipv4     2 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1 id=N
 ipv4     2 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1 id=N
-ipv4     2 udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1 id=N
+ipv4     2 udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 zone=9 use=1 id=N
 ipv4     2 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1 id=N
 ipv4     2 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1 id=N
-ipv4     2 unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1 id=N
+ipv4     2 unknown  99 T src=10.1.0.11 dst=10.50.0.99 zone-orig=7 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1 id=N
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
 ## -C
@@ -499,7 +510,7 @@ rc=0
 ## -L conntrack -p udp
 rc=0
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
-udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 zone=9 use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
 --- stderr
@@ -512,7 +523,7 @@ icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 
 conntrack v1.4.7 (conntrack-tools): 2 flow entries have been shown.
 ## -L -p 99
 rc=0
-unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 zone-orig=7 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.
 ## -L -p tcp --state ESTABLISHED
@@ -532,7 +543,7 @@ icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
-udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 zone=9 use=1
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 6 flow entries have been shown.
 ## -L --src 10.1.0.0/24 -d 10.50.0.53
@@ -555,7 +566,7 @@ conntrack v1.4.7 (conntrack-tools): 2 flow entries have been shown.
 rc=0
 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
-unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 zone-orig=7 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 3 flow entries have been shown.
 ## -L -p udp --sport 7000
@@ -570,7 +581,7 @@ udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=5
 conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.
 ## -L -p udp --reply-port-src 6000
 rc=0
-udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 zone=9 use=1
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.
 ## -L -p icmp --icmp-type 8 --icmp-id 9
@@ -585,10 +596,10 @@ icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
-udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 zone=9 use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
-unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 zone-orig=7 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
 ## -L -m 1
@@ -602,10 +613,10 @@ icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
-udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 zone=9 use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
-unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 zone-orig=7 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
 ## -L -w 0
@@ -615,20 +626,67 @@ icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
-udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
-unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 zone-orig=7 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
-conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
+conntrack v1.4.7 (conntrack-tools): 8 flow entries have been shown.
 ## -L --zone 3
 rc=0
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.
+## -L -w 9
+rc=0
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 zone=9 use=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.
+## -L --orig-zone 7
+rc=0
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 zone-orig=7 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.
+## -L --reply-zone 7
+rc=0
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.
+## -L --orig-zone 0 -p udp
+rc=0
+udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 zone=9 use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
+udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 4 flow entries have been shown.
+## -L --orig-zone 9
+rc=0
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.
+## -L -o save -p 99
+rc=0
+-A -t T -u UNSET --orig-zone 7 -s 10.1.0.11 -d 10.50.0.99 -r 10.50.0.99 -q 10.1.0.11 -p 99
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.
+## -L -o save -p udp --dport 6000
+rc=0
+-A -t T -u UNSET -w 9 -s 10.1.0.10 -d 10.50.0.9 -r 10.50.0.9 -q 10.1.0.10 -p udp --sport 6000 --dport 6000 --reply-port-src 6000 --reply-port-dst 6000
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.
+## -L -o xml -p 99
+rc=0
+</conntrack>
+<?xml version="1.0" encoding="utf-8"?>
+<conntrack>
+<flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.11</src><dst>10.50.0.99</dst></layer3><layer4 protonum="99" protoname="unknown"></layer4><zone>7</zone><counters><packets>1</packets><bytes>28</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.50.0.99</src><dst>10.1.0.11</dst></layer3><layer4 protonum="99" protoname="unknown"></layer4><counters><packets>0</packets><bytes>0</bytes></counters></meta><meta direction="independent"><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id><unreplied/></meta></flow>
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.
+## -D --reply-zone 7
+rc=1
+--- stderr
+conntrack v1.4.7 (conntrack-tools): 0 flow entries have been deleted.
 ## -L -f ipv4 -p udp
 rc=0
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
-udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 zone=9 use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
 --- stderr
@@ -681,9 +739,9 @@ udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=
 conntrack v1.4.7 (conntrack-tools): 6 flow entries have been shown.
 ## -L -u UNREPLIED
 rc=0
-udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 zone=9 use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
-unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 zone-orig=7 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 3 flow entries have been shown.
 ## -L -u ASSURED,SEEN_REPLY
@@ -698,9 +756,9 @@ rc=0
 icmp     1 T src=10.1.0.10 dst=10.1.0.1 type=8 code=0 id=9 packets=1 bytes=84 src=10.1.0.1 dst=10.1.0.10 type=0 code=0 id=9 packets=1 bytes=84 mark=0 use=1
 icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 src=10.50.0.80 dst=10.1.0.10 type=0 code=0 id=7 packets=1 bytes=84 mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
-udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 zone=9 use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
-unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 zone-orig=7 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 6 flow entries have been shown.
 ## -L -u UNSET
@@ -724,10 +782,10 @@ icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
-udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 zone=9 use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
-unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 zone-orig=7 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
 ## -L --mask-src 255.255.0.0
@@ -738,7 +796,7 @@ Try `conntrack -h' or 'conntrack --help' for more information.
 ## -L -d 10.50.0.53 --mask-dst 255.0.0.0 -p udp
 rc=0
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
-udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 zone=9 use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
 --- stderr
@@ -840,10 +898,10 @@ icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
-udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 zone=9 use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
-unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 zone-orig=7 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
 ## -L -u SEEN_REPLY,!ASSURED
@@ -863,10 +921,10 @@ icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
-udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 zone=9 use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
-unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 zone-orig=7 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
 ## -L -m 0x0/0x0 -p icmp
@@ -886,12 +944,11 @@ icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1
-udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
-unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 zone-orig=7 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
-conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
+conntrack v1.4.7 (conntrack-tools): 8 flow entries have been shown.
 ## -L -o save
 rc=0
 -A -t T -u SEEN_REPLY -s 10.1.0.10 -d 10.1.0.1 -r 10.1.0.1 -q 10.1.0.10 -p icmp --icmp-type 8 --icmp-code 0 --icmp-id 9
@@ -900,9 +957,9 @@ rc=0
 -A -t T -u SEEN_REPLY,ASSURED -s 10.1.0.10 -d 10.50.0.21 -r 10.50.0.21 -q 10.1.0.10 -p tcp --sport 40021 --dport 21 --reply-port-src 21 --reply-port-dst 40021 --state ESTABLISHED
 -A -t T -u SEEN_REPLY,ASSURED -s 10.1.0.10 -d 10.50.0.80 -r 10.50.0.80 -q 10.1.0.10 -p tcp --sport 40001 --dport 443 --reply-port-src 443 --reply-port-dst 40001 --state ESTABLISHED
 -A -t T -u SEEN_REPLY,ASSURED -s 10.1.0.11 -d 10.50.0.7 -r 10.50.0.7 -q 10.1.0.11 -p udp --sport 7000 --dport 7000 --reply-port-src 7000 --reply-port-dst 7000
--A -t T -u UNSET -s 10.1.0.10 -d 10.50.0.9 -r 10.50.0.9 -q 10.1.0.10 -p udp --sport 6000 --dport 6000 --reply-port-src 6000 --reply-port-dst 6000
+-A -t T -u UNSET --orig-zone 7 -s 10.1.0.11 -d 10.50.0.99 -r 10.50.0.99 -q 10.1.0.11 -p 99
 -A -t T -u UNSET -s 10.1.0.11 -d 10.50.0.69 -r 10.50.0.69 -q 10.1.0.11 -p udp --sport 3069 --dport 69 --reply-port-src 69 --reply-port-dst 3069
--A -t T -u UNSET -s 10.1.0.11 -d 10.50.0.99 -r 10.50.0.99 -q 10.1.0.11 -p 99
+-A -t T -u UNSET -w 9 -s 10.1.0.10 -d 10.50.0.9 -r 10.50.0.9 -q 10.1.0.10 -p udp --sport 6000 --dport 6000 --reply-port-src 6000 --reply-port-dst 6000
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
 ## -L -o save -p tcp
@@ -930,10 +987,10 @@ rc=0
 <flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.10</src><dst>10.50.0.53</dst></layer3><layer4 protonum="17" protoname="udp"><sport>5353</sport><dport>53</dport></layer4><counters><packets>1</packets><bytes>58</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.50.0.53</src><dst>10.1.0.10</dst></layer3><layer4 protonum="17" protoname="udp"><sport>53</sport><dport>5353</dport></layer4><counters><packets>1</packets><bytes>88</bytes></counters></meta><meta direction="independent"><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id></meta></flow>
 <flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.10</src><dst>10.50.0.80</dst></layer3><layer4 protonum="1" protoname="icmp"></layer4><counters><packets>1</packets><bytes>84</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.50.0.80</src><dst>10.1.0.10</dst></layer3><layer4 protonum="1" protoname="icmp"></layer4><counters><packets>1</packets><bytes>84</bytes></counters></meta><meta direction="independent"><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id></meta></flow>
 <flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.10</src><dst>10.50.0.80</dst></layer3><layer4 protonum="6" protoname="tcp"><sport>40001</sport><dport>443</dport></layer4><counters><packets>2</packets><bytes>80</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.50.0.80</src><dst>10.1.0.10</dst></layer3><layer4 protonum="6" protoname="tcp"><sport>443</sport><dport>40001</dport></layer4><counters><packets>1</packets><bytes>40</bytes></counters></meta><meta direction="independent"><state>ESTABLISHED</state><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id><assured/></meta></flow>
-<flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.10</src><dst>10.50.0.9</dst></layer3><layer4 protonum="17" protoname="udp"><sport>6000</sport><dport>6000</dport></layer4><counters><packets>1</packets><bytes>48</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.50.0.9</src><dst>10.1.0.10</dst></layer3><layer4 protonum="17" protoname="udp"><sport>6000</sport><dport>6000</dport></layer4><counters><packets>0</packets><bytes>0</bytes></counters></meta><meta direction="independent"><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id><unreplied/></meta></flow>
+<flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.10</src><dst>10.50.0.9</dst></layer3><layer4 protonum="17" protoname="udp"><sport>6000</sport><dport>6000</dport></layer4><counters><packets>1</packets><bytes>48</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.50.0.9</src><dst>10.1.0.10</dst></layer3><layer4 protonum="17" protoname="udp"><sport>6000</sport><dport>6000</dport></layer4><counters><packets>0</packets><bytes>0</bytes></counters></meta><meta direction="independent"><timeout>T</timeout><mark>0</mark><zone>9</zone><use>1</use><id>N</id><unreplied/></meta></flow>
 <flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.11</src><dst>10.50.0.69</dst></layer3><layer4 protonum="17" protoname="udp"><sport>3069</sport><dport>69</dport></layer4><counters><packets>1</packets><bytes>40</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.50.0.69</src><dst>10.1.0.11</dst></layer3><layer4 protonum="17" protoname="udp"><sport>69</sport><dport>3069</dport></layer4><counters><packets>0</packets><bytes>0</bytes></counters></meta><meta direction="independent"><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id><unreplied/></meta><helper>tftp</helper></flow>
 <flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.11</src><dst>10.50.0.7</dst></layer3><layer4 protonum="17" protoname="udp"><sport>7000</sport><dport>7000</dport></layer4><counters><packets>2</packets><bytes>76</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.50.0.7</src><dst>10.1.0.11</dst></layer3><layer4 protonum="17" protoname="udp"><sport>7000</sport><dport>7000</dport></layer4><counters><packets>2</packets><bytes>76</bytes></counters></meta><meta direction="independent"><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id><assured/></meta></flow>
-<flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.11</src><dst>10.50.0.99</dst></layer3><layer4 protonum="99" protoname="unknown"></layer4><counters><packets>1</packets><bytes>28</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.50.0.99</src><dst>10.1.0.11</dst></layer3><layer4 protonum="99" protoname="unknown"></layer4><counters><packets>0</packets><bytes>0</bytes></counters></meta><meta direction="independent"><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id><unreplied/></meta></flow>
+<flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.1.0.11</src><dst>10.50.0.99</dst></layer3><layer4 protonum="99" protoname="unknown"></layer4><zone>7</zone><counters><packets>1</packets><bytes>28</bytes></counters></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>10.50.0.99</src><dst>10.1.0.11</dst></layer3><layer4 protonum="99" protoname="unknown"></layer4><counters><packets>0</packets><bytes>0</bytes></counters></meta><meta direction="independent"><timeout>T</timeout><mark>0</mark><use>1</use><id>N</id><unreplied/></meta></flow>
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
 ## -L -o xml,extended -p icmp
@@ -964,10 +1021,10 @@ icmp     1 T src=10.1.0.10 dst=10.50.0.80 type=8 code=0 id=7 packets=1 bytes=84 
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.21 sport=40021 dport=21 packets=4 bytes=191 src=10.50.0.21 dst=10.1.0.10 sport=21 dport=40021 packets=2 bytes=87 [ASSURED] mark=0 helper=ftp use=1 id=N
 tcp      6 T ESTABLISHED src=10.1.0.10 dst=10.50.0.80 sport=40001 dport=443 packets=2 bytes=80 src=10.50.0.80 dst=10.1.0.10 sport=443 dport=40001 packets=1 bytes=40 [ASSURED] mark=0 use=1 id=N
 udp      17 T src=10.1.0.10 dst=10.50.0.53 sport=5353 dport=53 packets=1 bytes=58 src=10.50.0.53 dst=10.1.0.10 sport=53 dport=5353 packets=1 bytes=88 mark=0 use=1 id=N
-udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1 id=N
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 zone=9 use=1 id=N
 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1 id=N
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1 id=N
-unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1 id=N
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 zone-orig=7 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1 id=N
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 9 flow entries have been shown.
 ## -L -p tcp --sport x
@@ -1140,7 +1197,7 @@ rc=1
 conntrack v1.4.7 (conntrack-tools): 0 flow entries have been deleted.
 ## -L -p udp
 rc=0
-udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 use=1
+udp      17 T src=10.1.0.10 dst=10.50.0.9 sport=6000 dport=6000 packets=1 bytes=48 [UNREPLIED] src=10.50.0.9 dst=10.1.0.10 sport=6000 dport=6000 packets=0 bytes=0 mark=0 zone=9 use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
 --- stderr
@@ -1149,7 +1206,7 @@ conntrack v1.4.7 (conntrack-tools): 3 flow entries have been shown.
 rc=0
 udp      17 T src=10.1.0.11 dst=10.50.0.69 sport=3069 dport=69 packets=1 bytes=40 [UNREPLIED] src=10.50.0.69 dst=10.1.0.11 sport=69 dport=3069 packets=0 bytes=0 mark=0 helper=tftp use=1
 udp      17 T src=10.1.0.11 dst=10.50.0.7 sport=7000 dport=7000 packets=2 bytes=76 src=10.50.0.7 dst=10.1.0.11 sport=7000 dport=7000 packets=2 bytes=76 [ASSURED] mark=0 use=1
-unknown  99 T src=10.1.0.11 dst=10.50.0.99 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
+unknown  99 T src=10.1.0.11 dst=10.50.0.99 zone-orig=7 packets=1 bytes=28 [UNREPLIED] src=10.50.0.99 dst=10.1.0.11 packets=0 bytes=0 mark=0 use=1
 --- stderr
 conntrack v1.4.7 (conntrack-tools): 3 flow entries have been deleted.
 ## -L expect
