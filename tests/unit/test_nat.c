@@ -974,6 +974,58 @@ static void test_null_binding_empty_table(void)
 	CHECK(ct->status & NFU_IPS_DST_NAT_DONE);
 }
 
+/* Connections that are freed leave the source hash: a source whose old
+ * mappings died gets the hash's address again, not the dead one's, and
+ * the chains stay sound through many bindings and expiries (ASan's
+ * build checks the memory).  (An expired connection that nothing has
+ * looked up yet is still there, as in Linux until its GC passes, and
+ * its mapping with it: the lookups below remove them first.) */
+static void test_bysource_after_expiry(void)
+{
+	const uint8_t *ip;
+
+	REQUIRE(nat_up("-A POSTROUTING -o e1 -p udp -j SNAT "
+		       "--to-source 10.0.1.10-10.0.1.13\n"));
+	nfu_net_set_time(sc.net, 1000000000ull);
+	udp_rx(E0, IP_A, C(5), 4000, 53, 4);
+	ip = last_out(E1);
+	REQUIRE(ip);
+	CHECK_INT(rd32(ip + 12), A4(10, 0, 1, 10));
+	/* to C(6) while it lives: its mapping */
+	scene_clear();
+	udp_rx(E0, IP_A, C(6), 4000, 53, 4);
+	ip = last_out(E1);
+	REQUIRE(ip);
+	CHECK_INT(rd32(ip + 12), A4(10, 0, 1, 10));
+	/* both gone after 30 s unreplied, removed by a lookup; many others
+	 * come and go meanwhile; then to C(6): the hash's .11 */
+	nfu_net_set_time(sc.net, 40000000000ull);
+	CHECK(!find(17, IP_A, C(5), 4000, 53, NULL));
+	CHECK(!find(17, IP_A, C(6), 4000, 53, NULL));
+	for (unsigned int i = 0; i < 600; i++) {
+		scene_clear();
+		udp_rx(E0, A4(10, 0, 0, 100 + i % 100), C(i % 7), 5000 + i, 53,
+		       1);
+	}
+	scene_clear();
+	udp_rx(E0, IP_A, C(6), 4000, 53, 4);
+	ip = last_out(E1);
+	REQUIRE(ip);
+	CHECK_INT(rd32(ip + 12), A4(10, 0, 1, 11));
+	/* the 600 expire and are replaced, from the same sources */
+	nfu_net_set_time(sc.net, 80000000000ull);
+	for (unsigned int i = 0; i < 600; i++) {
+		CHECK(!find(17, A4(10, 0, 0, 100 + i % 100), C(i % 7), 5000 + i,
+			    53, NULL));
+		scene_clear();
+		udp_rx(E0, A4(10, 0, 0, 100 + i % 100), C(i % 7), 5000 + i, 53,
+		       1);
+		REQUIRE(sc.nout == 1);
+		CHECK_INT(rd16(out_ip(0) + 20), 5000 + i);
+	}
+	CHECK(cn()->nat->bound >= 1203);
+}
+
 /*
  * MASQUERADE's device.
  */
@@ -1056,6 +1108,7 @@ int main(void)
 	RUN(test_own_error_about_dnat);
 	RUN(test_null_binding_moves_port);
 	RUN(test_null_binding_empty_table);
+	RUN(test_bysource_after_expiry);
 	RUN(test_masquerade_oif_change);
 	RUN(test_masquerade_address_per_device);
 	scene_down();
