@@ -511,8 +511,11 @@ static int parse_dir_zone(struct words *ws, unsigned int dir,
 
 	if (!is_key(ws, key))
 		return 0;
-	if (!take_dec(ws, key, 65535, &v))
+	/* Linux shows a connection one zone, never zone 0 (the default) */
+	if (!take_dec(ws, key, 65535, &v) || !v)
 		return fail(err, errlen, "bad `%s'", at);
+	if (e->zone)
+		return fail(err, errlen, "a second zone: `%s'", at);
 	e->zone = (uint16_t)v;
 	e->zone_dir = (uint8_t)(1u << dir);
 	return 0;
@@ -582,6 +585,8 @@ int nfu_ct_entry_parse(const char *line, struct nfu_ct_entry *e, char *err,
 	if (is_key(ws, "zone")) {
 		if (!take_dec(ws, "zone", 65535, &v))
 			return fail(err, errlen, "bad `%s'", at);
+		if (e->zone)
+			return fail(err, errlen, "a second zone: `%s'", at);
 		e->zone = (uint16_t)v;
 	}
 	at = peek(ws);

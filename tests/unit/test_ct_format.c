@@ -297,6 +297,11 @@ static void test_parse_errors(void)
 		{ "udp 17 30 src=1.2.3.4 dst=1.2.3.5 sport=1 dport=2 src=1.2.3.5 dst=1.2.3.4 sport=2 dport=1 mark=0 use=1 helper=ftp", "unexpected `helper=ftp'" },
 		{ "udp 17 30 src=1.2.3.4 dst=1.2.3.5 sport=1 dport=2 src=1.2.3.5 dst=1.2.3.4 sport=2 dport=1 mark=0 secctx=x use=1", "expected use=N at `secctx=x'" },
 		{ "gre 47 30 src=1.2.3.4 dst=1.2.3.5 srckey=5 dstkey=0x0", "expected srckey=0xN dstkey=0xN at `srckey=5'" },
+		/* found by fuzz_ct_state: a zone 0 of one direction did not
+		 * print back */
+		{ "udp 17 30 src=1.2.3.4 dst=1.2.3.5 sport=1 dport=2 zone-orig=0 src=1.2.3.5 dst=1.2.3.4 sport=2 dport=1 mark=0 use=1", "bad `zone-orig=0'" },
+		{ "udp 17 30 src=1.2.3.4 dst=1.2.3.5 sport=1 dport=2 zone-orig=3 src=1.2.3.5 dst=1.2.3.4 sport=2 dport=1 zone-reply=4 mark=0 use=1", "a second zone: `zone-reply=4'" },
+		{ "udp 17 30 src=1.2.3.4 dst=1.2.3.5 sport=1 dport=2 src=1.2.3.5 dst=1.2.3.4 sport=2 dport=1 zone-reply=4 mark=0 zone=4 use=1", "a second zone: `zone=4'" },
 	};
 	struct nfu_ct_entry e;
 	char err[200];
