@@ -15,8 +15,8 @@
  *   -r, -q (addresses, CIDR for -s and -d), --mask-src/--mask-dst,
  *   --sport/--dport and their long names, --reply-port-src/-dst, --state
  *   (after -p tcp), --icmp-type/-code/-id (after -p icmp), -m
- *   MARK[/MASK], -w ZONE, -u STATUS, -n/-g/-j (NAT), -c, -f FAMILY; -o
- *   extended, id, save.
+ *   MARK[/MASK], -w ZONE, --orig-zone/--reply-zone, -u STATUS, -n/-g/-j
+ *   (NAT), -c, -f FAMILY; -o extended, id, save, xml.
  *
  * Basic design
  *   - The table: until nfu daemon exists, a conntrack state file, as nfu
