@@ -723,12 +723,15 @@ static unsigned int ct_confirm(void *priv, struct nfu_pkt *pkt,
 		other = chain_find(cn, b1, &ct->tuplehash[NFU_CT_DIR_REPLY].tuple,
 				   &ct->czone);
 	if (other) {
-		/* the same tuples (Linux's __nf_ct_resolve_clash() takes
-		 * the other for UDP even when a zone differs, not NATed) */
+		/* nf_ct_match(): the same tuples in the same zones (the
+		 * same tuple in another zone is dropped: checked with CT
+		 * --zone-orig on Linux 6.18, insert_failed) */
 		if (tuple_eq(&other->tuplehash[NFU_CT_DIR_REPLY].tuple,
 			     &ct->tuplehash[NFU_CT_DIR_REPLY].tuple) &&
 		    tuple_eq(&other->tuplehash[NFU_CT_DIR_ORIGINAL].tuple,
-			     &ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple)) {
+			     &ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple) &&
+		    zone_eq(other, &ct->czone, NFU_CT_DIR_ORIGINAL) &&
+		    zone_eq(other, &ct->czone, NFU_CT_DIR_REPLY)) {
 			other->common.use++;
 			nfu_pkt_ct_put(pkt);
 			pkt->ct = other;
