@@ -145,7 +145,7 @@ int main(int argc, char **argv)
 	struct nfu_ct_net *cn;
 	struct nfu_stats st;
 	size_t before, after;
-	double t_plain, t_new, t_est, t_plain_rep, t_find;
+	double t_plain, t_new, t_est, t_plain_rep, t_find, t_chase;
 	uint64_t t0, found = 0, x = 88172645463325252ull;
 
 	if (n == 0)
@@ -190,6 +190,51 @@ int main(int argc, char **argv)
 	}
 	t_find = (double)(now_ns() - t0) / n;
 
+	/* the machine's memory latency, for scale: a dependent random read
+	 * in an area the size of the table (what one cache miss of a lookup
+	 * costs) */
+	{
+		size_t words = (after - before) / sizeof(uint64_t), steps = 2000000;
+		uint64_t *ring = NULL;
+		uint32_t *perm;
+
+		if (words < 1024)
+			words = 1024;
+		words &= ~(size_t)7;
+		perm = malloc(words / 8 * sizeof(*perm));
+		if (posix_memalign((void **)&ring, 2u << 20, words * sizeof(*ring)) ||
+		    !perm) {
+			fprintf(stderr, "bench_ct: out of memory\n");
+			return 1;
+		}
+		/* one word a 64-byte line, the lines in a random cycle */
+		for (size_t k = 0; k < words / 8; k++)
+			perm[k] = (uint32_t)k;
+		for (size_t k = words / 8 - 1; k > 0; k--) {
+			size_t j;
+			uint32_t tmp;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			j = x % (k + 1);
+			tmp = perm[k];
+			perm[k] = perm[j];
+			perm[j] = tmp;
+		}
+		for (size_t k = 0; k < words / 8; k++)
+			ring[(size_t)perm[k] * 8] = (uint64_t)perm[(k + 1) % (words / 8)] * 8;
+		t0 = now_ns();
+		for (size_t k = 0, at = 0; k < steps; k++) {
+			at = ring[at];
+			if (k + 1 == steps)
+				found += at == (size_t)-1; /* keep the chase */
+		}
+		t_chase = (double)(now_ns() - t0) / (double)steps;
+		free(perm);
+		free(ring);
+	}
+
 	printf("bench_ct: %u concurrent UDP connections (%u in the table, %u buckets)\n",
 	       n, cn->confirmed, cn->nbuckets);
 	printf("  forwarded without conntrack (baseline)  %8.1f ns/packet  (%.2f M/s)\n",
@@ -202,6 +247,8 @@ int main(int argc, char **argv)
 	       t_est, 1e3 / t_est, t_est - t_plain_rep);
 	printf("  lookup alone (nfu_ct_find, random)      %8.1f ns  (%" PRIu64 " of %u found)\n",
 	       t_find, found, n);
+	printf("  memory latency (dependent random reads in as much memory) %.1f ns:"
+	       " a lookup is %.1f of them\n", t_chase, t_find / t_chase);
 	printf("  memory: %.1f bytes per connection (allocator's count, buckets"
 	       " included; struct nfu_ct is %zu bytes)\n",
 	       (double)(after - before) / n, sizeof(struct nfu_ct));
