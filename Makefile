@@ -33,15 +33,7 @@ fuzz: bootstrap
 	@test -f $(FUZZ)/CMakeCache.txt || cmake -S . -B $(FUZZ) $(GEN) \
 		-DCMAKE_BUILD_TYPE=Debug -DNFU_FUZZ=ON -DCMAKE_C_COMPILER=clang
 	cmake --build $(FUZZ) -j $(JOBS)
-	@for f in $(FUZZ)/tests/fuzz/fuzz_*; do \
-		[ -x $$f ] || continue; n=$$(basename $$f); \
-		mkdir -p $(FUZZ)/corpus/$$n; \
-		seeds=; [ -d tests/fuzz/corpus/$$n ] && seeds=tests/fuzz/corpus/$$n; \
-		echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
-			$(FUZZ)/corpus/$$n $$seeds 2>$(FUZZ)/$$n.log \
-			|| { tail -40 $(FUZZ)/$$n.log; exit 1; }; \
-	done
+	@sh scripts/run-fuzz $(FUZZ) $(FUZZ_SECONDS) $(JOBS)
 
 # The conformance tests; with SEEDS=N, the random scenarios of seeds 1 to N
 # instead (tests/conformance/README.md), JOBS at a time, and those that fail.
