@@ -614,6 +614,62 @@ void nfu_nat_masq_forget(struct nfu_net *net, int ifindex, uint32_t addr)
 }
 
 /*
+ * Expected connections.
+ */
+
+/* Linux's NAT helpers for FTP and TFTP (nf_nat_ftp, nf_nat_tftp) give
+ * every expectation of a translated connection expectfn =
+ * nf_nat_follow_master(), which binds the expected connection as
+ * conntrack makes it, both ways, so that the nat table never sees it:
+ * its source to where the master sends (the master's tuple of the other
+ * direction than the expectation's, its destination), its destination
+ * to the master's source that way, with the port saved in the
+ * expectation.  nfu's expectations carry no such function (lib/conntrack
+ * would call it); the first NAT hook of an expected connection binds it
+ * instead, from what Linux's would hold: the expectation's direction is
+ * ORIGINAL when the new connection comes from the master's client (a
+ * 227 or 229 answer), else REPLY (a PORT or EPRT command, TFTP); the
+ * saved port is the master's client port for TFTP (nf_nat_tftp's help())
+ * and the port the new connection goes to for FTP, whose commands nfu
+ * does not rewrite (nf_nat_ftp() saves the port of the command).  Linux
+ * binds it before mangle's PREROUTING sees it, nfu after (at
+ * NFU_IP_PRI_NAT_DST).  true: bound. */
+static bool follow_master(struct nfu_ct *ct)
+{
+	const struct nfu_ct *m = ct->master;
+	const struct nfu_ct_tuple *t = &ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple;
+	const uint32_t done = NFU_IPS_SRC_NAT_DONE | NFU_IPS_DST_NAT_DONE;
+	struct nfu_nat_range r;
+	unsigned int dir;
+	uint16_t port;
+
+	if (!m || !m->helper || (ct->status & done) ||
+	    !(m->status & (NFU_IPS_SRC_NAT | NFU_IPS_DST_NAT)))
+		return false;
+	if (!strcmp(m->helper->name, "tftp")) {
+		dir = NFU_CT_DIR_REPLY;
+		port = m->tuplehash[NFU_CT_DIR_ORIGINAL].tuple.sport;
+	} else if (!strcmp(m->helper->name, "ftp")) {
+		dir = t->src == m->tuplehash[NFU_CT_DIR_ORIGINAL].tuple.src
+			      ? NFU_CT_DIR_ORIGINAL
+			      : NFU_CT_DIR_REPLY;
+		port = t->dport;
+	} else {
+		return false;
+	}
+	/* nf_nat_follow_master(), its verdicts ignored as there */
+	memset(&r, 0, sizeof(r));
+	r.flags = NFU_NAT_MAP_IPS;
+	r.min_addr = r.max_addr = m->tuplehash[!dir].tuple.dst;
+	nfu_nat_setup_info(ct, &r, NFU_NAT_MANIP_SRC);
+	r.flags = NFU_NAT_MAP_IPS | NFU_NAT_PROTO_SPECIFIED;
+	r.min_proto = r.max_proto = ntoh16(port);
+	r.min_addr = r.max_addr = m->tuplehash[!dir].tuple.src;
+	nfu_nat_setup_info(ct, &r, NFU_NAT_MANIP_DST);
+	return true;
+}
+
+/*
  * The hooks.
  */
 
@@ -658,6 +714,8 @@ static unsigned int nat_fn(struct nfu_nat_net *nn, struct nfu_pkt *pkt,
 		if (!nfu_nat_initialized(ct, manip)) {
 			struct nfu_nat_lookup *l = &nn->lookup[st->hook];
 
+			if (follow_master(ct) && nfu_nat_initialized(ct, manip))
+				break;
 			if (l->fn) {
 				v = l->fn(l->priv, pkt, st);
 				if (v != NFU_ACCEPT)

@@ -1027,6 +1027,101 @@ static void test_bysource_after_expiry(void)
 }
 
 /*
+ * Expected connections.
+ */
+
+/* TFTP through MASQUERADE: the server answers from another port, a
+ * connection the tftp helper expected; it is bound back to the client
+ * (Linux's nf_nat_tftp gives the expectation nf_nat_follow_master()),
+ * not by the nat table, whose rules would leave it to the router. */
+static void test_tftp_follows_master(void)
+{
+	static const uint8_t rrq[] = { 0, 1, 'f', 0, 'o', 'c', 't', 'e', 't', 0 };
+	static const uint8_t ack[] = { 0, 4, 0, 0 };
+	uint8_t p[200];
+	const uint8_t *ip;
+	struct nfu_ct *ct, *m;
+	uint64_t bound;
+
+	REQUIRE(up());
+	REQUIRE(load("*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+		     "-A PREROUTING -p udp -m udp --dport 69 -j CT --helper tftp\n"
+		     "COMMIT\n"));
+	REQUIRE(load(NAT_HEAD "-A POSTROUTING -o e1 -j MASQUERADE\nCOMMIT\n"));
+	scene_rx(E0, p, build_udp_data(p, IP_A, C(5), 3300, 69, rrq, sizeof(rrq),
+				       false));
+	ip = last_out(E1);
+	REQUIRE(ip);
+	CHECK_INT(rd32(ip + 12), IP_E1);
+	m = find(17, IP_A, C(5), 3300, 69, NULL);
+	REQUIRE(m);
+	bound = cn()->nat->bound;
+	/* the answer from port 41000 to the router's address */
+	scene_clear();
+	scene_rx(E1, p, build_udp_data(p, C(5), IP_E1, 41000, 3300, ack,
+				       sizeof(ack), false));
+	ip = last_out(E0);
+	REQUIRE(ip);
+	CHECK_INT(rd32(ip + 12), C(5));
+	CHECK_INT(rd16(ip + 20), 41000);
+	CHECK_INT(rd32(ip + 16), IP_A);
+	CHECK_INT(rd16(ip + 22), 3300);
+	CHECK(sums_ok(ip));
+	ct = find(17, C(5), IP_E1, 41000, 3300, NULL);
+	REQUIRE(ct);
+	CHECK(ct->master == m);
+	CHECK(ct->status & NFU_IPS_DST_NAT);
+	CHECK(!(ct->status & NFU_IPS_SRC_NAT));
+	/* both bindings by the expectation: two, no null binding */
+	CHECK_INT(cn()->nat->bound - bound, 2);
+	/* the client's next block goes back to the server's new port */
+	scene_clear();
+	scene_rx(E0, p, build_udp_data(p, IP_A, C(5), 3300, 41000, ack,
+				       sizeof(ack), false));
+	ip = last_out(E1);
+	REQUIRE(ip);
+	CHECK_INT(rd32(ip + 12), IP_E1);
+	CHECK_INT(rd16(ip + 20), 3300);
+	CHECK(sums_ok(ip));
+}
+
+/* Without a translated master, an expected connection goes through the
+ * nat table as any other (nf_nat_tftp is called only for a connection
+ * with IPS_NAT_MASK). */
+static void test_expected_untranslated_master(void)
+{
+	static const uint8_t rrq[] = { 0, 1, 'f', 0, 'o', 'c', 't', 'e', 't', 0 };
+	static const uint8_t ack[] = { 0, 4, 0, 0 };
+	uint8_t p[200];
+	const uint8_t *ip;
+	struct nfu_ct *ct;
+
+	REQUIRE(up());
+	REQUIRE(load("*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+		     "-A PREROUTING -p udp -m udp --dport 69 -j CT --helper tftp\n"
+		     "COMMIT\n"));
+	REQUIRE(load(NAT_HEAD "-A POSTROUTING -o e0 -j MASQUERADE\nCOMMIT\n"));
+	scene_rx(E0, p, build_udp_data(p, IP_A, C(5), 3300, 69, rrq, sizeof(rrq),
+				       false));
+	ip = last_out(E1);
+	REQUIRE(ip);
+	CHECK_INT(rd32(ip + 12), IP_A);
+	/* the answer: RELATED, and masqueraded by the table on its way out
+	 * of e0 */
+	scene_clear();
+	scene_rx(E1, p, build_udp_data(p, C(5), IP_A, 41000, 3300, ack,
+				       sizeof(ack), false));
+	ip = last_out(E0);
+	REQUIRE(ip);
+	CHECK_INT(rd32(ip + 12), IP_E0);
+	CHECK_INT(rd32(ip + 16), IP_A);
+	ct = find(17, C(5), IP_A, 41000, 3300, NULL);
+	REQUIRE(ct);
+	CHECK(ct->master != NULL);
+	CHECK(ct->nat && ct->nat->masq_index == E0);
+}
+
+/*
  * MASQUERADE's device.
  */
 
@@ -1109,6 +1204,8 @@ int main(void)
 	RUN(test_null_binding_moves_port);
 	RUN(test_null_binding_empty_table);
 	RUN(test_bysource_after_expiry);
+	RUN(test_tftp_follows_master);
+	RUN(test_expected_untranslated_master);
 	RUN(test_masquerade_oif_change);
 	RUN(test_masquerade_address_per_device);
 	scene_down();
