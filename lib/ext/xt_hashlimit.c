@@ -23,13 +23,22 @@
  * stack's clock; in byte mode a packet costs its 16-byte chunks plus one.
  * With --hashlimit-rate-match, Linux's windows of --hashlimit-rate-interval
  * seconds instead: a key matches while its window is within the rate and
- * burst and the one before was.  Where Linux's garbage collector drops a
- * bucket at some gcinterval after it expires, nfu renews it at the first
- * packet after its expiry, so that the answer does not depend on when the
- * collector ran.  A table holds --hashlimit-htable-max buckets, but not
- * fewer than its size (--hashlimit-htable-size, or 8192, what Linux takes
- * on a machine of more than 1 GiB), and without it 8 times its size; a
- * packet that finds it full is dropped, as there.
+ * burst and the one before was.
+ *
+ * The table is Linux's: --hashlimit-htable-size chains (8192 without it,
+ * what Linux takes on a machine of more than 1 GiB), a key's chain chosen
+ * by a hash keyed with the table's own random seed (nobody sending
+ * packets picks the chain), at most --hashlimit-htable-max buckets (8
+ * times the size without it, never fewer than the size): a packet of a
+ * new key that finds the table full is dropped (hotdrop), as Linux's
+ * dsthash_alloc_init() does.  Room is made by Linux's collector
+ * (htable_gc()), which frees the buckets whose expiry has come every
+ * --hashlimit-htable-gcinterval ms from the table's creation, on the
+ * stack's clock: nfu has no timer thread, so a packet that reaches the
+ * table runs the collections that fell due since the last one (the
+ * buckets have not changed since: one pass with the time of the latest
+ * does them all).  Between its expiry and the collection, a bucket is
+ * still there and its packets refill it as usual, as in Linux.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -38,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 
 #include "ext/ext-args.h"
 #include "ext/ext-private.h"
@@ -64,9 +74,12 @@ enum {
 	HL_ALL = 0x7f,
 };
 
-/* Linux's struct xt_hashlimit_mtinfo3 (without the kernel's pointer),
- * and what parse() leaves for final_check(): 'mult', the seconds of the
- * rate's unit (libxt_hashlimit's udata), zero in a finished rule. */
+struct hl_table;
+
+/* Linux's struct xt_hashlimit_mtinfo3, and what parse() leaves for
+ * final_check(): 'mult', the seconds of the rate's unit (libxt_hashlimit's
+ * udata), zero in a finished rule.  After them (past usersize), the
+ * kernel's pointer: the table check() found or made, in stack 'net'. */
 struct hashlimit_info {
 	char name[HL_NAME_LEN];
 	uint64_t avg;
@@ -76,6 +89,8 @@ struct hashlimit_info {
 	uint32_t interval;
 	uint8_t srcmask, dstmask;
 	uint32_t mult;
+	struct hl_table *table;
+	const struct nfu_net *net;
 };
 
 enum {
@@ -444,12 +459,12 @@ static int fail(const struct nfu_xt_check_ctx *ctx, int rc, const char *msg)
 }
 
 static int table_get(const struct nfu_xt_check_ctx *ctx,
-		     const struct hashlimit_info *h);
+		     struct hashlimit_info *h);
 
 /* Linux's hashlimit_mt_check_common() and name checks. */
 static int hashlimit_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {
-	const struct hashlimit_info *h = data;
+	struct hashlimit_info *h = data;
 
 	if (!h->name[0] || strnlen(h->name, HL_NAME_LEN) == HL_NAME_LEN ||
 	    !strcmp(h->name, ".") || !strcmp(h->name, "..") ||
@@ -509,7 +524,7 @@ struct hl_key {
 /* Linux's dsthash_ent with its rateinfo: the token bucket, or with
  * rate-match the count of the current window. */
 struct hl_bucket {
-	struct hl_bucket *next;
+	struct hl_bucket *next;      /* in its chain */
 	struct hl_key key;
 	uint64_t expires;            /* tick */
 	uint64_t prev;               /* tick of the last refill */
@@ -529,14 +544,32 @@ struct hl_table {
 	uint32_t mode, max, expire, interval;
 	uint8_t srcmask, dstmask;
 	uint64_t avg, burst;
-	unsigned int count;
-	struct hl_bucket *buckets;
+	uint64_t expire_ticks;
+	uint64_t gc_ticks;           /* the collector's period */
+	uint64_t gc_next;            /* tick of its next run */
+	uint64_t seed;               /* of the hash, drawn at creation */
+	unsigned int count;          /* buckets in the table */
+	uint32_t size;               /* chains */
+	struct hl_bucket **chains;
 };
 
 /* All tables of a stack; the stack's thread only. */
 struct hl_tables {
 	struct hl_table *head;
 };
+
+static void table_free(struct hl_table *t)
+{
+	for (uint32_t i = 0; i < t->size; i++)
+		while (t->chains[i]) {
+			struct hl_bucket *b = t->chains[i];
+
+			t->chains[i] = b->next;
+			free(b);
+		}
+	free(t->chains);
+	free(t);
+}
 
 static void tables_free(struct nfu_net *net, void *priv)
 {
@@ -547,13 +580,7 @@ static void tables_free(struct nfu_net *net, void *priv)
 		struct hl_table *t = ts->head;
 
 		ts->head = t->next;
-		while (t->buckets) {
-			struct hl_bucket *b = t->buckets;
-
-			t->buckets = b->next;
-			free(b);
-		}
-		free(t);
+		table_free(t);
 	}
 	free(ts);
 }
@@ -590,14 +617,28 @@ static struct hl_table *table_find(const struct hl_tables *ts,
 	return NULL;
 }
 
-/* At check: the table of the rule's name, made with its settings. */
+static uint64_t ticks(const struct nfu_net *net)
+{
+	return net ? nfu_net_now(net) / NS_PER_TICK : 0;
+}
+
+/* msecs_to_jiffies(): rounded up */
+static uint64_t ms_to_ticks(uint32_t ms)
+{
+	return ((uint64_t)ms * HL_HZ + 999) / 1000;
+}
+
+/* At check: the table of the rule's name, made with its settings; the
+ * rule keeps a pointer to it. */
 static int table_get(const struct nfu_xt_check_ctx *ctx,
-		     const struct hashlimit_info *h)
+		     struct hashlimit_info *h)
 {
 	struct hl_tables *ts = tables_of(ctx->net, true);
 	struct hl_table *t;
 	uint32_t size;
 
+	h->table = NULL;
+	h->net = NULL;
 	if (!ctx->net)
 		return 0; /* a check without a stack (fuzzing) */
 	if (!ts)
@@ -608,34 +649,86 @@ static int table_get(const struct nfu_xt_check_ctx *ctx,
 		if ((t->mode ^ h->mode) & HL_RATE_MATCH)
 			return fail(ctx, -EINVAL, "xt_hashlimit: the table is "
 				    "rate-match for some rules, not others");
-		return 0;
+		goto found;
 	}
 	t = calloc(1, sizeof(*t));
-	if (!t)
+	size = h->size ? h->size : HL_DEFAULT_SIZE;
+	if (t)
+		t->chains = calloc(size, sizeof(*t->chains));
+	if (!t || !t->chains) {
+		free(t);
 		return fail(ctx, -ENOMEM, "xt_hashlimit: out of memory");
+	}
 	strcpy(t->name, h->name);
 	t->mode = h->mode;
-	size = h->size ? h->size : HL_DEFAULT_SIZE;
+	t->size = size;
 	t->max = !h->max ? 8 * size : h->max < size ? size : h->max;
 	t->expire = h->expire;
+	t->expire_ticks = ms_to_ticks(h->expire);
 	t->interval = h->interval;
 	t->srcmask = h->srcmask;
 	t->dstmask = h->dstmask;
 	t->avg = h->avg;
 	t->burst = h->burst;
+	/* Linux's first collection is a gcinterval after htable_create() */
+	t->gc_ticks = ms_to_ticks(h->gc_interval);
+	t->gc_next = ticks(ctx->net) + t->gc_ticks;
+	if (getrandom(&t->seed, sizeof(t->seed), 0) != sizeof(t->seed))
+		t->seed = (uint64_t)(uintptr_t)t * 0x9e3779b97f4a7c15ull;
 	t->next = ts->head;
 	ts->head = t;
+found:
+	h->table = t;
+	h->net = ctx->net;
 	return 0;
 }
 
-static uint64_t ticks(const struct nfu_net *net)
+/* The chain of key 'k': a keyed mix of its three words, scaled to the
+ * table's size by a multiplication (the size need not be a power of 2). */
+static uint32_t key_chain(const struct hl_table *t, const struct hl_key *k)
 {
-	return net ? nfu_net_now(net) / NS_PER_TICK : 0;
+	uint64_t h = t->seed;
+	const uint64_t w[2] = {
+		(uint64_t)k->src << 32 | k->dst,
+		(uint64_t)k->sport << 16 | k->dport,
+	};
+
+	for (unsigned int i = 0; i < 2; i++) {
+		h ^= w[i];
+		h *= 0xff51afd7ed558ccdull;
+		h ^= h >> 33;
+	}
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
+	return (uint32_t)(((h & 0xffffffffu) * t->size) >> 32);
 }
 
-static uint64_t ms_to_ticks(uint32_t ms)
+/* Linux's htable_gc(), for every run due by tick 'now': each frees the
+ * buckets whose expiry has come.  No packet reached the table since the
+ * last run due, so the runs due do what the latest alone does. */
+static void table_gc(struct hl_table *t, uint64_t now)
 {
-	return ((uint64_t)ms * HL_HZ + 999) / 1000;
+	uint64_t last;
+
+	if (now < t->gc_next)
+		return;
+	last = t->gc_next + (now - t->gc_next) / t->gc_ticks * t->gc_ticks;
+	t->gc_next = last + t->gc_ticks;
+	if (!t->count)
+		return;
+	for (uint32_t i = 0; i < t->size; i++) {
+		struct hl_bucket **pp = &t->chains[i], *b;
+
+		while ((b = *pp)) {
+			if (last >= b->expires) {
+				*pp = b->next;
+				free(b);
+				t->count--;
+			} else {
+				pp = &b->next;
+			}
+		}
+	}
 }
 
 static uint32_t prefix_mask(uint8_t plen)
@@ -784,12 +877,16 @@ static bool hashlimit_mt(const struct nfu_pkt *pkt, struct nfu_xt_par *par,
 {
 	const struct hashlimit_info *h = data;
 	bool inv = h->mode & HL_INVERT;
-	struct hl_table *t = table_find(tables_of(par->net, false), h->name);
+	struct hl_table *t = h->table;
 	const uint8_t *iph = nfu_ext_header(pkt, 0, 20);
 	uint64_t now = ticks(par->net), cost;
-	struct hl_bucket *b, **pp;
+	struct hl_bucket *b, **chain;
 	struct hl_key k;
 
+	/* the rule's pointer is to its stack's table; checked elsewhere,
+	 * it finds it by name */
+	if (!t || h->net != par->net)
+		t = table_find(tables_of(par->net, false), h->name);
 	/* no table: the rule was never checked (no stack) */
 	if (!t)
 		return !inv;
@@ -797,29 +894,26 @@ static bool hashlimit_mt(const struct nfu_pkt *pkt, struct nfu_xt_par *par,
 		par->hotdrop = true;
 		return false;
 	}
-	for (pp = &t->buckets; (b = *pp); pp = &b->next)
-		if (!memcmp(&b->key, &k, sizeof(k)))
+	table_gc(t, now);
+	chain = &t->chains[key_chain(t, &k)];
+	for (b = *chain; b; b = b->next)
+		if (b->key.src == k.src && b->key.dst == k.dst &&
+		    b->key.sport == k.sport && b->key.dport == k.dport)
 			break;
-	if (b && now >= b->expires) {
-		*pp = b->next;
-		free(b);
-		t->count--;
-		b = NULL;
-	}
 	if (!b) {
 		if (t->count >= t->max || !(b = calloc(1, sizeof(*b)))) {
 			par->hotdrop = true;
 			return false;
 		}
 		b->key = k;
-		b->next = t->buckets;
-		t->buckets = b;
+		b->next = *chain;
+		*chain = b;
 		t->count++;
 		bucket_init(t, b, now);
 	} else {
 		bucket_refill(t, b, now);
 	}
-	b->expires = now + ms_to_ticks(t->expire);
+	b->expires = now + t->expire_ticks;
 	if (h->mode & HL_RATE_MATCH) {
 		b->current_rate += (h->mode & HL_BYTES) ? pkt->len : 1;
 		if (!b->prev_window && b->current_rate <= b->burst)
@@ -973,6 +1067,7 @@ const struct nfu_xt_match_ops nfu_xt_hashlimit = {
 	.name = "hashlimit",
 	.revision = 3,
 	.size = sizeof(struct hashlimit_info),
+	.usersize = offsetof(struct hashlimit_info, table),
 	.options = hashlimit_opts,
 	.init = hashlimit_init,
 	.parse = hashlimit_parse,

@@ -569,6 +569,109 @@ out:
 	nfu_net_free(net);
 }
 
+/*
+ * A list against a naive reference (an array from the least recently
+ * seen address to the most, each with the time of its last --set): many
+ * addresses through --set, --rcheck, --remove and "--rcheck --seconds 10
+ * --reap" at random, so that ip_list_tot's evictions, removals and reaps
+ * take addresses out of the hash chains in every order.
+ */
+struct recent_ref {
+	uint32_t addr[100];
+	uint64_t last[100];
+	unsigned int n;
+};
+
+static int ref_find(const struct recent_ref *ref, uint32_t addr)
+{
+	for (unsigned int i = 0; i < ref->n; i++)
+		if (ref->addr[i] == addr)
+			return (int)i;
+	return -1;
+}
+
+static void ref_del(struct recent_ref *ref, unsigned int i)
+{
+	memmove(&ref->addr[i], &ref->addr[i + 1], (ref->n - i - 1) * sizeof(ref->addr[0]));
+	memmove(&ref->last[i], &ref->last[i + 1], (ref->n - i - 1) * sizeof(ref->last[0]));
+	ref->n--;
+}
+
+static bool ref_step(struct recent_ref *ref, unsigned int op, uint32_t addr,
+		     uint64_t now)
+{
+	int i = ref_find(ref, addr);
+	bool m;
+
+	switch (op) {
+	case 0: /* --set: to the most recent end; the least recent makes room */
+		if (i >= 0)
+			ref_del(ref, (unsigned int)i);
+		else if (ref->n == 100)
+			ref_del(ref, 0);
+		ref->addr[ref->n] = addr;
+		ref->last[ref->n++] = now;
+		return true;
+	case 1: /* --rcheck */
+		return i >= 0;
+	case 2: /* --remove */
+		if (i >= 0)
+			ref_del(ref, (unsigned int)i);
+		return i >= 0;
+	default: /* --rcheck --seconds 10 --reap: only a known address reaps */
+		if (i < 0)
+			return false;
+		m = ref->last[i] >= now - 10 * SEC;
+		if (ref->last[0] < now - 10 * SEC)
+			ref_del(ref, 0);
+		return m;
+	}
+}
+
+static void test_recent_reference(void)
+{
+	struct nfu_net *net = nfu_net_new();
+	struct recent_ref ref = { .n = 0 };
+	uint64_t now = 1000 * SEC, x = 88172645463325252ull;
+	struct rule r[4];
+	unsigned int diffs = 0;
+
+	REQUIRE(net != NULL);
+	load(net, &r[0], "INPUT -m recent --set --name ref");
+	load(net, &r[1], "INPUT -m recent --rcheck --name ref");
+	load(net, &r[2], "INPUT -m recent --remove --name ref");
+	load(net, &r[3], "INPUT -m recent --rcheck --seconds 10 --reap --name ref");
+	for (unsigned int i = 0; i < 4; i++)
+		if (!r[i].data)
+			goto out;
+	for (unsigned int step = 0; step < 40000; step++) {
+		unsigned int op;
+		uint32_t addr;
+		bool want;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		/* sets five times in eight, the others once each */
+		op = (x & 7) <= 4 ? 0 : (unsigned int)(x & 7) - 4;
+		addr = NFU_IP(10, 2, 0, 0) + (uint32_t)((x >> 8) % 300);
+		now += ((x >> 24) % 500) * 1000000ull;
+		want = ref_step(&ref, op, addr, now);
+		if (recent_at(net, &r[op], now, addr, 64) != want && diffs++ < 5)
+			HARNESS_FAIL("step %u: op %u on 10.2.%u.%u: reference says %d",
+				     step, op, (addr >> 8) & 0xff, addr & 0xff, want);
+	}
+	CHECK(diffs == 0);
+	/* what is left agrees too, address by address */
+	for (uint32_t a = 0; a < 300; a++)
+		CHECK(recent_at(net, &r[1], now, NFU_IP(10, 2, 0, 0) + a, 64) ==
+		      (ref_find(&ref, NFU_IP(10, 2, 0, 0) + a) >= 0));
+out:
+	for (unsigned int i = 0; i < 4; i++)
+		free(r[i].data);
+	nfu_net_free(net);
+}
+
 /* --mask keeps one entry per network; --reap drops stale entries. */
 static void test_recent_mask_reap(void)
 {
@@ -812,6 +915,96 @@ out:
 	nfu_net_free(net);
 }
 
+/* The match's answer with the packet's fate: -1 hotdrop, else 0 or 1. */
+static int hl_fate(struct nfu_net *net, struct rule *r, uint64_t ns,
+		   uint32_t src)
+{
+	struct nfu_xt_par par = { .net = net, .thoff = 20 };
+	struct nfu_pkt *pkt;
+	bool m;
+
+	nfu_net_set_time(net, ns);
+	pkt = ip_pkt(net, src, NFU_IP(10, 0, 0, 1), 64, 17, NULL, 0);
+	if (!pkt)
+		return -2;
+	par.in = nfu_dev_by_name(net, "lo");
+	m = r->ops->match(pkt, &par, r->data);
+	nfu_pkt_free(pkt);
+	return par.hotdrop ? -1 : m;
+}
+
+/*
+ * The collector (Linux's htable_gc()): a table of at most 2 buckets,
+ * made at time 0, collected every second (--hashlimit-htable-gcinterval
+ * 1000) from then; buckets expire 200 ms after their last packet, and a
+ * bucket holds one packet an hour.  A new key that finds the table full
+ * is dropped (hotdrop) until a collection frees expired buckets; an
+ * expired bucket not yet collected is still the key's, refilled as
+ * usual (not renewed).
+ */
+static void test_hashlimit_gc(void)
+{
+	struct nfu_net *net = nfu_net_new();
+	uint32_t a = NFU_IP(192, 0, 2, 1), b = NFU_IP(192, 0, 2, 2);
+	uint32_t c = NFU_IP(192, 0, 2, 3), d = NFU_IP(192, 0, 2, 4);
+	struct rule r;
+
+	REQUIRE(net != NULL);
+	load(net, &r, "INPUT -m hashlimit --hashlimit-upto 1/hour --hashlimit-burst 1 --hashlimit-mode srcip --hashlimit-name g --hashlimit-htable-size 1 --hashlimit-htable-max 2 --hashlimit-htable-expire 200 --hashlimit-htable-gcinterval 1000");
+	if (!r.data)
+		goto out;
+	CHECK(hl_fate(net, &r, 1040 * MS, a) == 1);
+	CHECK(hl_fate(net, &r, 1040 * MS, b) == 1);
+	CHECK(hl_fate(net, &r, 1040 * MS, c) == -1);
+	/* a and b expired at 1240 ms; the next collection is at 2000 */
+	CHECK(hl_fate(net, &r, 1600 * MS, c) == -1);
+	CHECK(hl_fate(net, &r, 1600 * MS, a) == 0);
+	CHECK(hl_fate(net, &r, 1996 * MS, d) == -1);
+	/* collected: both go (a's expiry was 1800 ms), two new buckets */
+	CHECK(hl_fate(net, &r, 2000 * MS, c) == 1);
+	CHECK(hl_fate(net, &r, 2000 * MS, a) == 1);
+	CHECK(hl_fate(net, &r, 2000 * MS, d) == -1);
+	CHECK(hl_fate(net, &r, 2000 * MS, a) == 0);
+	/* an hour of silence, some 3,600 collections due: one pass */
+	CHECK(hl_fate(net, &r, 3700 * SEC, d) == 1);
+	CHECK(hl_fate(net, &r, 3700 * SEC, b) == 1);
+	CHECK(hl_fate(net, &r, 3700 * SEC, c) == -1);
+	/* the collections keep their phase: at 3700.999 s none has run
+	 * since 3700 s, at 3701 s one has */
+	CHECK(hl_fate(net, &r, 3700 * SEC + 999 * MS, c) == -1);
+	CHECK(hl_fate(net, &r, 3701 * SEC, c) == 1);
+out:
+	free(r.data);
+	nfu_net_free(net);
+}
+
+/*
+ * Many keys in a table of 7 chains: each keeps its own bucket (a burst of
+ * 2 an hour: two packets pass, the third does not), whatever chain it
+ * shares.
+ */
+static void test_hashlimit_chains(void)
+{
+	struct nfu_net *net = nfu_net_new();
+	struct rule r;
+
+	REQUIRE(net != NULL);
+	load(net, &r, "INPUT -m hashlimit --hashlimit-upto 1/hour --hashlimit-burst 2 --hashlimit-mode srcip --hashlimit-name ch --hashlimit-htable-size 7 --hashlimit-htable-max 1000");
+	if (!r.data)
+		goto out;
+	for (unsigned int round = 0; round < 3; round++)
+		for (uint32_t i = 0; i < 500; i++)
+			CHECK(hl_fate(net, &r, 10 * SEC, NFU_IP(10, 3, 0, 0) + i) ==
+			      (round < 2));
+	/* the table holds 1000: 500 more keys fit, the next does not */
+	for (uint32_t i = 500; i < 1000; i++)
+		CHECK(hl_fate(net, &r, 10 * SEC, NFU_IP(10, 3, 0, 0) + i) == 1);
+	CHECK(hl_fate(net, &r, 10 * SEC, NFU_IP(10, 4, 0, 0)) == -1);
+out:
+	free(r.data);
+	nfu_net_free(net);
+}
+
 /* Rate-match: windows of a second at 2/s with a burst of 1 (2 + 1 a
  * window); a window over the rate fails the next one whole.  A table is
  * rate-match or not for all its rules (Linux 6.18 refuses a mix). */
@@ -887,11 +1080,14 @@ int main(void)
 	RUN(test_recent_lists);
 	RUN(test_recent_mask_reap);
 	RUN(test_recent_list_mask);
+	RUN(test_recent_reference);
 	RUN(test_sctp_match);
 	RUN(test_rpfilter_match);
 	RUN(test_connlimit_no_ct);
 	RUN(test_hashlimit_buckets);
 	RUN(test_hashlimit_rate_match);
+	RUN(test_hashlimit_gc);
+	RUN(test_hashlimit_chains);
 	printf("%u golden lines\n", golden_lines);
 	return harness_done();
 }
