@@ -6,10 +6,17 @@
  * The lists are per stack, as Linux's are per network namespace: a
  * struct recent_lists hangs from the stack's xtables state
  * (nfu_xt_net.recent_lists), made by the first check() and freed at the
- * stack's teardown (nfu_net_add_exit).  Rules find their list by name at
- * each packet, as Linux does.  Linux frees a list with its last rule;
- * nfu keeps it for the stack's life (a rule only ever names it), so a
- * list dropped and named again by a later commit keeps its addresses.
+ * stack's teardown (nfu_net_add_exit).  A rule keeps a pointer to its
+ * list from check() (Linux finds it by name at each packet).  Linux frees
+ * a list with its last rule; nfu keeps it for the stack's life (a rule
+ * only ever names it), so a list dropped and named again by a later
+ * commit keeps its addresses.
+ *
+ * A list is Linux's too: its addresses in a hash table of 128 chains
+ * (ip_list_hash_size, the power of two at or above ip_list_tot), an
+ * address's chain chosen by a hash keyed with the list's own random seed,
+ * and all of them on one list from the least recently seen to the most,
+ * which says who makes room and who --reap looks at.
  *
  * Linux's module parameters at their defaults: ip_list_tot = 100
  * addresses a list (the least recently seen one makes room), and, with
@@ -24,6 +31,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "ext/ext-args.h"
 #include "ext/ext-private.h"
@@ -32,6 +40,11 @@
 #define RECENT_NAME_LEN 200    /* XT_RECENT_NAME_LEN */
 #define RECENT_MAX_NSTAMPS 65536u
 #define IP_LIST_TOT 100u
+#define RECENT_HASH_SIZE 128u  /* ip_list_hash_size for IP_LIST_TOT */
+_Static_assert(RECENT_HASH_SIZE >= IP_LIST_TOT &&
+	       RECENT_HASH_SIZE / 2 < IP_LIST_TOT &&
+	       !(RECENT_HASH_SIZE & (RECENT_HASH_SIZE - 1)),
+	       "the power of two at or above ip_list_tot");
 #define NSTAMPS_DEFAULT 32u    /* without a --hitcount (ip_pkt_list_tot 0) */
 
 /* Would Linux's skb->sk be a socket here?  The host's own packets leave
@@ -58,7 +71,10 @@ enum {
 };
 enum { SIDE_SOURCE = 0, SIDE_DEST = 1 };
 
-/* Linux's struct xt_recent_mtinfo_v1, IPv4 only. */
+struct recent_table;
+
+/* Linux's struct xt_recent_mtinfo_v1, IPv4 only; after it (past
+ * usersize) the list check() found or made, in stack 'net'. */
 struct recent_info {
 	uint32_t seconds;
 	uint32_t hit_count;
@@ -67,11 +83,14 @@ struct recent_info {
 	char name[RECENT_NAME_LEN];
 	uint8_t side;
 	uint32_t mask;          /* network order */
+	struct recent_table *table;
+	const struct nfu_net *net;
 };
 
 /* One address of a list: 'stamps' is a ring of 'nmax' times, 'index'
  * the next slot, 'nstamps' how many are set. */
 struct recent_entry {
+	struct recent_entry *next;     /* in its chain */
 	struct recent_entry *lru_prev, *lru_next;
 	uint32_t addr;
 	uint8_t ttl;
@@ -85,8 +104,10 @@ struct recent_table {
 	unsigned int entries;
 	uint32_t nmax;          /* stamps per entry, a power of two */
 	uint32_t mask;          /* of the rule that made it, network order */
+	uint64_t seed;          /* of the hash, drawn at creation */
 	/* least recently seen first */
 	struct recent_entry *lru_head, *lru_tail;
+	struct recent_entry *chains[RECENT_HASH_SIZE];
 };
 
 /* All lists of a stack; the stack's thread only. */
@@ -261,8 +282,24 @@ static void lru_append(struct recent_table *t, struct recent_entry *e)
 	t->lru_tail = e;
 }
 
+/* The chain of address 'addr' (network order). */
+static struct recent_entry **addr_chain(struct recent_table *t, uint32_t addr)
+{
+	uint64_t h = (t->seed ^ addr) * 0xff51afd7ed558ccdull;
+
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
+	return &t->chains[h & (RECENT_HASH_SIZE - 1)];
+}
+
 static void entry_remove(struct recent_table *t, struct recent_entry *e)
 {
+	struct recent_entry **pp = addr_chain(t, e->addr);
+
+	while (*pp != e)
+		pp = &(*pp)->next;
+	*pp = e->next;
 	lru_unlink(t, e);
 	free(e);
 	t->entries--;
@@ -344,7 +381,7 @@ static uint32_t pow2_up(uint32_t v)
 
 static int recent_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {
-	const struct recent_info *r = data;
+	struct recent_info *r = data;
 	const char *bad = NULL;
 	struct recent_lists *l;
 	struct recent_table *t;
@@ -379,6 +416,8 @@ static int recent_check(const struct nfu_xt_check_ctx *ctx, void *data)
 		return -EINVAL;
 	}
 	nmax = r->hit_count ? pow2_up(r->hit_count) : NSTAMPS_DEFAULT;
+	r->table = NULL;
+	r->net = NULL;
 	l = lists_of(ctx->net, true);
 	if (!ctx->net)
 		return 0; /* a check without a stack (fuzzing): nothing to keep */
@@ -390,7 +429,7 @@ static int recent_check(const struct nfu_xt_check_ctx *ctx, void *data)
 			table_flush(t);
 			t->nmax = nmax;
 		}
-		return 0;
+		goto found;
 	}
 	t = calloc(1, sizeof(*t));
 	if (!t)
@@ -398,8 +437,13 @@ static int recent_check(const struct nfu_xt_check_ctx *ctx, void *data)
 	strcpy(t->name, r->name);
 	t->nmax = nmax;
 	t->mask = r->mask;
+	if (getrandom(&t->seed, sizeof(t->seed), 0) != sizeof(t->seed))
+		t->seed = (uint64_t)(uintptr_t)t * 0x9e3779b97f4a7c15ull;
 	t->next = l->tables;
 	l->tables = t;
+found:
+	r->table = t;
+	r->net = ctx->net;
 	return 0;
 nomem:
 	rc = -ENOMEM;
@@ -408,10 +452,10 @@ nomem:
 	return rc;
 }
 
-static struct recent_entry *entry_lookup(const struct recent_table *t,
+static struct recent_entry *entry_lookup(struct recent_table *t,
 					 uint32_t addr, uint8_t ttl)
 {
-	for (struct recent_entry *e = t->lru_head; e; e = e->lru_next)
+	for (struct recent_entry *e = *addr_chain(t, addr); e; e = e->next)
 		if (e->addr == addr && (ttl == e->ttl || ttl == 0 || e->ttl == 0))
 			return e;
 	return NULL;
@@ -420,7 +464,7 @@ static struct recent_entry *entry_lookup(const struct recent_table *t,
 static struct recent_entry *entry_init(struct recent_table *t, uint32_t addr,
 				       uint8_t ttl, uint64_t now)
 {
-	struct recent_entry *e;
+	struct recent_entry *e, **chain;
 
 	if (t->entries >= IP_LIST_TOT)
 		entry_remove(t, t->lru_head);
@@ -432,6 +476,9 @@ static struct recent_entry *entry_init(struct recent_table *t, uint32_t addr,
 	e->stamps[0] = now;
 	e->nstamps = 1;
 	e->index = 1;
+	chain = addr_chain(t, addr);
+	e->next = *chain;
+	*chain = e;
 	lru_append(t, e);
 	t->entries++;
 	return e;
@@ -472,13 +519,17 @@ static bool recent_mt(const struct nfu_pkt *pkt, struct nfu_xt_par *par,
 {
 	const struct recent_info *r = data;
 	const uint8_t *iph = nfu_ext_header(pkt, 0, 20);
-	struct recent_table *t = table_find(lists_of(par->net, false), r->name);
+	struct recent_table *t = r->table;
 	struct recent_entry *e;
 	bool ret = r->invert;
 	uint64_t now;
 	uint32_t addr;
 	uint8_t ttl;
 
+	/* the rule's pointer is to its stack's list; checked elsewhere, it
+	 * finds it by name */
+	if (!t || r->net != par->net)
+		t = table_find(lists_of(par->net, false), r->name);
 	/* no list: the rule was never checked (no stack) */
 	if (!iph || !t)
 		return false;
@@ -592,6 +643,7 @@ const struct nfu_xt_match_ops nfu_xt_recent = {
 	.name = "recent",
 	.revision = 1,
 	.size = sizeof(struct recent_info),
+	.usersize = offsetof(struct recent_info, table),
 	.options = recent_opts,
 	.init = recent_init,
 	.parse = recent_parse,
