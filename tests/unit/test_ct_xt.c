@@ -409,6 +409,52 @@ static void test_ct_zone(void)
 	scene_down();
 }
 
+/* CT --zone-orig, --zone-reply and "mark": the template's zone has the
+ * direction of the option (both for --zone, or for both options) and,
+ * with mark, the packet's mark's low 16 bits when conntrack runs (xt_CT's
+ * xt_ct_flags_to_dir(), nf_ct_zone_tmpl()). */
+static void test_ct_zone_dir(void)
+{
+	struct nfu_ct *ct;
+
+	REQUIRE(up());
+	REQUIRE(load("*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+		     "-A PREROUTING -p udp -m udp --dport 53 -j CT --zone-orig 5\n"
+		     "-A PREROUTING -p udp -m udp --dport 54 -j CT --zone-reply 6\n"
+		     "-A PREROUTING -p udp -m udp --dport 55 -j CT --zone-orig 7 --zone-reply 7\n"
+		     "-A PREROUTING -p udp -m udp --dport 56 -j MARK --set-xmark 0x10003/0xffffffff\n"
+		     "-A PREROUTING -p udp -m udp --dport 56 -j CT --zone-orig mark\n"
+		     "COMMIT\n"
+		     "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n"
+		     ":OUTPUT ACCEPT [0:0]\n"
+		     "-A FORWARD -m conntrack --ctstate NEW\n"
+		     "COMMIT\n"));
+	set_time(1);
+	for (unsigned int port = 53; port <= 56; port++)
+		udp(E0, IP_A, IP_B, 1000, port, 8);
+	CHECK_PKTS("filter", "-A FORWARD -m conntrack --ctstate NEW", 4);
+	ct = find_udp(IP_A, IP_B, 1000, 53, 5);
+	REQUIRE(ct);
+	CHECK_INT(ct->czone.dir, NFU_CT_ZONE_DIR_ORIG);
+	CHECK_INT(nfu_ct_zone_id(&ct->czone, NFU_CT_DIR_REPLY), 0);
+	/* the reply tuple alone in zone 6: not found by the original one
+	 * in zone 6 of both directions */
+	CHECK(find_udp(IP_A, IP_B, 1000, 54, 6) == NULL);
+	ct = find_udp(IP_A, IP_B, 1000, 54, 0);
+	REQUIRE(ct);
+	CHECK_INT(ct->czone.dir, NFU_CT_ZONE_DIR_REPL);
+	CHECK_INT(nfu_ct_zone_id(&ct->czone, NFU_CT_DIR_REPLY), 6);
+	ct = find_udp(IP_A, IP_B, 1000, 55, 7);
+	REQUIRE(ct);
+	CHECK_INT(ct->czone.dir, NFU_CT_DEFAULT_ZONE_DIR);
+	ct = find_udp(IP_A, IP_B, 1000, 56, 3);
+	REQUIRE(ct);
+	CHECK_INT(ct->zone, 3);
+	CHECK_INT(ct->czone.dir, NFU_CT_ZONE_DIR_ORIG);
+	CHECK_INT(ct->czone.flags, 0);
+	scene_down();
+}
+
 /* CT --helper tftp, and the helper match on what the helper expected. */
 static void test_ct_helper(void)
 {
@@ -820,6 +866,7 @@ int main(void)
 	RUN(test_conntrack_expire_icmp);
 	RUN(test_notrack);
 	RUN(test_ct_zone);
+	RUN(test_ct_zone_dir);
 	RUN(test_ct_helper);
 	RUN(test_connmark);
 	RUN(test_connmark_untracked);
