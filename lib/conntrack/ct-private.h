@@ -463,6 +463,10 @@ struct nfu_ct_zone nfu_ct_zone_tmpl(const struct nfu_ct *tmpl,
 
 /* Sets a connection's timeout to 'secs' from now (unless FIXED_TIMEOUT). */
 void nfu_ct_refresh(struct nfu_ct *ct, uint32_t secs);
+/* REJECT's reset answered a packet of 'ct' (NULL, a template or
+ * untracked: nothing): Linux's nf_ct_set_closing().  A confirmed TCP
+ * connection goes to CLOSE with CLOSE's timeout (proto_tcp.c). */
+void nfu_ct_set_closing(struct nfu_ct *ct);
 /* The connection and direction of 'tuple' in zone 'zone', or NULL
  * (expired ones are removed on the way).  Takes no reference.  As
  * Linux's nf_conntrack_find_get(): a connection's tuple of direction d

@@ -540,6 +540,33 @@ static bool tcp_can_early_drop(const struct nfu_ct *ct)
 	}
 }
 
+/*
+ * nf_conntrack_tcp_set_closing(): REJECT answered a segment of 'ct' with
+ * a reset, so both ends are taken to be gone.  A confirmed connection
+ * goes to CLOSE; its timeout becomes CLOSE's from now, unless it was in
+ * CLOSE already (the timeout it has runs on) or its timeout is fixed.
+ */
+static void tcp_set_closing(struct nfu_ct *ct)
+{
+	uint8_t old = ct->proto.tcp.state;
+
+	if (!(ct->status & NFU_IPS_CONFIRMED))
+		return;
+	ct->proto.tcp.state = NFU_CT_TCP_CLOSE;
+	if (old == NFU_CT_TCP_CLOSE)
+		return;
+	nfu_ct_refresh(ct, ct->cn->sysctl.tcp_timeouts[NFU_CT_TCP_CLOSE]);
+}
+
+void nfu_ct_set_closing(struct nfu_ct *ct)
+{
+	if (!ct || (ct->status & (NFU_IPS_TEMPLATE | NFU_IPS_UNTRACKED)))
+		return;
+	/* as nf_conntrack_set_closing(): TCP alone has something to close */
+	if (ct->l4 == &nfu_ct_l4proto_tcp)
+		tcp_set_closing(ct);
+}
+
 /* Linux's nf_conntrack_tcp_established(). */
 static bool established(const struct nfu_ct *ct)
 {

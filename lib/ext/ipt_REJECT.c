@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "conntrack/ct-private.h"
 #include "core/csum.h"
 #include "ext/ext-private.h"
 #include "ipv4/ipv4-private.h"
@@ -186,6 +187,7 @@ static void send_reset(struct nfu_net *net, const struct nfu_pkt *pkt)
 	const uint8_t *oth;
 	struct nfu_pkt *r;
 	struct nfu_iphdr *rip;
+	struct nfu_rt_result res;
 	uint8_t *th;
 	uint32_t seq, ack, l4len;
 	uint16_t csum;
@@ -242,6 +244,10 @@ static void send_reset(struct nfu_net *net, const struct nfu_pkt *pkt)
 	memcpy(th + 16, &csum, 2);
 	r->mark = 0; /* IP4_REPLY_MARK() with fwmark_reflect off */
 	nfu_pkt_ct_attach(r, pkt); /* nf_send_reset()'s nf_ct_attach() */
+	/* then nf_ct_set_closing(), once the reset has a route (Linux frees
+	 * it before both when ip_route_me_harder() fails) */
+	if (!nfu_ip_route_output(net, rip->daddr, rip->saddr, &res))
+		nfu_ct_set_closing(pkt->ct);
 	r->no_sock = 1; /* made without a socket (owner, recent tell) */
 	nfu_ip_local_out(net, r);
 }

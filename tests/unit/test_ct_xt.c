@@ -858,6 +858,73 @@ static void test_rules_found_by_text(void)
 	scene_down();
 }
 
+/*
+ * REJECT --reject-with tcp-reset closes the connection it answers
+ * (nf_send_reset()'s nf_ct_set_closing(), Linux 6.18): a confirmed TCP
+ * connection goes to CLOSE with nf_conntrack_tcp_timeout_close (10 s)
+ * from now; one already in CLOSE keeps the timeout it has, a fixed one
+ * too; a rejected SYN's connection is never confirmed and stays out of
+ * the table; a UDP connection is left alone.
+ */
+static void test_reject_closes(void)
+{
+	static const char rej_syn[] =
+		"-A FORWARD -p tcp -m tcp --dport 81 -j REJECT --reject-with tcp-reset";
+	static const char rej_psh[] =
+		"-A FORWARD -p tcp -m tcp --tcp-flags PSH PSH -j REJECT --reject-with tcp-reset";
+	struct nfu_ct *ct, *u;
+	const uint8_t *ip;
+
+	REQUIRE(up());
+	REQUIRE(cmd("filter", STATE_NEW) == 0);
+	REQUIRE(cmd("filter", rej_syn) == 0);
+	REQUIRE(cmd("filter", rej_psh) == 0);
+	set_time(1);
+	tcp(E0, IP_A, IP_B, 40000, 80, 1000, 0, TH_SYN);
+	tcp(E1, IP_B, IP_A, 80, 40000, 5000, 1001, TH_SYN | TH_ACK);
+	tcp(E0, IP_A, IP_B, 40000, 80, 1001, 5001, TH_ACK);
+	ct = find_tcp(IP_A, IP_B, 40000, 80);
+	REQUIRE(ct);
+	CHECK_INT(ct->proto.tcp.state, NFU_CT_TCP_ESTABLISHED);
+	CHECK(ct->timeout == 432001ull * 1000000000ull);
+	/* a segment of it rejected: a reset to A, the connection closing */
+	set_time(2);
+	scene_clear();
+	tcp(E0, IP_A, IP_B, 40000, 80, 1001, 5001, TH_PSH | TH_ACK);
+	CHECK_PKTS("filter", rej_psh, 1);
+	REQUIRE(sc.nout == 1);
+	ip = out_ip(0);
+	CHECK_INT(sc.out[0].ifindex, E0);
+	CHECK_INT(ip[20 + 13], TH_RST);
+	CHECK_INT(ct->proto.tcp.state, NFU_CT_TCP_CLOSE);
+	CHECK(ct->timeout == 12ull * 1000000000ull);
+	CHECK(find_tcp(IP_A, IP_B, 40000, 80) == ct);
+	/* in CLOSE already: the timeout runs on */
+	set_time(5);
+	nfu_ct_set_closing(ct);
+	CHECK_INT(ct->proto.tcp.state, NFU_CT_TCP_CLOSE);
+	CHECK(ct->timeout == 12ull * 1000000000ull);
+	/* a fixed timeout is kept, the state still moves */
+	ct->proto.tcp.state = NFU_CT_TCP_ESTABLISHED;
+	ct->status |= NFU_IPS_FIXED_TIMEOUT;
+	nfu_ct_set_closing(ct);
+	CHECK_INT(ct->proto.tcp.state, NFU_CT_TCP_CLOSE);
+	CHECK(ct->timeout == 12ull * 1000000000ull);
+	/* a rejected SYN: its connection is never confirmed */
+	tcp(E0, IP_A, IP_B, 40001, 81, 1000, 0, TH_SYN);
+	CHECK_PKTS("filter", rej_syn, 1);
+	CHECK(find_tcp(IP_A, IP_B, 40001, 81) == NULL);
+	/* not TCP: nothing to close */
+	udp(E0, IP_A, IP_B, 1000, 53, 8);
+	u = find_udp(IP_A, IP_B, 1000, 53, 0);
+	REQUIRE(u);
+	set_time(6);
+	nfu_ct_set_closing(u);
+	CHECK(u->timeout == 35ull * 1000000000ull);
+	nfu_ct_set_closing(NULL);
+	scene_down();
+}
+
 int main(void)
 {
 	RUN(test_state_udp);
@@ -878,5 +945,6 @@ int main(void)
 	RUN(test_hooks_follow_rules);
 	RUN(test_commit_keeps_hooks);
 	RUN(test_connbytes_older_connection);
+	RUN(test_reject_closes);
 	return harness_done();
 }
