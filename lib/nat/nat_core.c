@@ -95,14 +95,20 @@ static uint32_t scale(uint32_t v, uint32_t n)
 	return (uint32_t)(((uint64_t)v * n) >> 32);
 }
 
-/* The search's offsets (Linux: get_random_u16()): splitmix64. */
-static uint16_t rand16(struct nfu_nat_net *nn)
+/* Where Linux draws at random: splitmix64. */
+uint32_t nfu_nat_rand32(struct nfu_nat_net *nn)
 {
 	uint64_t z = (nn->rng += 0x9e3779b97f4a7c15ull);
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return (uint16_t)(z ^ (z >> 31));
+	return (uint32_t)(z ^ (z >> 31));
+}
+
+/* The search's offsets (Linux: get_random_u16()). */
+static uint16_t rand16(struct nfu_nat_net *nn)
+{
+	return (uint16_t)nfu_nat_rand32(nn);
 }
 
 /*
@@ -263,7 +269,7 @@ static bool used_tuple_harder(struct nfu_nat_net *nn, const struct nfu_ct_tuple 
  */
 
 /* l4proto_in_range(): the part 'manip' changes within [min, max]?  (nfu
- * tracks only TCP, UDP and ICMP with ports or ids.) */
+ * tracks only TCP, UDP, UDP-Lite and ICMP with ports or ids.) */
 static bool l4_in_range(const struct nfu_ct_tuple *t, enum nfu_nat_manip_type manip,
 			uint16_t min, uint16_t max)
 {
@@ -275,6 +281,7 @@ static bool l4_in_range(const struct nfu_ct_tuple *t, enum nfu_nat_manip_type ma
 		break;
 	case 6:
 	case 17:
+	case 136: /* UDP-Lite */
 		p = ntoh16(manip == NFU_NAT_MANIP_SRC ? t->sport : t->dport);
 		break;
 	default:
@@ -367,6 +374,7 @@ static void unique_l4(struct nfu_nat_net *nn, struct nfu_ct_tuple *t,
 		goto find_free;
 	case 6:
 	case 17:
+	case 136: /* UDP-Lite, as Linux 6.18's search */
 		key = manip == NFU_NAT_MANIP_SRC ? &t->sport : &t->dport;
 		break;
 	default:
@@ -614,62 +622,6 @@ void nfu_nat_masq_forget(struct nfu_net *net, int ifindex, uint32_t addr)
 }
 
 /*
- * Expected connections.
- */
-
-/* Linux's NAT helpers for FTP and TFTP (nf_nat_ftp, nf_nat_tftp) give
- * every expectation of a translated connection expectfn =
- * nf_nat_follow_master(), which binds the expected connection as
- * conntrack makes it, both ways, so that the nat table never sees it:
- * its source to where the master sends (the master's tuple of the other
- * direction than the expectation's, its destination), its destination
- * to the master's source that way, with the port saved in the
- * expectation.  nfu's expectations carry no such function (lib/conntrack
- * would call it); the first NAT hook of an expected connection binds it
- * instead, from what Linux's would hold: the expectation's direction is
- * ORIGINAL when the new connection comes from the master's client (a
- * 227 or 229 answer), else REPLY (a PORT or EPRT command, TFTP); the
- * saved port is the master's client port for TFTP (nf_nat_tftp's help())
- * and the port the new connection goes to for FTP, whose commands nfu
- * does not rewrite (nf_nat_ftp() saves the port of the command).  Linux
- * binds it before mangle's PREROUTING sees it, nfu after (at
- * NFU_IP_PRI_NAT_DST).  true: bound. */
-static bool follow_master(struct nfu_ct *ct)
-{
-	const struct nfu_ct *m = ct->master;
-	const struct nfu_ct_tuple *t = &ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple;
-	const uint32_t done = NFU_IPS_SRC_NAT_DONE | NFU_IPS_DST_NAT_DONE;
-	struct nfu_nat_range r;
-	unsigned int dir;
-	uint16_t port;
-
-	if (!m || !m->helper || (ct->status & done) ||
-	    !(m->status & (NFU_IPS_SRC_NAT | NFU_IPS_DST_NAT)))
-		return false;
-	if (!strcmp(m->helper->name, "tftp")) {
-		dir = NFU_CT_DIR_REPLY;
-		port = m->tuplehash[NFU_CT_DIR_ORIGINAL].tuple.sport;
-	} else if (!strcmp(m->helper->name, "ftp")) {
-		dir = t->src == m->tuplehash[NFU_CT_DIR_ORIGINAL].tuple.src
-			      ? NFU_CT_DIR_ORIGINAL
-			      : NFU_CT_DIR_REPLY;
-		port = t->dport;
-	} else {
-		return false;
-	}
-	/* nf_nat_follow_master(), its verdicts ignored as there */
-	memset(&r, 0, sizeof(r));
-	r.flags = NFU_NAT_MAP_IPS;
-	r.min_addr = r.max_addr = m->tuplehash[!dir].tuple.dst;
-	nfu_nat_setup_info(ct, &r, NFU_NAT_MANIP_SRC);
-	r.flags = NFU_NAT_MAP_IPS | NFU_NAT_PROTO_SPECIFIED;
-	r.min_proto = r.max_proto = ntoh16(port);
-	r.min_addr = r.max_addr = m->tuplehash[!dir].tuple.src;
-	nfu_nat_setup_info(ct, &r, NFU_NAT_MANIP_DST);
-	return true;
-}
-
-/*
  * The hooks.
  */
 
@@ -714,8 +666,8 @@ static unsigned int nat_fn(struct nfu_nat_net *nn, struct nfu_pkt *pkt,
 		if (!nfu_nat_initialized(ct, manip)) {
 			struct nfu_nat_lookup *l = &nn->lookup[st->hook];
 
-			if (follow_master(ct) && nfu_nat_initialized(ct, manip))
-				break;
+			/* (an expected connection of a translated master
+			 * is bound already: nat_helper.c) */
 			if (l->fn) {
 				v = l->fn(l->priv, pkt, st);
 				if (v != NFU_ACCEPT)

@@ -147,10 +147,12 @@ static bool tcp_manip(unsigned char *b, size_t len, unsigned int iphoff,
 }
 
 /* udp_manip_pkt(): a zero checksum (none) stays zero; a computed one
- * that comes out zero is stored as 0xffff (CSUM_MANGLED_0). */
+ * that comes out zero is stored as 0xffff (CSUM_MANGLED_0).  UDP-Lite
+ * (udplite_manip_pkt()) always has one: 'lite' updates it whatever it
+ * holds. */
 static bool udp_manip(unsigned char *b, size_t len, unsigned int iphoff,
 		      unsigned int hdroff, const struct nfu_ct_tuple *t,
-		      enum nfu_nat_manip_type manip)
+		      enum nfu_nat_manip_type manip, bool lite)
 {
 	unsigned char *hdr = b + hdroff, *portp;
 	uint16_t newport;
@@ -164,7 +166,7 @@ static bool udp_manip(unsigned char *b, size_t len, unsigned int iphoff,
 		newport = t->dport;
 		portp = hdr + 2;
 	}
-	if (get16(hdr + 6)) {
+	if (lite || get16(hdr + 6)) {
 		pseudo_update(b + iphoff, hdr + 6, t, manip);
 		lx_replace2(hdr + 6, get16(portp), newport);
 		if (!get16(hdr + 6))
@@ -212,14 +214,17 @@ static bool manip_bytes(unsigned char *b, size_t len, unsigned int iphoff,
 		ok = tcp_manip(b, len, iphoff, hdroff, t, manip);
 		break;
 	case 17:
-		ok = udp_manip(b, len, iphoff, hdroff, t, manip);
+		ok = udp_manip(b, len, iphoff, hdroff, t, manip, false);
+		break;
+	case 136:
+		ok = udp_manip(b, len, iphoff, hdroff, t, manip, true);
 		break;
 	case 1:
 		ok = icmp_manip(b, len, hdroff, t);
 		break;
 	default:
-		/* nothing of the transport to rewrite (nfu tracks SCTP,
-		 * DCCP, UDP-Lite and GRE as generic: no ports) */
+		/* nothing of the transport to rewrite (nfu tracks SCTP as
+		 * generic: no ports; GRE's keys only PPTP's NAT changes) */
 		break;
 	}
 	if (!ok)

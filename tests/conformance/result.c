@@ -644,17 +644,18 @@ static unsigned char *normalise(const struct conf_pkt *p,
 
 /*
  * Ports Linux chooses at random ('random-ports' in the scenario): a line
- * "PROTO ADDR PORT" (tcp or udp) says that a connection from ADDR:PORT
- * may have its source port moved by a search that Linux starts at
- * get_random_u16() (the null binding, a clash without a port range).
+ * "PROTO ADDR PORT" (tcp, udp or udplite) says that a connection from
+ * ADDR:PORT may have its source port moved by a search that Linux starts
+ * at get_random_u16() (the null binding, a clash without a port range).
  * The port it gets is then compared only by its class: the class of PORT
  * (1-511, 600-1023, 1024-65535, nf_nat_l4proto_unique_tuple()'s), and
- * not PORT itself.  In a frame from ADDR of PROTO with such a source port
- * and right checksums, the port becomes 0 and the checksum is computed
- * again; in a conntrack line whose original tuple is from ADDR:PORT and
- * whose reply goes to ADDR, the reply's dport becomes "*".  A wrong
- * checksum or a port out of the class is left as it is, so that it
- * differs.
+ * not PORT itself.  In a frame from ADDR of PROTO with such a source
+ * port, the port becomes 0 and the checksum is updated for it (a wrong
+ * one stays wrong); in a conntrack line whose original source port is
+ * PORT and whose reply goes to ADDR (the null binding's own address, or
+ * the address a clash moved a translated port on), the reply's dport
+ * becomes "*".
+ * A port out of the class is left as it is, so that it differs.
  */
 struct rport {
 	uint8_t proto;
@@ -687,6 +688,8 @@ static unsigned int read_rports(const struct conf_scenario *sc,
 			rp[n].proto = 6;
 		else if (strcmp(proto, "udp") == 0)
 			rp[n].proto = 17;
+		else if (strcmp(proto, "udplite") == 0)
+			rp[n].proto = 136;
 		else
 			continue;
 		rp[n].addr = a.s_addr;
@@ -707,45 +710,43 @@ static bool same_class(unsigned int port, unsigned int p)
 	return p >= 1024 && p <= 65535;
 }
 
-/* The frame's IPv4 packet at 'ip' ('len' bytes, from the header). */
+/* The frame's IPv4 packet at 'ip' ('len' bytes, from the header).  The
+ * port becomes 0 and the checksum follows by the incremental update (the
+ * one's complement sum less the port), so that a checksum right for its
+ * port stays right, and a wrong one stays wrong, whatever the port was;
+ * a UDP checksum of 0 (none) stays 0. */
 static void rports_frame(unsigned char *ip, size_t len, const struct rport *rp,
 			 unsigned int nrp)
 {
-	size_t ihl = (ip[0] & 15u) * 4, l4len;
+	size_t ihl = (ip[0] & 15u) * 4;
 	unsigned char *l4 = ip + ihl;
 	unsigned int i, coff;
 	uint32_t src;
 
-	if (ihl < 20 || len < ihl + 8 || be16(ip + 2) > len ||
-	    (ip[6] & 0x3f) || ip[7])
-		return; /* not a whole first piece */
-	l4len = be16(ip + 2) - ihl;
-	memcpy(&src, ip + 12, 4);
-	coff = ip[9] == 6 ? 16 : 6;
-	if ((ip[9] != 6 && ip[9] != 17) || l4len < coff + 2)
+	if (ihl < 20 || len < ihl + 8 || (ip[6] & 0x1f) || ip[7])
+		return; /* not the first piece */
+	if (ip[9] != 6 && ip[9] != 17 && ip[9] != 136)
 		return;
+	coff = ip[9] == 6 ? 16 : 6;
+	if (len < ihl + coff + 2)
+		return;
+	memcpy(&src, ip + 12, 4);
 	for (i = 0; i < nrp; i++) {
-		unsigned int p = be16(l4);
-		bool nosum = ip[9] == 17 && !be16(l4 + 6);
-		uint16_t cs;
+		unsigned int p = be16(l4), cs = be16(l4 + coff);
+		uint32_t sum;
 
 		if (rp[i].proto != ip[9] || rp[i].addr != src ||
 		    p == rp[i].port || !same_class(rp[i].port, p))
 			continue;
-		if (pktdesc_csum(ip, ihl, 0) != 0 ||
-		    (!nosum &&
-		     pktdesc_csum(l4, l4len, pseudo(ip, ip[9], (unsigned int)l4len)) != 0))
-			return;
 		l4[0] = l4[1] = 0;
-		if (!nosum) {
-			l4[coff] = l4[coff + 1] = 0;
-			cs = pktdesc_csum(l4, l4len,
-					  pseudo(ip, ip[9], (unsigned int)l4len));
-			if (ip[9] == 17 && !cs)
-				cs = 0xffff;
-			l4[coff] = (unsigned char)(cs >> 8);
-			l4[coff + 1] = (unsigned char)cs;
-		}
+		if (ip[9] == 17 && !cs)
+			return;
+		sum = (~cs & 0xffffu) + (~p & 0xffffu);
+		sum = (sum & 0xffff) + (sum >> 16);
+		sum = (sum & 0xffff) + (sum >> 16);
+		cs = ~sum & 0xffffu;
+		l4[coff] = (unsigned char)(cs >> 8);
+		l4[coff + 1] = (unsigned char)cs;
 		return;
 	}
 }
@@ -756,8 +757,8 @@ static char *rports_ct(const char *line, const struct rport *rp,
 		       unsigned int nrp)
 {
 	char *c = strdup(line), *w[64], *save = NULL, *t;
-	unsigned int n = 0, i, k, nsrc = 0, ndst = 0, nsport = 0, ndport = 0;
-	int osrc = -1, osport = -1, rdst = -1, rdport = -1;
+	unsigned int n = 0, i, k, ndst = 0, nsport = 0, ndport = 0;
+	int osport = -1, rdst = -1, rdport = -1;
 	char *out;
 	size_t len = 0;
 
@@ -766,23 +767,23 @@ static char *rports_ct(const char *line, const struct rport *rp,
 	for (t = strtok_r(c, " ", &save); t && n < 64; t = strtok_r(NULL, " ", &save))
 		w[n++] = t;
 	for (i = 0; i < n; i++) {
-		if (!strncmp(w[i], "src=", 4) && nsrc++ == 0)
-			osrc = (int)i;
-		else if (!strncmp(w[i], "dst=", 4) && ndst++ == 1)
+		if (!strncmp(w[i], "dst=", 4) && ndst++ == 1)
 			rdst = (int)i;
 		else if (!strncmp(w[i], "sport=", 6) && nsport++ == 0)
 			osport = (int)i;
 		else if (!strncmp(w[i], "dport=", 6) && ndport++ == 1)
 			rdport = (int)i;
 	}
-	for (k = 0; n && osrc >= 0 && rdst >= 0 && osport >= 0 && rdport >= 0 &&
+	for (k = 0; n && rdst >= 0 && osport >= 0 && rdport >= 0 &&
 		    k < nrp; k++) {
 		char a[INET_ADDRSTRLEN];
 		unsigned int p = (unsigned int)atoi(w[rdport] + 6);
 
-		if (strcmp(w[0], rp[k].proto == 6 ? "tcp" : "udp") ||
+		if (strcmp(w[0], rp[k].proto == 6    ? "tcp"
+				 : rp[k].proto == 17 ? "udp"
+						     : "udplite") ||
 		    !inet_ntop(AF_INET, &rp[k].addr, a, sizeof(a)) ||
-		    strcmp(w[osrc] + 4, a) || strcmp(w[rdst] + 4, a) ||
+		    strcmp(w[rdst] + 4, a) ||
 		    (unsigned int)atoi(w[osport] + 6) != rp[k].port ||
 		    p == rp[k].port || !same_class(rp[k].port, p))
 			continue;

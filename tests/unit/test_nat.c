@@ -687,6 +687,69 @@ static void test_udp_checksums(void)
 	CHECK(l4_csum_ok(ip));
 }
 
+/* UDP-Lite (protocol 136), tracked by ports: its checksum is always
+ * updated (udplite_manip_pkt()), and a clash moves its port like UDP's.
+ * Its checksum is made as Linux's conntrack checks it, with 17 in the
+ * pseudo-header (test_ct_udplite says why), and checked so after NAT. */
+static size_t build_udplite(uint8_t *b, uint32_t s, uint32_t d,
+			    unsigned int sp, unsigned int dp, size_t dlen)
+{
+	uint8_t *u = b + 20;
+	uint32_t ps;
+
+	wr16(u, sp);
+	wr16(u + 2, dp);
+	wr16(u + 4, 0); /* coverage: all */
+	wr16(u + 6, 0);
+	fill(u + 8, dlen, 9);
+	build_ip(b, s, d, 136, 8 + dlen);
+	ps = word_sum(b + 12, 8, 0) + 17 + (uint32_t)(8 + dlen);
+	wr16(u + 6, ~word_sum(u, 8 + dlen, ps) & 0xffff);
+	if (!rd16(u + 6))
+		wr16(u + 6, 0xffff);
+	return 28 + dlen;
+}
+
+static bool udplite_ok(const uint8_t *ip)
+{
+	unsigned int hl = ip_hlen(ip), l4 = rd16(ip + 2) - hl;
+	uint32_t ps = word_sum(ip + 12, 8, 0) + 17 + l4;
+
+	return word_sum(ip + hl, l4, ps) == 0xffff;
+}
+
+static void test_udplite(void)
+{
+	uint8_t p[200];
+	const uint8_t *ip;
+	unsigned int port;
+
+	REQUIRE(nat_up("-A POSTROUTING -o e1 -j MASQUERADE\n"));
+	scene_rx(E0, p, build_udplite(p, IP_A, C(5), 4000, 53, 9));
+	ip = last_out(E1);
+	REQUIRE(ip);
+	CHECK_INT(rd32(ip + 12), IP_E1);
+	CHECK_INT(rd16(ip + 20), 4000);
+	CHECK(ip_csum_ok(ip));
+	CHECK(udplite_ok(ip));
+	/* another client's 4000 to the same server: moved (1024-65535) */
+	scene_clear();
+	scene_rx(E0, p, build_udplite(p, A4(10, 0, 0, 3), C(5), 4000, 53, 10));
+	ip = last_out(E1);
+	REQUIRE(ip);
+	port = rd16(ip + 20);
+	CHECK(port != 4000 && port >= 1024);
+	CHECK(udplite_ok(ip));
+	/* the answer to it reaches that client */
+	scene_clear();
+	scene_rx(E1, p, build_udplite(p, C(5), IP_E1, 53, port, 3));
+	ip = last_out(E0);
+	REQUIRE(ip);
+	CHECK_INT(rd32(ip + 16), A4(10, 0, 0, 3));
+	CHECK_INT(rd16(ip + 22), 4000);
+	CHECK(udplite_ok(ip));
+}
+
 /* The echo's id and checksum, with an odd length of data. */
 static void test_icmp_echo_rewrite(void)
 {
@@ -1195,6 +1258,7 @@ int main(void)
 	RUN(test_icmp_id_range);
 	RUN(test_tcp_rewrite_both);
 	RUN(test_udp_checksums);
+	RUN(test_udplite);
 	RUN(test_icmp_echo_rewrite);
 	RUN(test_icmp_error_quoting_tcp);
 	RUN(test_icmp_error_quoting_udp);
