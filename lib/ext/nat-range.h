@@ -12,10 +12,24 @@
 
 #include <stdint.h>
 
+#include "ext/xt_conntrack.h"
 #include "nat/nat-private.h"
 #include "xtables/xt-private.h"
 
 /* struct nfu_nat_range and its NFU_NAT_* flags: nat/nat-private.h */
+
+/* The data of SNAT, DNAT, MASQUERADE, REDIRECT and NETMAP: the range
+ * (first: what the parsers and printers below take), then the reference
+ * on connection tracking the rule holds (after usersize: -D and -C
+ * compare the range alone). */
+struct nfu_nat_target_data {
+	struct nfu_nat_range range;
+	struct nfu_xt_ct_ref ref;
+};
+
+/* Their destroy: the reference put (Linux's nf_ct_netns_put() in
+ * xt_nat_destroy() and the others). */
+void nfu_nat_target_destroy(void *data);
 
 /* Does the rule's protocol allow a port part?  libxt_NAT asks for TCP,
  * UDP, SCTP, DCCP or ICMP, ignoring '!'; else it says "Need TCP, UDP,

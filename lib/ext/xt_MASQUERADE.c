@@ -10,6 +10,8 @@
  * address for the next hop, with the rule's ports and flags
  * (nfu_nat_masquerade(), Linux's nf_nat_masquerade_ipv4()).
  */
+#include <stddef.h>
+
 #include "ext/ext-private.h"
 #include "ext/nat-range.h"
 #include "ext/xt_conntrack.h"
@@ -67,8 +69,8 @@ static void masq_print(const void *data, const struct nfu_xt_ip *ip,
 
 static int masq_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {
-	(void)data;
-	return nfu_xt_ct_enable(ctx, "xt_MASQUERADE");
+	return nfu_xt_ct_get(ctx, &((struct nfu_nat_target_data *)data)->ref,
+			     "xt_MASQUERADE");
 }
 
 static unsigned int masq_target(struct nfu_pkt *pkt, struct nfu_xt_par *par,
@@ -82,12 +84,14 @@ static unsigned int masq_target(struct nfu_pkt *pkt, struct nfu_xt_par *par,
 const struct nfu_xt_target_ops nfu_xt_MASQUERADE = {
 	.name = "MASQUERADE",
 	.revision = 0,
-	.size = sizeof(struct nfu_nat_range),
+	.size = sizeof(struct nfu_nat_target_data),
+	.usersize = offsetof(struct nfu_nat_target_data, ref),
 	.table = "nat",
 	.hooks = NFU_XT_HOOK(NFU_INET_POST_ROUTING),
 	.options = masq_opts,
 	.parse = masq_parse,
 	.check = masq_check,
+	.destroy = nfu_nat_target_destroy,
 	.target = masq_target,
 	.save = masq_save,
 	.print = masq_print,

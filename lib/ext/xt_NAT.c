@@ -16,6 +16,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include <stddef.h>
+
 #include "ext/ext-private.h"
 #include "ext/nat-range.h"
 #include "ext/xt_conntrack.h"
@@ -294,8 +296,13 @@ static void nat_print(const void *data, const struct nfu_xt_ip *ip,
 
 static int nat_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {
-	(void)data;
-	return nfu_xt_ct_enable(ctx, "xt_nat");
+	return nfu_xt_ct_get(ctx, &((struct nfu_nat_target_data *)data)->ref,
+			     "xt_nat");
+}
+
+void nfu_nat_target_destroy(void *data)
+{
+	nfu_xt_ct_put(&((struct nfu_nat_target_data *)data)->ref);
 }
 
 static unsigned int nat_bind(struct nfu_pkt *pkt, const void *data,
@@ -323,7 +330,8 @@ static unsigned int dnat_target(struct nfu_pkt *pkt, struct nfu_xt_par *par,
 const struct nfu_xt_target_ops nfu_xt_SNAT = {
 	.name = "SNAT",
 	.revision = 2,
-	.size = sizeof(struct nfu_nat_range),
+	.size = sizeof(struct nfu_nat_target_data),
+	.usersize = offsetof(struct nfu_nat_target_data, ref),
 	.table = "nat",
 	.hooks = NFU_XT_HOOK(NFU_INET_POST_ROUTING) |
 		 NFU_XT_HOOK(NFU_INET_LOCAL_IN),
@@ -331,6 +339,7 @@ const struct nfu_xt_target_ops nfu_xt_SNAT = {
 	.parse = snat_parse,
 	.final_check = snat_final_check,
 	.check = nat_check,
+	.destroy = nfu_nat_target_destroy,
 	.target = snat_target,
 	.save = snat_save,
 	.print = nat_print,
@@ -339,7 +348,8 @@ const struct nfu_xt_target_ops nfu_xt_SNAT = {
 const struct nfu_xt_target_ops nfu_xt_DNAT = {
 	.name = "DNAT",
 	.revision = 2,
-	.size = sizeof(struct nfu_nat_range),
+	.size = sizeof(struct nfu_nat_target_data),
+	.usersize = offsetof(struct nfu_nat_target_data, ref),
 	.table = "nat",
 	.hooks = NFU_XT_HOOK(NFU_INET_PRE_ROUTING) |
 		 NFU_XT_HOOK(NFU_INET_LOCAL_OUT),
@@ -347,6 +357,7 @@ const struct nfu_xt_target_ops nfu_xt_DNAT = {
 	.parse = dnat_parse,
 	.final_check = dnat_final_check,
 	.check = nat_check,
+	.destroy = nfu_nat_target_destroy,
 	.target = dnat_target,
 	.save = dnat_save,
 	.print = nat_print,

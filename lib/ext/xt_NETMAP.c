@@ -19,6 +19,8 @@
 #include <string.h>
 
 #include "ext/ext-args.h"
+#include <stddef.h>
+
 #include "ext/ext-private.h"
 #include "ext/nat-range.h"
 #include "ext/xt_conntrack.h"
@@ -102,8 +104,8 @@ static void netmap_print(const void *data, const struct nfu_xt_ip *ip,
 
 static int netmap_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {
-	(void)data;
-	return nfu_xt_ct_enable(ctx, "xt_NETMAP");
+	return nfu_xt_ct_get(ctx, &((struct nfu_nat_target_data *)data)->ref,
+			     "xt_NETMAP");
 }
 
 static unsigned int netmap_target(struct nfu_pkt *pkt, struct nfu_xt_par *par,
@@ -130,7 +132,8 @@ static unsigned int netmap_target(struct nfu_pkt *pkt, struct nfu_xt_par *par,
 const struct nfu_xt_target_ops nfu_xt_NETMAP = {
 	.name = "NETMAP",
 	.revision = 0,
-	.size = sizeof(struct nfu_nat_range),
+	.size = sizeof(struct nfu_nat_target_data),
+	.usersize = offsetof(struct nfu_nat_target_data, ref),
 	.table = "nat",
 	.hooks = NFU_XT_HOOK(NFU_INET_PRE_ROUTING) |
 		 NFU_XT_HOOK(NFU_INET_POST_ROUTING) |
@@ -140,6 +143,7 @@ const struct nfu_xt_target_ops nfu_xt_NETMAP = {
 	.parse = netmap_parse,
 	.final_check = netmap_final_check,
 	.check = netmap_check,
+	.destroy = nfu_nat_target_destroy,
 	.target = netmap_target,
 	.save = netmap_save,
 	.print = netmap_print,

@@ -14,6 +14,8 @@
  * first address, 127.0.0.1 in OUTPUT, with the rule's ports and flags
  * (nfu_nat_redirect(), Linux's nf_nat_redirect_ipv4()).
  */
+#include <stddef.h>
+
 #include "ext/ext-private.h"
 #include "ext/nat-range.h"
 #include "ext/xt_conntrack.h"
@@ -75,8 +77,8 @@ static void redirect_print(const void *data, const struct nfu_xt_ip *ip,
 
 static int redirect_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {
-	(void)data;
-	return nfu_xt_ct_enable(ctx, "xt_REDIRECT");
+	return nfu_xt_ct_get(ctx, &((struct nfu_nat_target_data *)data)->ref,
+			     "xt_REDIRECT");
 }
 
 static unsigned int redirect_target(struct nfu_pkt *pkt,
@@ -90,7 +92,8 @@ static unsigned int redirect_target(struct nfu_pkt *pkt,
 const struct nfu_xt_target_ops nfu_xt_REDIRECT = {
 	.name = "REDIRECT",
 	.revision = 0,
-	.size = sizeof(struct nfu_nat_range),
+	.size = sizeof(struct nfu_nat_target_data),
+	.usersize = offsetof(struct nfu_nat_target_data, ref),
 	.table = "nat",
 	.hooks = NFU_XT_HOOK(NFU_INET_PRE_ROUTING) |
 		 NFU_XT_HOOK(NFU_INET_LOCAL_OUT),
@@ -98,6 +101,7 @@ const struct nfu_xt_target_ops nfu_xt_REDIRECT = {
 	.parse = redirect_parse,
 	.final_check = redirect_final_check,
 	.check = redirect_check,
+	.destroy = nfu_nat_target_destroy,
 	.target = redirect_target,
 	.save = redirect_save,
 	.print = redirect_print,

@@ -746,6 +746,32 @@ static void test_hooks_follow_rules(void)
 	scene_down();
 }
 
+/* The NAT targets hold conntrack as the matches do (Linux's
+ * xt_nat_checkentry() and xt_nat_destroy(), masquerade_tg_check() and
+ * its destroy, and REDIRECT's and NETMAP's): the last one to go takes
+ * the hooks with it. */
+static void test_nat_targets_hold_conntrack(void)
+{
+	REQUIRE(up());
+	CHECK(!nfu_ct_enabled(sc.net));
+	REQUIRE(cmd("nat", "-A POSTROUTING -o e1 -j MASQUERADE") == 0);
+	REQUIRE(cn());
+	CHECK(nfu_ct_enabled(sc.net));
+	CHECK_INT(cn()->users, 1);
+	CHECK_INT(cmd("nat", "-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.9.0.9"), 0);
+	CHECK_INT(cmd("nat", "-A POSTROUTING -s 10.9.0.0/24 -j SNAT --to-source 10.9.1.1"), 0);
+	CHECK_INT(cmd("nat", "-A PREROUTING -p udp -j REDIRECT --to-ports 53"), 0);
+	CHECK_INT(cmd("nat", "-A PREROUTING -j NETMAP --to 10.7.0.0/24"), 0);
+	CHECK_INT(cn()->users, 5);
+	/* -D by the rule's text finds it (the reference is not compared) */
+	CHECK_INT(cmd("nat", "-D POSTROUTING -o e1 -j MASQUERADE"), 0);
+	CHECK_INT(cn()->users, 4);
+	CHECK_INT(cmd("nat", "-F"), 0);
+	CHECK_INT(cn()->users, 0);
+	CHECK(!nfu_ct_enabled(sc.net));
+	scene_down();
+}
+
 /* A commit that keeps a rule that needs conntrack never lets the count
  * fall to zero (the new ruleset is checked before the old one is freed):
  * the hooks stay, which an established TCP connection shows, as its
@@ -943,6 +969,7 @@ int main(void)
 	RUN(test_nat_starts_conntrack);
 	RUN(test_rules_found_by_text);
 	RUN(test_hooks_follow_rules);
+	RUN(test_nat_targets_hold_conntrack);
 	RUN(test_commit_keeps_hooks);
 	RUN(test_connbytes_older_connection);
 	RUN(test_reject_closes);
