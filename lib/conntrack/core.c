@@ -542,6 +542,9 @@ static int resolve(struct nfu_ct_net *cn, struct nfu_pkt *pkt,
 				nfu_ct_put(ct); /* and its master with it */
 				return -ENOMEM;
 			}
+			/* NAT's helpers bind it now (nf_nat_follow_master()) */
+			if (e->expectfn)
+				e->expectfn(ct, e);
 			free(e);
 			cn->expect_new++;
 		} else if (tmpl && tmpl->helper && tmpl->helper->proto == t.proto &&
@@ -683,11 +686,15 @@ static unsigned int ct_confirm(void *priv, struct nfu_pkt *pkt,
 	struct nfu_ct_net *cn = priv;
 	struct nfu_ct *ct = pkt->ct, *other;
 	uint32_t b0, b1;
+	bool seqadj;
 	(void)state;
 
 	if (!ct || (ct->status & NFU_IPS_TEMPLATE))
 		return NFU_ACCEPT;
-	/* nf_confirm(): the helper first (never on ICMP errors) */
+	/* nf_confirm(): the helper first (never on ICMP errors), then the
+	 * sequence adjustment if there was one before the helper ran */
+	seqadj = (ct->status & NFU_IPS_SEQ_ADJUST) &&
+		 pkt->ctinfo != NFU_CT_RELATED_REPLY;
 	if (ct->helper && pkt->ctinfo != NFU_CT_RELATED_REPLY) {
 		const unsigned char *ip = nfu_pkt_network_header(pkt);
 		unsigned int v = ct->helper->help(ct, pkt, (ip[0] & 15u) * 4,
@@ -697,6 +704,12 @@ static unsigned int ct_confirm(void *priv, struct nfu_pkt *pkt,
 			pkt->drop_reason = NFU_DROP_NETFILTER;
 			return v;
 		}
+	}
+	if (seqadj && !nfu_nat_seq_adjust(pkt, ct, pkt->ctinfo,
+					  (nfu_pkt_network_header(pkt)[0] & 15u) * 4)) {
+		cn->drop++;
+		pkt->drop_reason = NFU_DROP_NETFILTER;
+		return NFU_DROP;
 	}
 	if (ct->status & NFU_IPS_CONFIRMED)
 		return NFU_ACCEPT;

@@ -395,22 +395,45 @@ extern const struct nfu_ct_helper nfu_ct_helper_tftp;
 const struct nfu_ct_helper *nfu_ct_helper_find(const char *name, uint8_t proto);
 
 /* An expected connection: 'tuple' with the source address and port
- * compared under masks (the rest exactly). */
+ * compared under masks (the rest exactly).  NAT's helpers (lib/nat's
+ * nat_helper.c) set 'expectfn', 'saved_proto' and 'dir' before it is
+ * inserted, as Linux's nf_nat_ftp and nf_nat_tftp do: conntrack calls
+ * 'expectfn' on the connection the expectation makes, as it makes it
+ * (init_conntrack()), before any hook sees it. */
 struct nfu_ct_expect {
 	struct nfu_ct_expect *next;
 	struct nfu_ct_tuple tuple;
 	uint32_t mask_src;
 	uint16_t mask_sport;
 	uint16_t zone;
-	struct nfu_ct *master;     /* holds a reference */
+	struct nfu_ct *master;     /* holds a reference once inserted */
 	const struct nfu_ct_helper *helper; /* for the new connection */
 	uint64_t timeout;          /* the stack's time it expires at */
+	void (*expectfn)(struct nfu_ct *ct, const struct nfu_ct_expect *exp);
+	uint16_t saved_proto;      /* the port asked for, network order */
+	uint8_t dir;               /* enum nfu_ct_dir: the master's
+				      direction the new connection takes */
 };
 
 /* Expects a connection 't' (any source port when 'any_sport') on behalf
- * of 'master': 0, -EMFILE (nf_conntrack_expect_max), -ENOMEM. */
+ * of 'master': 0, -EBUSY (another master expects it), -EMFILE
+ * (nf_conntrack_expect_max), -ENOMEM. */
 int nfu_ct_expect_related(struct nfu_ct *master, const struct nfu_ct_tuple *t,
 			  bool any_sport);
+/* The same in two steps, for a NAT helper that changes the expectation
+ * before it goes in: a new expectation of 't' for 'master' (not in the
+ * table, no reference taken; NULL without memory), then its insertion
+ * (Linux's nf_ct_expect_related()): 0 (the table owns it), or -EBUSY
+ * when another connection's expectation clashes with it
+ * (__nf_ct_expect_check()), -EMFILE: the caller still owns it and
+ * frees it with nfu_ct_expect_free().  nfu_ct_expect_unlink() takes an
+ * inserted one out again and frees it (nf_ct_unexpect_related()). */
+struct nfu_ct_expect *nfu_ct_expect_alloc(struct nfu_ct *master,
+					  const struct nfu_ct_tuple *t,
+					  bool any_sport);
+int nfu_ct_expect_insert(struct nfu_ct_expect *e);
+void nfu_ct_expect_free(struct nfu_ct_expect *e);
+void nfu_ct_expect_unlink(struct nfu_ct_expect *e);
 /* The expectation of a new connection 't', out of the table, or NULL. */
 struct nfu_ct_expect *nfu_ct_expect_take(struct nfu_ct_net *cn,
 					 const struct nfu_ct_tuple *t,
@@ -421,6 +444,41 @@ void nfu_ct_expect_flush(struct nfu_ct_net *cn);
 void nfu_ct_expect_walk(struct nfu_ct_net *cn,
 			void (*fn)(const struct nfu_ct_expect *e, void *priv),
 			void *priv);
+/*
+ * NAT's parts of the helpers (lib/nat/nat_helper.c; Linux's
+ * nf_nat_ftp_hook, nf_nat_tftp_hook and nf_conntrack_seqadj.c), called
+ * by the helpers for a connection with NFU_IPS_SRC_NAT or _DST_NAT and
+ * by conntrack for one with NFU_IPS_SEQ_ADJUST.
+ */
+enum nfu_ct_ftp_type {         /* Linux's enum nf_ct_ftp_type */
+	NFU_CT_FTP_PORT,       /* PORT h1,h2,h3,h4,p1,p2 */
+	NFU_CT_FTP_PASV,       /* 227 ... h1,h2,h3,h4,p1,p2 */
+	NFU_CT_FTP_EPRT,       /* EPRT |1|a.b.c.d|port| */
+	NFU_CT_FTP_EPSV,       /* 229 ... (|||port|) */
+};
+/* The command of 'type' whose address text is 'match_len' bytes at
+ * 'match_off' in the TCP payload of 'pkt' (of 'ct', with 'ctinfo'; TCP
+ * header at 'thoff'): expectation 'e' (not inserted; this takes it over)
+ * goes in at a free port and the text is rewritten to the connection's
+ * translated address and that port (nf_nat_ftp()).  NFU_ACCEPT or
+ * NFU_DROP. */
+unsigned int nfu_nat_ftp(struct nfu_pkt *pkt, struct nfu_ct *ct, uint32_t ctinfo,
+			 enum nfu_ct_ftp_type type, unsigned int thoff,
+			 unsigned int match_off, unsigned int match_len,
+			 struct nfu_ct_expect *e);
+/* TFTP's expectation 'e' (taken over) of a translated connection, made
+ * to follow its master and inserted (nf_nat_tftp's help()). */
+unsigned int nfu_nat_tftp(struct nfu_ct_expect *e);
+/* The offset to take off an acknowledgement 'seq' of direction 'dir''s
+ * data (nf_ct_seq_offset()): 0 unless NFU_IPS_SEQ_ADJUST. */
+int32_t nfu_nat_seq_offset(const struct nfu_ct *ct, unsigned int dir,
+			   uint32_t seq);
+/* The sequence number, acknowledgement and SACK blocks of TCP segment
+ * 'pkt' (header at 'thoff') moved as the connection's adjustments say
+ * (nf_ct_seq_adjust()).  false: a broken option (drop). */
+bool nfu_nat_seq_adjust(struct nfu_pkt *pkt, struct nfu_ct *ct,
+			uint32_t ctinfo, unsigned int thoff);
+
 /* Gives 'ct' (new, unconfirmed) helper 'h' with zeroed data: 0, -ENOMEM. */
 int nfu_ct_helper_assign(struct nfu_ct *ct, const struct nfu_ct_helper *h);
 

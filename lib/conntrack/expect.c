@@ -95,49 +95,112 @@ struct nfu_ct_expect *nfu_ct_expect_take(struct nfu_ct_net *cn,
 	return NULL;
 }
 
-int nfu_ct_expect_related(struct nfu_ct *master, const struct nfu_ct_tuple *t,
-			  bool any_sport)
+/* expect_clash(): could one new connection match both?  The source
+ * compared under both masks, the rest exactly, in the same zone. */
+static bool exp_clash(const struct nfu_ct_expect *a, const struct nfu_ct_expect *b)
 {
-	struct nfu_ct_net *cn = master->cn;
-	const struct nfu_ct_helper *h = master->helper;
-	struct nfu_ct_expect *e, **pp, *oldest = NULL;
+	uint32_t ms = a->mask_src & b->mask_src;
+	uint16_t mp = a->mask_sport & b->mask_sport;
 
-	/* the same expectation again: its timeout renewed */
-	for (e = cn->expects; e; e = e->next)
-		if (e->master == master && !memcmp(&e->tuple, t, sizeof(*t))) {
-			e->timeout = nfu_net_now(cn->net) +
-				     (uint64_t)h->expect_timeout * NS_PER_SEC;
-			return 0;
-		}
-	/* a master's limit: its oldest expectation goes (Linux evicts) */
-	if (h && master->expecting >= h->max_expected) {
-		for (e = cn->expects; e; e = e->next)
-			if (e->master == master)
-				oldest = e; /* the list is newest first */
-		if (oldest)
-			exp_unlink(cn, oldest);
-	}
-	if (cn->expect_count >= cn->sysctl.expect_max)
-		return -EMFILE; /* "expectation table full" */
-	e = calloc(1, sizeof(*e));
+	return a->tuple.proto == b->tuple.proto &&
+	       (a->tuple.src & ms) == (b->tuple.src & ms) &&
+	       (a->tuple.sport & mp) == (b->tuple.sport & mp) &&
+	       a->tuple.dst == b->tuple.dst && a->tuple.dport == b->tuple.dport &&
+	       a->zone == b->zone;
+}
+
+/* expect_matches(): the same expectation (tuple and masks). */
+static bool exp_same(const struct nfu_ct_expect *a, const struct nfu_ct_expect *b)
+{
+	return !memcmp(&a->tuple, &b->tuple, sizeof(a->tuple)) &&
+	       a->mask_src == b->mask_src && a->mask_sport == b->mask_sport &&
+	       a->zone == b->zone;
+}
+
+struct nfu_ct_expect *nfu_ct_expect_alloc(struct nfu_ct *master,
+					  const struct nfu_ct_tuple *t,
+					  bool any_sport)
+{
+	struct nfu_ct_expect *e = calloc(1, sizeof(*e));
+
 	if (!e)
-		return -ENOMEM;
+		return NULL;
 	e->tuple = *t;
 	e->mask_src = 0xffffffffu;
 	e->mask_sport = any_sport ? 0 : 0xffff;
 	e->master = master;
 	e->zone = master->zone;
 	e->helper = NULL; /* the data connection gets no helper */
+	return e;
+}
+
+void nfu_ct_expect_free(struct nfu_ct_expect *e)
+{
+	free(e);
+}
+
+/* __nf_ct_expect_check() and nf_ct_expect_insert(). */
+int nfu_ct_expect_insert(struct nfu_ct_expect *e)
+{
+	struct nfu_ct *master = e->master;
+	struct nfu_ct_net *cn = master->cn;
+	const struct nfu_ct_helper *h = master->helper;
+	struct nfu_ct_expect *i, *next, *oldest = NULL;
+
+	for (i = cn->expects; i; i = next) {
+		next = i->next;
+		if (exp_expired(cn, i) || (i->master->status & NFU_IPS_DYING)) {
+			exp_unlink(cn, i); /* Linux's timer would have taken it */
+			continue;
+		}
+		if (i->master == master && exp_same(i, e)) {
+			/* the same one again: the new one replaces it */
+			exp_unlink(cn, i);
+			break;
+		}
+		if (exp_clash(i, e))
+			return -EBUSY;
+	}
+	/* a master's limit: its oldest expectation goes (evict_oldest_expect) */
+	if (h && master->expecting >= h->max_expected) {
+		for (i = cn->expects; i; i = i->next)
+			if (i->master == master)
+				oldest = i; /* the list is newest first */
+		if (oldest)
+			exp_unlink(cn, oldest);
+		if (master->expecting >= h->max_expected)
+			return -EMFILE;
+	}
+	if (cn->expect_count >= cn->sysctl.expect_max)
+		return -EMFILE; /* "expectation table full" */
 	e->timeout = nfu_net_now(cn->net) +
 		     (uint64_t)(h ? h->expect_timeout : 300) * NS_PER_SEC;
 	master->common.use++;
 	master->expecting++;
-	pp = &cn->expects;
-	e->next = *pp;
-	*pp = e;
+	e->next = cn->expects;
+	cn->expects = e;
 	cn->expect_count++;
 	cn->expect_create++;
 	return 0;
+}
+
+void nfu_ct_expect_unlink(struct nfu_ct_expect *e)
+{
+	exp_unlink(e->master->cn, e);
+}
+
+int nfu_ct_expect_related(struct nfu_ct *master, const struct nfu_ct_tuple *t,
+			  bool any_sport)
+{
+	struct nfu_ct_expect *e = nfu_ct_expect_alloc(master, t, any_sport);
+	int rc;
+
+	if (!e)
+		return -ENOMEM;
+	rc = nfu_ct_expect_insert(e);
+	if (rc)
+		nfu_ct_expect_free(e);
+	return rc;
 }
 
 void nfu_ct_expect_remove_master(struct nfu_ct *master)

@@ -64,8 +64,13 @@ struct ftp_cmd {
 	uint16_t port; /* network order */
 };
 
-static size_t rfc959(const char *d, size_t len, struct ftp_cmd *c, char term)
+/* Each reader returns the length of what it read (the text a NAT helper
+ * replaces), 0 when it does not parse; one that skips text before it
+ * adds what it skipped to '*off'. */
+static size_t rfc959(const char *d, size_t len, struct ftp_cmd *c, char term,
+		     size_t *off)
 {
+	(void)off;
 	uint32_t a[6];
 	size_t n = numbers(d, len, a, 6, ',', term);
 
@@ -78,7 +83,8 @@ static size_t rfc959(const char *d, size_t len, struct ftp_cmd *c, char term)
 
 /* try_rfc1123(): a 227 reply's numbers, from its first digit on, ended by
  * anything ("Entering Passive Mode (h1,...,p2)." or "=h1,...,p2"). */
-static size_t rfc1123(const char *d, size_t len, struct ftp_cmd *c, char term)
+static size_t rfc1123(const char *d, size_t len, struct ftp_cmd *c, char term,
+		      size_t *off)
 {
 	size_t i = 0;
 	(void)term;
@@ -87,7 +93,8 @@ static size_t rfc1123(const char *d, size_t len, struct ftp_cmd *c, char term)
 		i++;
 	if (i == len)
 		return 0;
-	return rfc959(d + i, len - i, c, 0);
+	*off += i;
+	return rfc959(d + i, len - i, c, 0, off);
 }
 
 /* A port up to 'delim', from 'start': the index after it, 0 if none. */
@@ -115,12 +122,14 @@ static bool bad_delim(char c)
 	return (c >= '0' && c <= '9') || c < 33 || c > 126;
 }
 
-static size_t eprt(const char *d, size_t len, struct ftp_cmd *c, char term)
+static size_t eprt(const char *d, size_t len, struct ftp_cmd *c, char term,
+		   size_t *off)
 {
 	uint32_t a[4];
 	size_t n;
 	char delim;
 	(void)term;
+	(void)off;
 
 	if (len <= 3)
 		return 0;
@@ -134,9 +143,11 @@ static size_t eprt(const char *d, size_t len, struct ftp_cmd *c, char term)
 	return port_upto(d, 3 + n + 1, len, delim, &c->port);
 }
 
-static size_t epsv(const char *d, size_t len, struct ftp_cmd *c, char term)
+static size_t epsv(const char *d, size_t len, struct ftp_cmd *c, char term,
+		   size_t *off)
 {
 	(void)term;
+	(void)off;
 	if (len <= 3 || bad_delim(d[0]) || d[1] != d[0] || d[2] != d[0])
 		return 0;
 	return port_upto(d, 3, len, d[0], &c->port);
@@ -145,14 +156,15 @@ static size_t epsv(const char *d, size_t len, struct ftp_cmd *c, char term)
 struct pattern {
 	const char *word;
 	char skip, term;       /* skip: '\0' for none */
-	size_t (*getnum)(const char *, size_t, struct ftp_cmd *, char);
+	size_t (*getnum)(const char *, size_t, struct ftp_cmd *, char, size_t *);
+	enum nfu_ct_ftp_type type;
 };
 
 static const struct pattern patterns[2][2] = {
-	[NFU_CT_DIR_ORIGINAL] = { { "PORT", ' ', '\r', rfc959 },
-				  { "EPRT", ' ', '\r', eprt } },
-	[NFU_CT_DIR_REPLY] = { { "227 ", '\0', '\0', rfc1123 },
-			       { "229 ", '(', ')', epsv } },
+	[NFU_CT_DIR_ORIGINAL] = { { "PORT", ' ', '\r', rfc959, NFU_CT_FTP_PORT },
+				  { "EPRT", ' ', '\r', eprt, NFU_CT_FTP_EPRT } },
+	[NFU_CT_DIR_REPLY] = { { "227 ", '\0', '\0', rfc1123, NFU_CT_FTP_PASV },
+			       { "229 ", '(', ')', epsv, NFU_CT_FTP_EPSV } },
 };
 
 static bool same_nocase(const char *a, const char *b, size_t n)
@@ -170,9 +182,10 @@ static bool same_nocase(const char *a, const char *b, size_t n)
 	return true;
 }
 
-/* find_pattern(): 1 a command, 0 none, -1 partial. */
+/* find_pattern(): 1 a command (its numbers' text at '*off', '*mlen'
+ * bytes into the data), 0 none, -1 partial. */
 static int find(const char *d, size_t len, const struct pattern *p,
-		struct ftp_cmd *c)
+		struct ftp_cmd *c, size_t *off, size_t *mlen)
 {
 	size_t plen = strlen(p->word), i;
 
@@ -189,7 +202,9 @@ static int find(const char *d, size_t len, const struct pattern *p,
 				return -1;
 		i++;
 	}
-	return p->getnum(d + i, len - i, c, p->term) ? 1 : -1;
+	*off = i;
+	*mlen = p->getnum(d + i, len - i, c, p->term, off);
+	return *mlen ? 1 : -1;
 }
 
 static bool seq_after_nl(const struct ftp_info *fi, uint32_t seq, unsigned int dir)
@@ -226,12 +241,14 @@ static unsigned int ftp_help(struct nfu_ct *ct, struct nfu_pkt *pkt,
 {
 	struct ftp_info *fi = ct->help_data;
 	unsigned int dir = nfu_ctinfo_dir(ctinfo);
-	size_t l4len = nfu_ct_l4_len(pkt, thoff), doff, dlen;
+	size_t l4len = nfu_ct_l4_len(pkt, thoff), doff, dlen, off = 0, mlen = 0;
 	const uint8_t *th = nfu_pkt_network_header(pkt) + thoff;
 	const char *d;
 	struct ftp_cmd c;
 	struct nfu_ct_tuple t;
+	struct nfu_ct_expect *e;
 	uint32_t seq, nl_seq;
+	unsigned int i, ret = NFU_ACCEPT;
 	bool ends_nl;
 	int found = 0;
 
@@ -247,14 +264,17 @@ static unsigned int ftp_help(struct nfu_ct *ct, struct nfu_pkt *pkt,
 	dlen = l4len - doff;
 	seq = (uint32_t)th[4] << 24 | (uint32_t)th[5] << 16 |
 	      (uint32_t)th[6] << 8 | th[7];
+	/* where the next line starts, in the sender's own numbering (the
+	 * helper runs before the sequence adjustment, as in Linux's
+	 * nf_confirm(), and NAT's rewriting below does not move it) */
 	ends_nl = d[dlen - 1] == '\n';
 	nl_seq = seq + (uint32_t)dlen;
 	if (!seq_after_nl(fi, seq, dir))
 		goto update;
 	c.addr = ct->tuplehash[dir].tuple.src; /* EPSV names no address */
 	c.port = 0;
-	for (unsigned int i = 0; i < 2; i++) {
-		found = find(d, dlen, &patterns[dir][i], &c);
+	for (i = 0; i < 2; i++) {
+		found = find(d, dlen, &patterns[dir][i], &c, &off, &mlen);
 		if (found)
 			break;
 	}
@@ -271,12 +291,22 @@ static unsigned int ftp_help(struct nfu_ct *ct, struct nfu_pkt *pkt,
 	t.dst = ct->tuplehash[!dir].tuple.dst;
 	t.dport = c.port;
 	t.proto = 6;
-	if (nfu_ct_expect_related(ct, &t, true))
-		return NFU_DROP; /* "Can't expect this?  Best to drop." */
+	e = nfu_ct_expect_alloc(ct, &t, true);
+	if (!e)
+		return NFU_DROP;
+	if (ct->status & (NFU_IPS_SRC_NAT | NFU_IPS_DST_NAT)) {
+		/* NAT rewrites the line and inserts the expectation itself
+		 * (Linux's nf_nat_ftp_hook); it owns 'e' from here */
+		ret = nfu_nat_ftp(pkt, ct, ctinfo, patterns[dir][i].type, thoff,
+				  (unsigned int)off, (unsigned int)mlen, e);
+	} else if (nfu_ct_expect_insert(e)) {
+		nfu_ct_expect_free(e);
+		ret = NFU_DROP; /* "Can't expect this?  Best to drop." */
+	}
 update:
 	if (ends_nl)
 		note_nl(fi, nl_seq, dir);
-	return NFU_ACCEPT;
+	return ret;
 }
 
 const struct nfu_ct_helper nfu_ct_helper_ftp = {

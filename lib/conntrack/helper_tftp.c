@@ -4,6 +4,8 @@
  * (opcode 1 or 2) from the client makes the server's answer expected:
  * from the server's address, any source port, to the client's address
  * and port (the transfer runs on a port of the server's choosing).
+ * Through NAT the request itself is not changed: the expectation binds
+ * the transfer to the master's client (lib/nat's nfu_nat_tftp()).
  */
 #include <string.h>
 
@@ -16,6 +18,7 @@ static unsigned int tftp_help(struct nfu_ct *ct, struct nfu_pkt *pkt,
 	const uint8_t *u = nfu_pkt_network_header(pkt) + thoff;
 	const struct nfu_ct_tuple *r = &ct->tuplehash[NFU_CT_DIR_REPLY].tuple;
 	struct nfu_ct_tuple t;
+	struct nfu_ct_expect *e;
 	unsigned int op;
 	(void)ctinfo;
 
@@ -29,7 +32,18 @@ static unsigned int tftp_help(struct nfu_ct *ct, struct nfu_pkt *pkt,
 	t.dst = r->dst;
 	t.dport = r->dport;
 	t.proto = 17;
-	return nfu_ct_expect_related(ct, &t, true) ? NFU_DROP : NFU_ACCEPT;
+	e = nfu_ct_expect_alloc(ct, &t, true);
+	if (!e)
+		return NFU_DROP;
+	/* a translated connection: NAT makes the transfer follow it
+	 * (Linux's nf_nat_tftp_hook) and inserts the expectation */
+	if (ct->status & (NFU_IPS_SRC_NAT | NFU_IPS_DST_NAT))
+		return nfu_nat_tftp(e);
+	if (nfu_ct_expect_insert(e)) {
+		nfu_ct_expect_free(e);
+		return NFU_DROP; /* "cannot add expectation" */
+	}
+	return NFU_ACCEPT;
 }
 
 const struct nfu_ct_helper nfu_ct_helper_tftp = {

@@ -44,8 +44,11 @@
  *     SYN_RECV (or a picked-up ESTABLISHED) to ESTABLISHED once the
  *     reply direction was seen.
  *
- * What is not here: sequence adjustment for NAT helpers (nfu has none
- * that change lengths yet), SYN proxy, per-connection timeout policies.
+ * A NAT helper that changes the length of a payload (FTP's PORT
+ * rewritten) moves the later sequence numbers of its direction; the
+ * acknowledgements of the other are read back through that offset
+ * (nfu_nat_seq_offset(), Linux's receiver_offset).  What is not here:
+ * SYN proxy, per-connection timeout policies.
  *
  * Thread-safety
  *   The stack's thread only.
@@ -369,6 +372,16 @@ static enum win_verdict in_window(struct nfu_ct *ct, unsigned int dir,
 
 	if (receiver->flags & NFU_CT_TCP_FLAG_SACK_PERM)
 		sack = sack_edge(s, sack);
+	/* a NAT helper changed the length of the receiver's data: this
+	 * acknowledges what the receiver's peer got, moved by the offset;
+	 * the window data is kept in the receiver's own numbering (Linux's
+	 * receiver_offset) */
+	if (ct->status & NFU_IPS_SEQ_ADJUST) {
+		uint32_t off = (uint32_t)nfu_nat_seq_offset(ct, !dir, ack - 1);
+
+		ack -= off;
+		sack -= off;
+	}
 
 	if (sender->td_maxwin == 0) {
 		/* first segment of this direction */

@@ -104,6 +104,9 @@ struct nfu_nat_ext {
 	bool by_linked;
 	int masq_index;                 /* MASQUERADE's interface, or 0 */
 	struct nfu_nat_seqadj seq[NFU_CT_DIR_MAX];
+	uint64_t partial_id;            /* the packet (pkt->id) a helper
+					   rewrote last: its checksum is
+					   the device's (nat_helper.c) */
 };
 
 /* A nat lookup function (the nat table of lib/xtables): runs on the
@@ -201,5 +204,30 @@ bool nfu_nat_icmp_reply_translation(struct nfu_pkt *pkt, struct nfu_ct *ct,
  * without a reverse. */
 bool nfu_nat_invert_tuple(struct nfu_ct_tuple *inv,
 			  const struct nfu_ct_tuple *t);
+
+/*
+ * nat_helper.c: NAT for the helpers (FTP, TFTP); the functions conntrack
+ * calls are declared in conntrack/ct-private.h (nfu_nat_ftp(),
+ * nfu_nat_tftp(), nfu_nat_seq_offset(), nfu_nat_seq_adjust()).
+ */
+
+/* Replaces the 'match_len' bytes at 'match_off' in the TCP payload of
+ * 'pkt' (of 'ct' with 'ctinfo', TCP header at 'thoff') by the 'rep_len'
+ * bytes of 'rep': lengths and checksums made right, and a change of
+ * length recorded as the connection's sequence adjustment
+ * (nf_nat_mangle_tcp_packet()).  false: no room (drop). */
+bool nfu_nat_mangle_tcp(struct nfu_pkt *pkt, struct nfu_ct *ct, uint32_t ctinfo,
+			unsigned int thoff, unsigned int match_off,
+			unsigned int match_len, const char *rep,
+			unsigned int rep_len);
+/* The payload of direction 'ctinfo' changed length by 'off' at sequence
+ * number 'seq' (host order): nf_ct_seqadj_set(). */
+void nfu_nat_seqadj_set(struct nfu_ct *ct, uint32_t ctinfo, uint32_t seq,
+			int32_t off);
+/* Binds 'ct', just made from expectation 'exp' of a translated master,
+ * as the master is (nf_nat_follow_master()). */
+void nfu_nat_follow_master(struct nfu_ct *ct, const struct nfu_ct_expect *exp);
+/* The stack's generator (nat_core.c), where Linux draws at random. */
+uint32_t nfu_nat_rand32(struct nfu_nat_net *nn);
 
 #endif
