@@ -367,11 +367,6 @@ void nfu_xt_ct_put(struct nfu_xt_ct_ref *ref)
 	ref->net = NULL;
 }
 
-int nfu_xt_ct_enable(const struct nfu_xt_check_ctx *ctx, const char *name)
-{
-	return ctx->net ? ct_get(ctx, name) : 0;
-}
-
 /* Linux's conntrack_mt_check(): conntrack for the family, nothing else. */
 static int ct_check(const struct nfu_xt_check_ctx *ctx, void *data)
 {

@@ -10,8 +10,9 @@
  *   xt_conntrack_mtinfo3 with IPv4 addresses, and share one match
  *   function, Linux's conntrack_mt().
  *
- *   Also here: nfu_xt_ct_enable(), the check() step of every extension
- *   that needs connection tracking (Linux's nf_ct_netns_get()).
+ *   Also here: nfu_xt_ct_get() and nfu_xt_ct_put(), the check() and
+ *   destroy() steps of every extension that needs connection tracking
+ *   (Linux's nf_ct_netns_get() and nf_ct_netns_put()).
  *
  * Thread-safety
  *   Written at parse time, read-only afterwards.
@@ -119,8 +120,5 @@ int nfu_xt_ct_get(const struct nfu_xt_check_ctx *ctx,
 /* Puts the reference 'ref' holds, if it holds one (an extension's
  * destroy: Linux's nf_ct_netns_put()). */
 void nfu_xt_ct_put(struct nfu_xt_ct_ref *ref);
-/* A reference that is never put (conntrack then runs for the stack's
- * life): for the extensions that have no 'ref' yet (NAT). */
-int nfu_xt_ct_enable(const struct nfu_xt_check_ctx *ctx, const char *name);
 
 #endif
