@@ -879,6 +879,8 @@ struct nfu_ct_net *nfu_ct_net(struct nfu_net *net)
 	cn->sysctl.udp_timeout = 30;
 	cn->sysctl.udp_timeout_stream = 120;
 	cn->sysctl.icmp_timeout = 30;
+	cn->sysctl.gre_timeout = 30;
+	cn->sysctl.gre_timeout_stream = 180;
 	cn->sysctl.generic_timeout = 600;
 	cn->sysctl.expect_max = 4096;
 	random_seed(cn->seed);

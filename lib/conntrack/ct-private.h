@@ -312,7 +312,9 @@ struct nfu_ct_l4proto {
 extern const struct nfu_ct_l4proto nfu_ct_l4proto_generic;
 extern const struct nfu_ct_l4proto nfu_ct_l4proto_tcp;
 extern const struct nfu_ct_l4proto nfu_ct_l4proto_udp;
+extern const struct nfu_ct_l4proto nfu_ct_l4proto_udplite;
 extern const struct nfu_ct_l4proto nfu_ct_l4proto_icmp;
+extern const struct nfu_ct_l4proto nfu_ct_l4proto_gre;
 
 /* The tracker of protocol 'proto' (the generic one for unknown ones). */
 const struct nfu_ct_l4proto *nfu_ct_l4proto_find(uint8_t proto);
@@ -335,6 +337,8 @@ struct nfu_ct_sysctl {
 	uint32_t udp_timeout;          /* nf_conntrack_udp_timeout (30) */
 	uint32_t udp_timeout_stream;   /* (120) */
 	uint32_t icmp_timeout;         /* nf_conntrack_icmp_timeout (30) */
+	uint32_t gre_timeout;          /* nf_conntrack_gre_timeout (30) */
+	uint32_t gre_timeout_stream;   /* (180) */
 	uint32_t generic_timeout;      /* nf_conntrack_generic_timeout (600) */
 	uint32_t expect_max;           /* nf_conntrack_expect_max (4096) */
 };

@@ -43,12 +43,6 @@ const struct nfu_ct_l4proto nfu_ct_l4proto_generic = {
 	.packet = generic_packet,
 };
 
-/* proto_udp.c's and proto_gre.c's; declared here until ct-private.h
- * lists them beside nfu_ct_l4proto_udp (that header is not this file's
- * to change now). */
-extern const struct nfu_ct_l4proto nfu_ct_l4proto_udplite;
-extern const struct nfu_ct_l4proto nfu_ct_l4proto_gre;
-
 const struct nfu_ct_l4proto *nfu_ct_l4proto_find(uint8_t proto)
 {
 	switch (proto) {

@@ -7,18 +7,14 @@
  * destination key, the source key 0 (only the pptp helper, which nfu does
  * not have, maps the peer's call ID to it).  A version 1 header of another
  * protocol than PPP (0x880b) is INVALID; one too short to hold the call ID
- * is tracked with keys 0, as Linux does.  An unanswered flow lives 30 s
- * after each packet (nf_conntrack_gre_timeout), one answered 180 s
- * (_timeout_stream) and is ASSURED from the first packet after the reply.
+ * is tracked with keys 0, as Linux does.  An unanswered flow lives
+ * net.netfilter.nf_conntrack_gre_timeout (30 s) after each packet, one
+ * answered nf_conntrack_gre_timeout_stream (180 s), and is ASSURED from
+ * the first packet after the reply.
  */
 #include <string.h>
 
 #include "conntrack/ct-private.h"
-
-/* Linux's defaults of net.netfilter.nf_conntrack_gre_timeout and
- * _timeout_stream (nfu has no such sysctls yet). */
-#define GRE_TIMEOUT 30
-#define GRE_TIMEOUT_STREAM 180
 
 #define GRE_VERSION_MASK 0x07
 #define GRE_VERSION_1 0x01
@@ -56,10 +52,10 @@ static int gre_packet(struct nfu_ct *ct, struct nfu_pkt *pkt,
 	(void)ctinfo;
 	(void)hook;
 	if (ct->status & NFU_IPS_SEEN_REPLY) {
-		nfu_ct_refresh(ct, GRE_TIMEOUT_STREAM);
+		nfu_ct_refresh(ct, ct->cn->sysctl.gre_timeout_stream);
 		ct->status |= NFU_IPS_ASSURED;
 	} else {
-		nfu_ct_refresh(ct, GRE_TIMEOUT);
+		nfu_ct_refresh(ct, ct->cn->sysctl.gre_timeout);
 	}
 	return NFU_ACCEPT;
 }

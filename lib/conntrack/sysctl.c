@@ -81,6 +81,8 @@ static const struct ct_sysctl table[] = {
 	S("udp_timeout", K_JIFFIES, udp_timeout, 0),
 	S("udp_timeout_stream", K_JIFFIES, udp_timeout_stream, 0),
 	S("icmp_timeout", K_JIFFIES, icmp_timeout, 0),
+	S("gre_timeout", K_JIFFIES, gre_timeout, 0),
+	S("gre_timeout_stream", K_JIFFIES, gre_timeout_stream, 0),
 	S("generic_timeout", K_JIFFIES, generic_timeout, 0),
 	S("expect_max", K_INT, expect_max, 1),
 };

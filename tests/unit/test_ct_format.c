@@ -503,6 +503,7 @@ static void test_sysctl_defaults(void)
 		{ "tcp_timeout_close", 10 }, { "tcp_timeout_max_retrans", 300 },
 		{ "tcp_timeout_unacknowledged", 300 }, { "udp_timeout", 30 },
 		{ "udp_timeout_stream", 120 }, { "icmp_timeout", 30 },
+		{ "gre_timeout", 30 }, { "gre_timeout_stream", 180 },
 		{ "generic_timeout", 600 }, { "expect_max", 4096 }, { "count", 0 },
 	};
 	char name[128];
@@ -550,6 +551,8 @@ static void test_sysctl_values(void)
 		{ "udp_timeout", "-8589935", -EINVAL, 0 },
 		{ "udp_timeout", "\t45", 0, 45 }, { "udp_timeout", "-", -EINVAL, 45 },
 		{ "udp_timeout_stream", "180", 0, 180 }, { "icmp_timeout", "10", 0, 10 },
+		{ "gre_timeout", "45", 0, 45 }, { "gre_timeout_stream", "8589935", -EINVAL, 180 },
+		{ "gre_timeout_stream", "200", 0, 200 },
 		{ "generic_timeout", "0", 0, 0 }, { "tcp_timeout_established", "7200", 0, 7200 },
 		{ "tcp_timeout_max_retrans", "90", 0, 90 },
 		{ "tcp_timeout_unacknowledged", "91", 0, 91 },

@@ -80,8 +80,32 @@ static void test_gre(void)
 	scene_down();
 }
 
+/* The timeouts are net.netfilter.nf_conntrack_gre_timeout and
+ * _timeout_stream, read at each packet. */
+static void test_gre_sysctl(void)
+{
+	static const uint8_t v0[] = { 0, 0, 0x08, 0x00 };
+
+	REQUIRE(scene_up("sysctl -w net.ipv4.ip_forward=1\n"
+			 "sysctl -w net.netfilter.nf_conntrack_gre_timeout=45\n"));
+	REQUIRE(nfu_ct_enable(sc.net) == 0);
+	REQUIRE(nfu_hook_register(sc.net, &look_ops) == 0);
+	gre(E0, CL, SV, v0, sizeof(v0));
+	REQUIRE(last_ct != NULL);
+	CHECK_INT(last_ct->timeout / 1000000000ull, 45);
+	REQUIRE(nfu_ct_sysctl_set(sc.net, "nf_conntrack_gre_timeout_stream",
+				  "200") == 0);
+	gre(E1, SV, CL, v0, sizeof(v0));
+	gre(E0, CL, SV, v0, sizeof(v0));
+	REQUIRE(last_ct != NULL);
+	CHECK(last_ct->status & NFU_IPS_ASSURED);
+	CHECK_INT(last_ct->timeout / 1000000000ull, 200);
+	scene_down();
+}
+
 int main(void)
 {
 	RUN(test_gre);
+	RUN(test_gre_sysctl);
 	return harness_done();
 }
