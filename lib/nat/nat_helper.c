@@ -282,26 +282,27 @@ static void follow_master_fn(struct nfu_ct *ct, const struct nfu_ct_expect *exp)
 	nfu_nat_follow_master(ct, exp);
 }
 
-/* nf_nat_exp_find_port(): 'exp' inserted at port 'port' if no other
+/* nf_nat_exp_find_port(): 'exp' inserted at port '*port' if no other
  * connection expects that, else at one drawn at random above it (up to
- * 128 tries).  The port, or 0: none (the caller still owns 'exp'). */
-static uint16_t exp_find_port(struct nfu_nat_net *nn, struct nfu_ct_expect *exp,
-			      uint16_t port)
+ * 128 tries), '*port' the one it took.  false: none (the caller still
+ * owns 'exp'). */
+static bool exp_find_port(struct nfu_nat_net *nn, struct nfu_ct_expect *exp,
+			  uint16_t *port)
 {
-	unsigned int range = 65535u - port, min = port;
+	unsigned int range = 65535u - *port, min = *port;
 	int left = range > 128 ? 128 : (int)range;
 
 	for (;;) {
 		int rc;
 
-		exp->tuple.dport = __builtin_bswap16(port);
+		exp->tuple.dport = __builtin_bswap16(*port);
 		rc = nfu_ct_expect_insert(exp);
 		if (rc == 0)
-			return port;
+			return true;
 		if (rc != -EBUSY || --left < 0)
-			return 0;
+			return false;
 		/* get_random_u32_between(min, min + range) */
-		port = (uint16_t)(min + (nfu_nat_rand32(nn) % range));
+		*port = (uint16_t)(min + (nfu_nat_rand32(nn) % range));
 	}
 }
 
@@ -347,11 +348,16 @@ unsigned int nfu_nat_ftp(struct nfu_pkt *pkt, struct nfu_ct *ct, uint32_t ctinfo
 	exp->saved_proto = exp->tuple.dport;
 	exp->dir = (uint8_t)!dir;
 	exp->expectfn = follow_master_fn;
-	port = exp_find_port(nn, exp, __builtin_bswap16(exp->saved_proto));
-	if (!port) { /* "all ports in use" */
+	port = __builtin_bswap16(exp->saved_proto);
+	if (!exp_find_port(nn, exp, &port)) { /* "all ports in use" */
 		nfu_ct_expect_free(exp);
 		return NFU_DROP;
 	}
+	/* a line naming port 0: Linux takes the 0 its search returns for
+	 * "all ports in use" and drops the segment, the expectation
+	 * inserted all the same */
+	if (!port)
+		return NFU_DROP;
 	n = fmt_cmd(buf, sizeof(buf), type, newaddr, port);
 	if (n > 0 && (size_t)n < sizeof(buf) &&
 	    nfu_nat_mangle_tcp(pkt, ct, ctinfo, thoff, match_off, match_len, buf,
