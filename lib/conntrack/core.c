@@ -685,16 +685,20 @@ static unsigned int ct_confirm(void *priv, struct nfu_pkt *pkt,
 {
 	struct nfu_ct_net *cn = priv;
 	struct nfu_ct *ct = pkt->ct, *other;
+	const struct nfu_dev *dev;
 	uint32_t b0, b1;
 	bool seqadj;
-	(void)state;
 
 	if (!ct || (ct->status & NFU_IPS_TEMPLATE))
 		return NFU_ACCEPT;
 	/* nf_confirm(): the helper first (never on ICMP errors), then the
-	 * sequence adjustment if there was one before the helper ran */
+	 * sequence adjustment if there was one before the helper ran; not
+	 * for a packet received on the loopback (nf_is_loopback_packet():
+	 * it was adjusted as it left) */
+	dev = state->hook == NFU_INET_LOCAL_IN ? state->in : state->out;
 	seqadj = (ct->status & NFU_IPS_SEQ_ADJUST) &&
-		 pkt->ctinfo != NFU_CT_RELATED_REPLY;
+		 pkt->ctinfo != NFU_CT_RELATED_REPLY &&
+		 !(dev && dev->loopback && pkt->in);
 	if (ct->helper && pkt->ctinfo != NFU_CT_RELATED_REPLY) {
 		const unsigned char *ip = nfu_pkt_network_header(pkt);
 		unsigned int v = ct->helper->help(ct, pkt, (ip[0] & 15u) * 4,
