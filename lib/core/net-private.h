@@ -51,6 +51,13 @@ struct nfu_net_exit {
 	struct nfu_net_exit *next;
 };
 
+/* A function told when a device goes down (nfu_net_add_dev_down()). */
+struct nfu_net_dev_down {
+	void (*fn)(struct nfu_net *net, int ifindex, void *priv);
+	void *priv;
+	struct nfu_net_dev_down *next;
+};
+
 struct nfu_ipv4_net; /* lib/ipv4 */
 
 struct nfu_net {
@@ -82,6 +89,8 @@ struct nfu_net {
 	/* lib/conntrack frees a connection whose last reference goes */
 	void (*ct_destroy)(struct nfu_net *net, void *ct);
 	struct nfu_net_exit *exits;
+	/* told when a device goes down (upper layers: NAT's MASQUERADE) */
+	struct nfu_net_dev_down *dev_down;
 };
 
 /* The first member of a connection (lib/conntrack's struct nfu_ct):
@@ -128,6 +137,11 @@ void nfu_net_core_free(struct nfu_net *net);
 int nfu_net_add_exit(struct nfu_net *net,
 		     void (*fn)(struct nfu_net *net, void *priv), void *priv);
 int nfu_dev_core_add(struct nfu_net *net, const char *name, bool loopback);
+/* 'fn' is called with a device's ifindex when it goes down (Linux's
+ * NETDEV_DOWN notifiers), in the order registered; 0 or -ENOMEM. */
+int nfu_net_add_dev_down(struct nfu_net *net,
+			 void (*fn)(struct nfu_net *net, int ifindex, void *priv),
+			 void *priv);
 
 /* Frees the pool's free list (at stack teardown). */
 void nfu_net_pool_release(struct nfu_net *net);

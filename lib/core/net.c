@@ -41,6 +41,12 @@ void nfu_net_core_free(struct nfu_net *net)
 		x->fn(net, x->priv);
 		free(x);
 	}
+	while (net->dev_down) {
+		struct nfu_net_dev_down *n = net->dev_down;
+
+		net->dev_down = n->next;
+		free(n);
+	}
 	nfu_hook_release_all(net);
 	for (unsigned int i = 0; i < NFU_MAX_DEVS; i++)
 		free(net->devs[i]);
@@ -186,6 +192,26 @@ int nfu_dev_set_up(struct nfu_net *net, int ifindex, int up)
 
 	if (!d)
 		return -ENODEV;
+	if (d->up && !up)
+		for (struct nfu_net_dev_down *n = net->dev_down; n; n = n->next)
+			n->fn(net, ifindex, n->priv);
 	d->up = up != 0;
+	return 0;
+}
+
+int nfu_net_add_dev_down(struct nfu_net *net,
+			 void (*fn)(struct nfu_net *net, int ifindex, void *priv),
+			 void *priv)
+{
+	struct nfu_net_dev_down *n = malloc(sizeof(*n)), **pp;
+
+	if (!n)
+		return -ENOMEM;
+	n->fn = fn;
+	n->priv = priv;
+	n->next = NULL;
+	for (pp = &net->dev_down; *pp; pp = &(*pp)->next)
+		;
+	*pp = n;
 	return 0;
 }

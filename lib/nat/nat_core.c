@@ -762,6 +762,14 @@ static void nat_exit(struct nfu_net *net, void *priv)
 	nn->nbysource = 0;
 }
 
+/* masq_device_event(): a device that goes down takes the connections
+ * MASQUERADE bound to it with it. */
+static void nat_dev_down(struct nfu_net *net, int ifindex, void *priv)
+{
+	(void)priv;
+	nfu_nat_masq_forget(net, ifindex, 0);
+}
+
 void nfu_nat_net_free(struct nfu_nat_net *nn)
 {
 	free(nn->bysource);
@@ -786,7 +794,10 @@ struct nfu_nat_net *nfu_nat_net(struct nfu_net *net)
 	/* as Linux: the size of conntrack's table, at least 1024 */
 	nn->nbysource = cn->sysctl.buckets > 1024 ? cn->sysctl.buckets : 1024;
 	nn->bysource = calloc(nn->nbysource, sizeof(*nn->bysource));
-	if (!nn->bysource || nfu_net_add_exit(net, nat_exit, nn)) {
+	/* (the device notifier first: it holds nothing of 'nn', so a
+	 * failure of the exit after it leaves nothing dangling) */
+	if (!nn->bysource || nfu_net_add_dev_down(net, nat_dev_down, NULL) ||
+	    nfu_net_add_exit(net, nat_exit, nn)) {
 		free(nn->bysource);
 		free(nn);
 		return NULL;

@@ -1222,6 +1222,25 @@ static void test_masquerade_oif_change(void)
 	CHECK(!find(6, IP_A, C(5), 40000, 80, NULL));
 }
 
+/* A device that goes down takes the connections MASQUERADE bound to it
+ * (Linux's masq_device_event() on NETDEV_DOWN), and only those: a
+ * connection through the other device, or not masqueraded, stays. */
+static void test_masquerade_device_down(void)
+{
+	REQUIRE(nat_up("-A POSTROUTING -o e1 -j MASQUERADE\n"));
+	tcp_rx(E0, IP_A, C(5), 40000, 80, TH_SYN, 0);
+	udp_rx(E1, IP_B, IP_A, 999, 53, 4);
+	REQUIRE(find(6, IP_A, C(5), 40000, 80, NULL));
+	REQUIRE(find(17, IP_B, IP_A, 999, 53, NULL));
+	CHECK_INT(nfu_dev_set_up(sc.net, E0, 0), 0);
+	CHECK(find(6, IP_A, C(5), 40000, 80, NULL) != NULL);
+	CHECK_INT(nfu_dev_set_up(sc.net, E0, 1), 0);
+	CHECK_INT(nfu_dev_set_up(sc.net, E1, 0), 0);
+	CHECK(!find(6, IP_A, C(5), 40000, 80, NULL));
+	CHECK(find(17, IP_B, IP_A, 999, 53, NULL) != NULL);
+	CHECK_INT(nfu_dev_set_up(sc.net, E1, 1), 0);
+}
+
 /* A MASQUERADE on e0 takes e0's address; the same client out e1 gets
  * e1's. */
 static void test_masquerade_address_per_device(void)
@@ -1271,6 +1290,7 @@ int main(void)
 	RUN(test_tftp_follows_master);
 	RUN(test_expected_untranslated_master);
 	RUN(test_masquerade_oif_change);
+	RUN(test_masquerade_device_down);
 	RUN(test_masquerade_address_per_device);
 	scene_down();
 	return harness_done();
