@@ -397,6 +397,12 @@ extern const struct nfu_ct_helper nfu_ct_helper_tftp;
 
 /* The helper 'name' for protocol 'proto', or NULL. */
 const struct nfu_ct_helper *nfu_ct_helper_find(const char *name, uint8_t proto);
+/* nf_ct_helper_log(): the helper of 'ct' drops 'pkt' for the reason
+ * 'fmt' says; logged as "nf_ct_ftp: dropping packet: REASON " (then
+ * the packet, lib/ipv4's nfu_log_packet(): once a logger is bound). */
+__attribute__((format(printf, 3, 4)))
+void nfu_ct_helper_log(const struct nfu_ct *ct, const struct nfu_pkt *pkt,
+		       const char *fmt, ...);
 
 /* An expected connection: 'tuple' with the source address and port
  * compared under masks (the rest exactly).  NAT's helpers (lib/nat's

@@ -19,10 +19,13 @@
  * RELATED_REPLY packets (ICMP errors).
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conntrack/ct-private.h"
+#include "ipv4/ipv4-private.h"
 
 #define NS_PER_SEC 1000000000ull
 
@@ -37,6 +40,19 @@ const struct nfu_ct_helper *nfu_ct_helper_find(const char *name, uint8_t proto)
 		if (!strcmp(helpers[i]->name, name) && helpers[i]->proto == proto)
 			return helpers[i];
 	return NULL;
+}
+
+void nfu_ct_helper_log(const struct nfu_ct *ct, const struct nfu_pkt *pkt,
+		       const char *fmt, ...)
+{
+	char why[100];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	nfu_log_packet(ct->cn->net, pkt, NULL, NULL,
+		       "nf_ct_%s: dropping packet: %s ", ct->helper->name, why);
 }
 
 static bool exp_matches(const struct nfu_ct_expect *e,

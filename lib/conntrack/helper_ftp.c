@@ -21,10 +21,9 @@
  * whole.  It remembers where lines end in each direction: the two latest
  * sequence numbers after a newline, an older one never replacing a newer
  * (Linux's update_nl_seq()).
- *
- * What Linux does and nfu does not yet: the dropped segment's log line
- * (nf_ct_helper_log(): "nf_ct_ftp: dropping packet: partial matching of
- * `PORT' IN= OUT= SRC=..." through nf_log_packet() at level 5).
+ * A dropped segment is logged, as Linux's nf_ct_helper_log() does:
+ * "nf_ct_ftp: dropping packet: partial matching of `PORT' IN= OUT=
+ * SRC=...".
  */
 #include <string.h>
 
@@ -278,8 +277,12 @@ static unsigned int ftp_help(struct nfu_ct *ct, struct nfu_pkt *pkt,
 		if (found)
 			break;
 	}
-	if (found < 0)
-		return NFU_DROP; /* partial: the rest comes with a resend */
+	if (found < 0) {
+		/* partial: the rest comes with a resend */
+		nfu_ct_helper_log(ct, pkt, "partial matching of `%s'",
+				  patterns[dir][i].word);
+		return NFU_DROP;
+	}
 	if (!found)
 		goto update;
 	if (c.addr != ct->tuplehash[dir].tuple.src)
@@ -292,8 +295,10 @@ static unsigned int ftp_help(struct nfu_ct *ct, struct nfu_pkt *pkt,
 	t.dport = c.port;
 	t.proto = 6;
 	e = nfu_ct_expect_alloc(ct, &t, true);
-	if (!e)
+	if (!e) {
+		nfu_ct_helper_log(ct, pkt, "cannot alloc expectation");
 		return NFU_DROP;
+	}
 	if (ct->status & (NFU_IPS_SRC_NAT | NFU_IPS_DST_NAT)) {
 		/* NAT rewrites the line and inserts the expectation itself
 		 * (Linux's nf_nat_ftp_hook); it owns 'e' from here */
@@ -301,6 +306,7 @@ static unsigned int ftp_help(struct nfu_ct *ct, struct nfu_pkt *pkt,
 				  (unsigned int)off, (unsigned int)mlen, e);
 	} else if (nfu_ct_expect_insert(e)) {
 		nfu_ct_expect_free(e);
+		nfu_ct_helper_log(ct, pkt, "cannot add expectation");
 		ret = NFU_DROP; /* "Can't expect this?  Best to drop." */
 	}
 update:

@@ -33,15 +33,18 @@ static unsigned int tftp_help(struct nfu_ct *ct, struct nfu_pkt *pkt,
 	t.dport = r->dport;
 	t.proto = 17;
 	e = nfu_ct_expect_alloc(ct, &t, true);
-	if (!e)
+	if (!e) {
+		nfu_ct_helper_log(ct, pkt, "cannot alloc expectation");
 		return NFU_DROP;
+	}
 	/* a translated connection: NAT makes the transfer follow it
 	 * (Linux's nf_nat_tftp_hook) and inserts the expectation */
 	if (ct->status & (NFU_IPS_SRC_NAT | NFU_IPS_DST_NAT))
 		return nfu_nat_tftp(e);
 	if (nfu_ct_expect_insert(e)) {
 		nfu_ct_expect_free(e);
-		return NFU_DROP; /* "cannot add expectation" */
+		nfu_ct_helper_log(ct, pkt, "cannot add expectation");
+		return NFU_DROP;
 	}
 	return NFU_ACCEPT;
 }

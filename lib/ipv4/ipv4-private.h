@@ -184,6 +184,10 @@ struct nfu_ipv4_net {
 	struct nfu_pkt *backlog, **backlog_tail;
 	bool in_backlog;
 
+	/* log.c: the IPv4 logger of nf_log_packet() without loginfo is
+	 * bound (nf_log_syslog loaded: a LOG rule was checked) */
+	bool nf_logger;
+
 	/* defrag.c: reassembly queues (NULL until the first fragment) and
 	 * net.ipv4.ipfrag_* */
 	struct nfu_ipfrag *frag;
@@ -254,6 +258,34 @@ int nfu_ip_local_out(struct nfu_net *net, struct nfu_pkt *pkt);
 int nfu_ip_route_me_harder(struct nfu_net *net, struct nfu_pkt *pkt);
 int nfu_ip_output(struct nfu_net *net, struct nfu_pkt *pkt);
 uint16_t nfu_ip_select_id(struct nfu_net *net);
+
+/* log.c: netfilter's log lines (Linux's nf_log_syslog for IPv4). */
+/* Linux's NF_LOG_* flags (XT_LOG_*: the LOG target's options). */
+enum {
+	NFU_LOG_TCPSEQ = 0x01,
+	NFU_LOG_TCPOPT = 0x02,
+	NFU_LOG_IPOPT = 0x04,
+	NFU_LOG_UID = 0x08,
+	NFU_LOG_MACDECODE = 0x20,
+	NFU_LOG_MASK = 0x2f,
+	NFU_LOG_DEFAULT_MASK = 0x0f,  /* nf_log_packet() without loginfo */
+};
+/* nf_log_ip_packet(): the line of 'pkt' (at its network header), after
+ * 'prefix', with the devices 'in' and 'out' (either NULL: "IN=" empty;
+ * MAC= only with 'in'), to net->ops.log at syslog 'level'. */
+void nfu_log_ip_packet(struct nfu_net *net, int level, unsigned int logflags,
+		       const char *prefix, const struct nfu_pkt *pkt,
+		       const struct nfu_dev *in, const struct nfu_dev *out);
+/* nf_log_packet() with no loginfo, as conntrack calls it (the prefix
+ * made from 'fmt', cut to 127 bytes): the line of the stack's IPv4 logger
+ * at level 5 with NFU_LOG_DEFAULT_MASK, once one is bound; else nothing. */
+__attribute__((format(printf, 5, 6)))
+void nfu_log_packet(struct nfu_net *net, const struct nfu_pkt *pkt,
+		    const struct nfu_dev *in, const struct nfu_dev *out,
+		    const char *fmt, ...);
+/* Binds the stack's IPv4 logger for nfu_log_packet(), for good (LOG's
+ * check: xt_LOG loading nf_log_syslog). */
+void nfu_log_bind(struct nfu_net *net);
 
 /* icmp.c */
 /* Linux's icmp_send(): an ICMP error about 'skb_in' (not consumed). */

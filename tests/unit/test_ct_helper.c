@@ -13,6 +13,7 @@
  * TFTP: a read request makes the server's answer from any port RELATED.
  */
 #include "conntrack/ct-private.h"
+#include "ipv4/ipv4-private.h"
 #include "ipv4_scene.h"
 
 #define CLIENT A4(10, 0, 0, 2)
@@ -327,6 +328,104 @@ static void test_tftp(void)
 	helper_down();
 }
 
+/* The log lines of the stack (ops.log), for the tests of the helpers'
+ * nf_ct_helper_log(). */
+static char logged[4][512];
+static int logged_level[4];
+static unsigned int nlogged;
+
+static void on_log(void *priv, int level, const char *line)
+{
+	(void)priv;
+	if (nlogged < 4) {
+		snprintf(logged[nlogged], sizeof(logged[0]), "%s", line);
+		logged_level[nlogged] = level;
+	}
+	nlogged++;
+}
+
+static void log_to_test(void)
+{
+	static const struct nfu_net_ops lops = {
+		.xmit = scene_xmit,
+		.dropped = scene_dropped,
+		.log = on_log,
+	};
+
+	nlogged = 0;
+	nfu_net_set_ops(sc.net, &lops);
+}
+
+/* A segment dropped by the helper is logged as Linux's nf_ct_helper_log()
+ * logs it (nf_log_packet() without devices or loginfo: level 5, TCP
+ * sequence numbers, the TTL of POSTROUTING, where the helper runs), once
+ * the stack's logger is bound (a LOG rule loaded); before, nothing. */
+static void test_ftp_partial_logged(void)
+{
+	const char *m = "PORT 10,0,0,2,";
+
+	REQUIRE(helper_scene());
+	log_to_test();
+	login();
+	seg(E0, CLIENT, SERVER, 40000, 21, cseq, sseq, TH_ACK | TH_PSH, m);
+	CHECK_INT(drops_of(NFU_DROP_NETFILTER), 1);
+	CHECK_INT(nlogged, 0);
+	nfu_log_bind(sc.net);
+	seg(E0, CLIENT, SERVER, 40000, 21, cseq, sseq, TH_ACK | TH_PSH, m);
+	CHECK_INT(drops_of(NFU_DROP_NETFILTER), 2);
+	REQUIRE(nlogged == 1);
+	CHECK_INT(logged_level[0], 5);
+	CHECK_STR(logged[0],
+		  "nf_ct_ftp: dropping packet: partial matching of `PORT' "
+		  "IN= OUT= SRC=10.0.0.2 DST=192.168.1.9 LEN=54 TOS=0x00 "
+		  "PREC=0x00 TTL=63 ID=4660 PROTO=TCP SPT=40000 DPT=21 "
+		  "SEQ=1011 ACK=5020 WINDOW=64240 RES=0x00 ACK PSH URGP=0 ");
+	/* the server's side: the pattern's own text, its space included */
+	seg(E1, SERVER, CLIENT, 21, 40000, sseq, cseq, TH_ACK | TH_PSH,
+	    "227 passive mode\r\n");
+	REQUIRE(nlogged == 2);
+	CHECK(!strncmp(logged[1], "nf_ct_ftp: dropping packet: partial "
+		       "matching of `227 ' IN= OUT= SRC=192.168.1.9 ", 71));
+	/* a whole line is read and passes, unlogged */
+	seg(E0, CLIENT, SERVER, 40000, 21, cseq, sseq, TH_ACK | TH_PSH,
+	    "PORT 10,0,0,2,39,16\r\n");
+	CHECK_INT(drops_of(NFU_DROP_NETFILTER), 3);
+	CHECK_INT(nlogged, 2);
+	helper_down();
+}
+
+/* TFTP's request whose expectation cannot be added (the table full:
+ * nf_conntrack_expect_max) is dropped and logged. */
+static void test_tftp_cannot_add_logged(void)
+{
+	uint8_t p[700];
+	size_t n;
+
+	REQUIRE(helper_scene());
+	log_to_test();
+	nfu_log_bind(sc.net);
+	REQUIRE(nfu_ct_sysctl_set(sc.net, "nf_conntrack_expect_max", "1") == 0);
+	n = build_udp(p, CLIENT, SERVER, 3000, 69, 12);
+	p[28] = 0;
+	p[29] = 1; /* RRQ */
+	wr16(p + 26, 0);
+	scene_rx(E0, p, n);
+	CHECK_INT(((struct nfu_ct_net *)sc.net->ct)->expect_count, 1);
+	CHECK_INT(nlogged, 0);
+	n = build_udp(p, CLIENT, SERVER, 3001, 69, 12);
+	p[28] = 0;
+	p[29] = 1;
+	wr16(p + 26, 0);
+	scene_rx(E0, p, n);
+	CHECK_INT(drops_of(NFU_DROP_NETFILTER), 1);
+	REQUIRE(nlogged == 1);
+	CHECK_STR(logged[0],
+		  "nf_ct_tftp: dropping packet: cannot add expectation IN= "
+		  "OUT= SRC=10.0.0.2 DST=192.168.1.9 LEN=40 TOS=0x00 PREC=0x00 "
+		  "TTL=63 ID=4660 PROTO=UDP SPT=3001 DPT=69 LEN=20 ");
+	helper_down();
+}
+
 int main(void)
 {
 	RUN(test_ftp_port);
@@ -336,5 +435,7 @@ int main(void)
 	RUN(test_ftp_229_delimiters);
 	RUN(test_ftp_old_line_again);
 	RUN(test_tftp);
+	RUN(test_ftp_partial_logged);
+	RUN(test_tftp_cannot_add_logged);
 	return harness_done();
 }
