@@ -12,7 +12,11 @@
  * RELATED to its master (ctinfo NFU_CT_RELATED), with the master's mark;
  * the expectation is then used up.  A master keeps at most its helper's
  * max_expected expectations (the oldest goes), the stack at most
- * nf_conntrack_expect_max; they go with their master.
+ * nf_conntrack_expect_max; they go with their master.  The same
+ * expectation again replaces the old one; one that another master's
+ * could be taken for is refused (-EBUSY: NAT's FTP helper then looks for
+ * another port).  An expectation with 'expectfn' has it called on the
+ * connection it makes, as that is made (NAT's nf_nat_follow_master()).
  *
  * Helpers run last on each packet of their connection, in the confirm
  * hook (LOCAL_IN, POST_ROUTING), as Linux's nf_confirm runs them; never on

@@ -20,7 +20,11 @@
  * segment (Linux: "partial matching"), so that the retransmission is read
  * whole.  It remembers where lines end in each direction: the two latest
  * sequence numbers after a newline, an older one never replacing a newer
- * (Linux's update_nl_seq()).
+ * (Linux's update_nl_seq()), in the sender's own numbering (before any
+ * sequence adjustment).  In a translated connection (NFU_IPS_SRC_NAT or
+ * _DST_NAT) NAT takes the line over (lib/nat/nat_helper.c, Linux's
+ * nf_nat_ftp): it rewrites the address and port to what the other end
+ * sees and inserts the expectation itself.
  * A dropped segment is logged, as Linux's nf_ct_helper_log() does:
  * "nf_ct_ftp: dropping packet: partial matching of `PORT' IN= OUT=
  * SRC=...".
