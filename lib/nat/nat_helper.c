@@ -277,11 +277,6 @@ void nfu_nat_follow_master(struct nfu_ct *ct, const struct nfu_ct_expect *exp)
 	nfu_nat_setup_info(ct, &r, NFU_NAT_MANIP_DST);
 }
 
-static void follow_master_fn(struct nfu_ct *ct, const struct nfu_ct_expect *exp)
-{
-	nfu_nat_follow_master(ct, exp);
-}
-
 /* nf_nat_exp_find_port(): 'exp' inserted at port '*port' if no other
  * connection expects that, else at one drawn at random above it (up to
  * 128 tries), '*port' the one it took.  false: none (the caller still
@@ -347,7 +342,7 @@ unsigned int nfu_nat_ftp(struct nfu_pkt *pkt, struct nfu_ct *ct, uint32_t ctinfo
 	newaddr = ct->tuplehash[!dir].tuple.dst;
 	exp->saved_proto = exp->tuple.dport;
 	exp->dir = (uint8_t)!dir;
-	exp->expectfn = follow_master_fn;
+	exp->expectfn = nfu_nat_follow_master;
 	port = __builtin_bswap16(exp->saved_proto);
 	if (!exp_find_port(nn, exp, &port)) { /* "all ports in use" */
 		nfu_ct_expect_free(exp);
@@ -373,7 +368,7 @@ unsigned int nfu_nat_tftp(struct nfu_ct_expect *exp)
 
 	exp->saved_proto = ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple.sport;
 	exp->dir = NFU_CT_DIR_REPLY;
-	exp->expectfn = follow_master_fn;
+	exp->expectfn = nfu_nat_follow_master;
 	if (nfu_ct_expect_insert(exp)) { /* "cannot add expectation" */
 		nfu_ct_expect_free(exp);
 		return NFU_DROP;
