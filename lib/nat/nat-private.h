@@ -33,6 +33,11 @@
  *     replay repeats.  The address of a range is chosen as Linux chooses
  *     it (find_best_ips_proto(): Jenkins' hash of the addresses), which
  *     is deterministic there too.
+ *   - The helpers' NAT (nat_helper.c): an FTP line of a translated
+ *     connection rewritten with the sequence adjustment that follows
+ *     when its length changes, the expected connections of translated
+ *     masters bound as conntrack makes them (expectfn); conntrack calls
+ *     it through the declarations of conntrack/ct-private.h.
  *   - Rewriting keeps checksums by the incremental updates Linux makes,
  *     with its arithmetic (so a checksum comes out 0x0000 or 0xffff as
  *     Linux's does); a zero UDP checksum stays zero.
