@@ -392,6 +392,53 @@ static void test_port_in_use(void)
 	CHECK(sums_ok(ip));
 }
 
+/* The 229 of a server behind DNAT names a port the client's other
+ * control connection expects already: the second line is rewritten to
+ * another port above it, and the client's data connection to that port
+ * reaches the server at the port it named. */
+static void test_epsv_port_in_use(void)
+{
+	const uint32_t pub = A4(10, 0, 1, 200);
+	const uint8_t *ip;
+	unsigned int port, sp;
+	size_t n;
+	const char *pl;
+
+	REQUIRE(ftp_up("-A PREROUTING -i e1 -d 10.0.1.200 -p tcp --dport 21 "
+		       "-j DNAT --to-destination 10.0.0.2\n"));
+	for (sp = 40030; sp <= 40031; sp++) {
+		tx(E1, C(7), pub, sp, 21, 1000, 0, TH_SYN, NULL);
+		tx(E0, IP_A, C(7), 21, sp, 5000, 1001, TH_SYN | TH_ACK, NULL);
+		tx(E1, C(7), pub, sp, 21, 1001, 5001, TH_ACK, NULL);
+		tx(E0, IP_A, C(7), 21, sp, 5001, 1001, TH_ACK | TH_PSH, "220 hi\r\n");
+		tx(E1, C(7), pub, sp, 21, 1001, 5009, TH_ACK | TH_PSH, "EPSV\r\n");
+		tx(E0, IP_A, C(7), 21, sp, 5009, 1007, TH_ACK | TH_PSH,
+		   "229 Entering Extended Passive Mode (|||50030|)\r\n");
+		REQUIRE(ip = out(E1));
+	}
+	pl = payload(ip, &n);
+	REQUIRE(n < 64);
+	REQUIRE(sscanf(pl, "229 Entering Extended Passive Mode (|||%u|)", &port) == 1);
+	CHECK(port > 50030 && port < 65535);
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want),
+			 "229 Entering Extended Passive Mode (|||%u|)\r\n", port);
+		CHECK(payload_is(ip, want));
+	}
+	CHECK(sums_ok(ip));
+	tx(E1, C(7), pub, 50040, port, 7000, 0, TH_SYN, NULL);
+	REQUIRE(ip = out(E0));
+	CHECK_INT(rd32(ip + 16), IP_A);
+	CHECK_INT(rd16(ip + 22), 50030);
+	CHECK(sums_ok(ip));
+	/* and the first connection's 50030 still reaches the server */
+	tx(E1, C(7), pub, 50041, 50030, 7100, 0, TH_SYN, NULL);
+	REQUIRE(ip = out(E0));
+	CHECK_INT(rd16(ip + 22), 50030);
+}
+
 /* The control connection without NAT: the line is left as it is and no
  * sequence adjustment is made. */
 static void test_no_nat_no_rewrite(void)
@@ -418,6 +465,7 @@ int main(void)
 	RUN(test_eprt);
 	RUN(test_pasv_epsv_dnat);
 	RUN(test_port_in_use);
+	RUN(test_epsv_port_in_use);
 	RUN(test_no_nat_no_rewrite);
 	scene_down();
 	return harness_done();
