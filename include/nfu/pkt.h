@@ -70,6 +70,8 @@ struct nfu_pkt {
 	uint8_t rt_kept : 1;        /* looped back: keeps its output route */
 	uint8_t no_sock : 1;        /* made by the host without a socket
 				       (REJECT's reset: skb->sk NULL) */
+	uint8_t ignore_df : 1;      /* may be fragmented despite DF:
+				       reassembled by conntrack's defrag */
 	struct nfu_dev *in;         /* device it arrived on */
 	struct nfu_dev *out;        /* device it leaves by, once routed */
 	uint32_t mark;              /* nfmark */
@@ -78,6 +80,12 @@ struct nfu_pkt {
 	uint8_t rt_type;            /* route type (nfu/net.h NFU_RTN_*) */
 	uint8_t tos;                /* TOS for routing of local output */
 	uint16_t frag_max_size;     /* largest fragment seen (defrag) */
+	/* The payload lengths of the pieces a datagram reassembled for
+	 * conntrack came in, in offset order (Linux's frag_list, which
+	 * ip_do_fragment() may send again as it is): 'frag_count' of them
+	 * (malloc'ed, the packet's own), or NULL.  A copy has none. */
+	uint16_t frag_count;
+	uint16_t *frag_lens;
 	struct nfu_ip_opt ipopt;    /* options, once compiled on input */
 	void *ct;                   /* the connection, once tracked */
 	uint32_t ctinfo;
@@ -99,8 +107,15 @@ void nfu_pkt_free(struct nfu_pkt *pkt);
 struct nfu_pkt *nfu_pkt_copy(const struct nfu_pkt *pkt);
 
 /* Replace the packet's bytes (a queue handler's new payload).  Returns 0 or
- * -ENOMEM (then the packet is unchanged). */
+ * -ENOMEM (then the packet is unchanged).  The pieces it was reassembled
+ * from are forgotten (nfu_pkt_linearize()). */
 int nfu_pkt_set_data(struct nfu_pkt *pkt, const void *bytes, size_t len);
+/* Forgets the pieces a reassembled datagram came in (frag_lens): what
+ * Linux's skb_linearize() or skb_ensure_writable() of the whole packet
+ * does to its frag_list, before a change of its payload (TCPMSS, NAT
+ * helpers, a queue's verdict with new data); it then leaves cut by the
+ * MTU, not in its pieces. */
+void nfu_pkt_linearize(struct nfu_pkt *pkt);
 
 static inline unsigned char *nfu_pkt_network_header(const struct nfu_pkt *p)
 {

@@ -803,6 +803,8 @@ static unsigned int ct_defrag(void *priv, struct nfu_pkt *pkt,
 		return NFU_STOLEN; /* dropped (and counted) by reassembly */
 	if (whole == pkt)
 		return NFU_ACCEPT;
+	/* nf_ct_ipv4_gather_frags(): it may be cut again despite DF */
+	whole->ignore_df = 1;
 	/* 'pkt' was freed into the datagram: it goes on from here */
 	nfu_hook_continue(whole, state, &cn->ops[state->hook == NFU_INET_PRE_ROUTING ? 0 : 2]);
 	return NFU_STOLEN;

@@ -76,6 +76,7 @@ void nfu_pkt_free(struct nfu_pkt *p)
 		return;
 	net = p->net;
 	nfu_pkt_ct_put(p);
+	nfu_pkt_linearize(p);
 	if (p->pooled && net->pool_nfree < POOL_MAX_FREE) {
 		p->next = net->pool_free;
 		net->pool_free = p;
@@ -120,6 +121,9 @@ struct nfu_pkt *nfu_pkt_copy(const struct nfu_pkt *p)
 	n->pooled = pooled;
 	n->id = id;
 	n->next = NULL;
+	/* skb_copy() makes one linear buffer: no frag_list */
+	n->frag_lens = NULL;
+	n->frag_count = 0;
 	n->data = head + hr;
 	memcpy(n->data, p->data, p->len);
 	nfu_pkt_ct_get(n);
@@ -132,9 +136,17 @@ int nfu_pkt_set_data(struct nfu_pkt *p, const void *bytes, size_t len)
 
 	if (hr + len > p->size)
 		return -ENOMEM;
+	nfu_pkt_linearize(p);
 	memmove(p->data, bytes, len);
 	p->len = (uint32_t)len;
 	return 0;
+}
+
+void nfu_pkt_linearize(struct nfu_pkt *p)
+{
+	free(p->frag_lens);
+	p->frag_lens = NULL;
+	p->frag_count = 0;
 }
 
 void nfu_net_pool_release(struct nfu_net *net)

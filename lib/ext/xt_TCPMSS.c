@@ -169,6 +169,9 @@ static int mangle(struct nfu_pkt *pkt, const struct nfu_xt_par *par,
 
 	if (par->fragoff != 0)
 		return 0;
+	/* skb_ensure_writable() of the whole packet: a reassembled
+	 * datagram's pieces are joined */
+	nfu_pkt_linearize(pkt);
 	if (!th || len < 20)
 		return -1;
 	hdrlen = (unsigned int)(th[12] >> 4) * 4u;

@@ -31,6 +31,9 @@
  *     tot_len is set, MF, offset and the reserved bit cleared, DF kept only
  *     when the largest fragment had it, ECN combined by ip_frag_ecn_table;
  *     frag_max_size is the largest fragment (header included);
+ *   - for conntrack (any user but local delivery), the payload length of
+ *     each fragment is kept on the datagram (pkt->frag_lens, Linux's
+ *     frag_list), for frag.c to send them again as they came;
  *   - a datagram over 65535 bytes is dropped only once complete (a
  *     fragment past the limit is queued like any other);
  *   - over ipfrag_high_thresh bytes held, every fragment is dropped, for
@@ -497,6 +500,33 @@ static int runs_reserve(struct ipq *q)
 	return 0;
 }
 
+/*
+ * inet_frag_reasm_finish() coalesces the fragments into the head only for
+ * local delivery (ip_frag_coalesce_ok()); for conntrack each stays a
+ * buffer of the datagram's frag_list, which ip_do_fragment() can send
+ * again as it came.  'd' keeps the payload length of each piece, in
+ * offset order (without memory it keeps none: it is then cut by the MTU
+ * only).
+ */
+static void keep_pieces(struct nfu_pkt *d, const struct ipq *q)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < q->nruns; i++)
+		for (const struct nfu_pkt *fp = q->runs[i].first; fp;
+		     fp = fp->next)
+			n++;
+	d->frag_lens = n <= UINT16_MAX ? malloc(n * sizeof(uint16_t)) : NULL;
+	if (!d->frag_lens)
+		return;
+	d->frag_count = (uint16_t)n;
+	n = 0;
+	for (unsigned int i = 0; i < q->nruns; i++)
+		for (const struct nfu_pkt *fp = q->runs[i].first; fp;
+		     fp = fp->next)
+			d->frag_lens[n++] = (uint16_t)fp->len;
+}
+
 /* ip_frag_reasm(): 'q' is complete; 'last' is the fragment that completed
  * it.  On success *pktp is the datagram. */
 static int reasm(struct nfu_net *net, struct nfu_ipfrag *f, struct ipq *q,
@@ -549,6 +579,8 @@ static int reasm(struct nfu_net *net, struct nfu_ipfrag *f, struct ipq *q,
 	d->pooled = save_pooled;
 	d->id = save_id;
 	d->next = NULL;
+	d->frag_lens = NULL;
+	d->frag_count = 0;
 	d->drop_reason = NFU_DROP_NONE;
 	d->fragment = 0;
 	nfu_pkt_ct_get(d);      /* the head's connection, a reference of its own */
@@ -582,6 +614,8 @@ static int reasm(struct nfu_net *net, struct nfu_ipfrag *f, struct ipq *q,
 		}
 		assert(at == q->runs[i].end);
 	}
+	if (q->user != NFU_IP_DEFRAG_LOCAL_DELIVER)
+		keep_pieces(d, q);
 
 	iph = (struct nfu_iphdr *)p;
 	iph->tot_len = __builtin_bswap16((uint16_t)len);

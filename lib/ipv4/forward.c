@@ -34,8 +34,10 @@ int nfu_ip_forward(struct nfu_net *net, struct nfu_pkt *pkt)
 	}
 	mtu = pkt->out->mtu;
 	/* ip_exceeds_mtu(): only DF packets are refused here; the others
-	 * are fragmented on output. */
-	if (pkt->len > mtu && (iph->frag_off & __builtin_bswap16(NFU_IP_DF))) {
+	 * are fragmented on output, and so is a datagram conntrack's
+	 * defrag made (ignore_df) from fragments that each fit. */
+	if (pkt->len > mtu && (iph->frag_off & __builtin_bswap16(NFU_IP_DF)) &&
+	    (pkt->frag_max_size > mtu || !pkt->ignore_df)) {
 		nfu_icmp_send(net, pkt, NFU_ICMP_DEST_UNREACH,
 			      NFU_ICMP_FRAG_NEEDED, __builtin_bswap32(mtu));
 		nfu_pkt_drop(pkt, NFU_DROP_FRAG_NEEDED);

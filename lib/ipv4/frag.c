@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * IPv4 fragmentation on output: the behaviour of Linux's ip_do_fragment()
- * slow path (the copying one; nfu packets are linear, so there is no
- * frag_list fast path to imitate, and the slow path's output is what the
- * wire shows either way).
+ * IPv4 fragmentation on output: the behaviour of Linux's ip_do_fragment(),
+ * both its paths.  A datagram reassembled by conntrack's defrag holds the
+ * fragments it came in (its frag_list; nfu keeps their lengths,
+ * pkt->frag_lens): when their geometry allows, the fast path sends them
+ * again as they were, each with a copy of the header.  Otherwise the
+ * slow path cuts the datagram into pieces as large as the MTU allows.
  *
  * Fragments are made and handed to 'output' one at a time, in order, as
  * Linux does: a failure of 'output' stops the loop, so the rest of the
@@ -105,6 +107,94 @@ static void copy_metadata(struct nfu_pkt *to, const struct nfu_pkt *from)
 	to->fragment = 1;
 }
 
+/*
+ * The fast path's test of the pieces of 'pkt': every one fits 'room'
+ * (the MTU's data space), every one but the last is a multiple of 8
+ * bytes, and the datagram is not itself a fragment.  Linux also goes the
+ * slow way for a cloned head, a shared piece or too little headroom,
+ * which nfu packets never are; the pieces must add up to the payload (a
+ * change of length drops them: nfu_pkt_linearize()).
+ */
+static bool pieces_fit(const struct nfu_pkt *pkt, unsigned int hlen,
+		       unsigned int room)
+{
+	uint32_t sum = 0;
+
+	if (!pkt->frag_lens || pkt->frag_count < 2)
+		return false;
+	if (get16(pkt->data + 6) & (IP_MF | IP_OFFMASK))
+		return false;
+	for (unsigned int i = 0; i < pkt->frag_count; i++) {
+		unsigned int len = pkt->frag_lens[i];
+
+		if (len > room || ((len & 7) && i + 1 < pkt->frag_count))
+			return false;
+		sum += len;
+	}
+	return sum == pkt->len - hlen;
+}
+
+/*
+ * ip_do_fragment()'s fast path (ip_fraglist_init(), ip_fraglist_prepare()):
+ * the first piece keeps the datagram's header whole, the next ones a copy
+ * with the options that are not copied made NOPs (ip_options_fragment(),
+ * once, on the second).  No piece has DF, whatever the datagram had: the
+ * first's frag_off is MF alone, the others' their offset and MF but the
+ * last.
+ */
+static int send_pieces(struct nfu_net *net, struct nfu_pkt *pkt,
+		       unsigned int hlen,
+		       int (*output)(struct nfu_net *net, struct nfu_pkt *pkt))
+{
+	unsigned char hdr[IP_MAXHLEN];
+	unsigned int ptr = hlen, offset = 0;
+	int err;
+
+	memcpy(hdr, pkt->data, hlen);
+	for (unsigned int i = 0; i < pkt->frag_count; i++) {
+		unsigned int len = pkt->frag_lens[i];
+		bool last = i + 1 == pkt->frag_count;
+		struct nfu_pkt *f;
+		unsigned char *ip;
+		uint16_t sum;
+
+		f = nfu_pkt_alloc(net, hlen + len);
+		if (!f) {
+			nfu_pkt_drop(pkt, NFU_DROP_NOMEM);
+			return -ENOMEM;
+		}
+		copy_metadata(f, pkt);
+		ip = nfu_pkt_put(f, hlen + len);
+		nfu_pkt_reset_network_header(f);
+		f->transport_off = f->network_off + hlen;
+		memcpy(ip, hdr, hlen);
+		memcpy(ip + hlen, pkt->data + ptr, len);
+		put16(ip + 6, (offset >> 3) | (last ? 0 : IP_MF));
+		put16(ip + 2, hlen + len);
+		put16(ip + 10, 0);
+		sum = nfu_ip_fast_csum(ip, hlen / 4);
+		memcpy(ip + 10, &sum, 2);
+		if (i == 0)
+			strip_uncopied_options(hdr + IP_MINHLEN,
+					       hlen - IP_MINHLEN);
+		ptr += len;
+		offset += len;
+
+		err = output(net, f);
+		if (err) {
+			if (!last)
+				nfu_pkt_drop(pkt, rest_reason(err));
+			else
+				nfu_pkt_free(pkt);
+			return err;
+		}
+		net->stats.frag_creates++;
+	}
+	nfu_pkt_free(pkt);
+	net->stats.frag_oks++;
+	return 0;
+}
+
 int nfu_ip_fragment(struct nfu_net *net, struct nfu_pkt *pkt,
 		    unsigned int mtu,
 		    int (*output)(struct nfu_net *net, struct nfu_pkt *pkt))
@@ -133,6 +223,8 @@ int nfu_ip_fragment(struct nfu_net *net, struct nfu_pkt *pkt,
 		return -EMSGSIZE;
 	}
 	room = mtu - hlen;
+	if (pieces_fit(pkt, hlen, room))
+		return send_pieces(net, pkt, hlen, output);
 
 	memcpy(hdr, pkt->data, hlen);
 	offset = (get16(hdr + 6) & IP_OFFMASK) * 8u;

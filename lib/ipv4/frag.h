@@ -2,7 +2,11 @@
 /*
  * ipv4/frag.h - IPv4 fragmentation on output, as Linux's ip_do_fragment().
  *
- * The datagram in 'pkt' ('data' at its IPv4 header, header checksum valid
+ * A datagram reassembled by conntrack's defrag (pkt->frag_lens) leaves in
+ * the pieces it came in when each fits 'mtu' (capped by frag_max_size)
+ * and all but the last are multiples of 8 bytes: Linux's fast path, which
+ * clears DF.  Otherwise:
+ * the datagram in 'pkt' ('data' at its IPv4 header, header checksum valid
  * or not: every fragment's is recomputed) is cut into fragments that fit
  * 'mtu': each carries a multiple of 8 payload bytes but the last, the same
  * ID, offsets relative to the original (so a fragment can be fragmented

@@ -80,26 +80,27 @@ static int neigh_output(struct nfu_net *net, struct nfu_pkt *pkt)
 	return 0;
 }
 
-/* ip_finish_output(): fragment what does not fit the device. */
+/* ip_finish_output(): fragment what does not fit the device, and a
+ * datagram reassembled from fragments whatever its size (Linux's
+ * __ip_finish_output() sends every one with a frag_max_size through
+ * ip_fragment(): it leaves in fragments again). */
 static int finish_output(struct nfu_net *net, struct nfu_pkt *pkt)
 {
 	const struct nfu_iphdr *iph = nfu_ip_hdr(pkt);
 	uint32_t mtu = pkt->out->mtu;
 
-	if (pkt->len > mtu || (pkt->frag_max_size && pkt->frag_max_size < pkt->len)) {
-		if (pkt->frag_max_size && pkt->frag_max_size < mtu)
-			mtu = pkt->frag_max_size;
-		if (iph->frag_off & __builtin_bswap16(NFU_IP_DF)) {
-			/* ip_fragment(): a DF packet that does not fit */
-			nfu_icmp_send(net, pkt, NFU_ICMP_DEST_UNREACH,
-				      NFU_ICMP_FRAG_NEEDED,
-				      __builtin_bswap32(mtu));
-			nfu_pkt_drop(pkt, NFU_DROP_FRAG_NEEDED);
-			return -EMSGSIZE;
-		}
-		return nfu_ip_fragment(net, pkt, mtu, neigh_output);
+	if (pkt->len <= mtu && !pkt->frag_max_size)
+		return neigh_output(net, pkt);
+	/* ip_fragment(): DF refuses, unless conntrack's defrag made the
+	 * datagram (ignore_df) from fragments that each fit */
+	if ((iph->frag_off & __builtin_bswap16(NFU_IP_DF)) &&
+	    (!pkt->ignore_df || pkt->frag_max_size > mtu)) {
+		nfu_icmp_send(net, pkt, NFU_ICMP_DEST_UNREACH,
+			      NFU_ICMP_FRAG_NEEDED, __builtin_bswap32(mtu));
+		nfu_pkt_drop(pkt, NFU_DROP_FRAG_NEEDED);
+		return -EMSGSIZE;
 	}
-	return neigh_output(net, pkt);
+	return nfu_ip_fragment(net, pkt, mtu, neigh_output);
 }
 
 /* dev_loopback_xmit(): the local copy of a broadcast comes back in by the

@@ -217,6 +217,9 @@ bool nfu_nat_mangle_tcp(struct nfu_pkt *pkt, struct nfu_ct *ct, uint32_t ctinfo,
 	size_t newtot, tail;
 	uint16_t c;
 
+	/* skb_ensure_writable() of the whole packet: a reassembled
+	 * datagram's pieces are joined (it leaves cut by the MTU) */
+	nfu_pkt_linearize(pkt);
 	/* the packet is its IP datagram (nothing after the total length:
 	 * Linux trims that at input) */
 	if (tot < (size_t)thoff + 20 || tot > iplen)

@@ -1167,6 +1167,51 @@ static void test_api_users(void)
 	scene_down();
 }
 
+/* The pieces a datagram came in, for conntrack's users (Linux keeps them
+ * in its frag_list: no coalescing but for local delivery), in offset
+ * order whatever the order they came in; none for local delivery; a copy
+ * of the datagram has none (skb_copy() is linear). */
+static void test_pieces_kept(void)
+{
+	static const uint32_t users[2] = { NFU_IP_DEFRAG_CONNTRACK_IN,
+					   NFU_IP_DEFRAG_LOCAL_DELIVER };
+	uint8_t f[300];
+	struct nfu_pkt *p, *copy;
+
+	REQUIRE(up(NULL));
+	dg_udp(0xe10, 292); /* 300 bytes of payload */
+	for (unsigned int u = 0; u < 2; u++) {
+		/* 200..300 (a run of its own), 0..96, 96..200 joining it */
+		p = mkpkt(f, frag_ex(f, 200, 300, -1, 0, false), E0);
+		CHECK_INT(nfu_ip_defrag(sc.net, &p, users[u]), -EINPROGRESS);
+		p = mkpkt(f, frag_ex(f, 0, 96, -1, 0, false), E0);
+		CHECK_INT(nfu_ip_defrag(sc.net, &p, users[u]), -EINPROGRESS);
+		p = mkpkt(f, frag_ex(f, 96, 200, -1, 0, false), E0);
+		CHECK_INT(nfu_ip_defrag(sc.net, &p, users[u]), 0);
+		REQUIRE(p);
+		CHECK_MEM(p->data, dg, dglen);
+		if (users[u] == NFU_IP_DEFRAG_LOCAL_DELIVER) {
+			CHECK(p->frag_lens == NULL);
+			CHECK_INT(p->frag_count, 0);
+			nfu_pkt_free(p);
+			continue;
+		}
+		REQUIRE(p->frag_lens && p->frag_count == 3);
+		CHECK_INT(p->frag_lens[0], 96);
+		CHECK_INT(p->frag_lens[1], 104);
+		CHECK_INT(p->frag_lens[2], 100);
+		CHECK_INT(p->frag_max_size, 124);
+		copy = nfu_pkt_copy(p);
+		REQUIRE(copy);
+		CHECK(copy->frag_lens == NULL && copy->frag_count == 0);
+		nfu_pkt_free(copy);
+		nfu_pkt_linearize(p);
+		CHECK(p->frag_lens == NULL && p->frag_count == 0);
+		nfu_pkt_free(p);
+	}
+	scene_down();
+}
+
 /* Linux's ip_expire(): connection tracking of incoming packets tells the
  * sender only when the first fragment was for the host; the local
  * delivery user (and conntrack's output user) always; a first fragment
@@ -1520,6 +1565,7 @@ int main(void)
 	RUN(test_memory_default);
 	RUN(test_sysctls);
 	RUN(test_api_users);
+	RUN(test_pieces_kept);
 	RUN(test_expire_users);
 	RUN(test_teardown);
 	RUN(test_against_reference);

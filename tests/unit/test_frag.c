@@ -625,6 +625,138 @@ static void test_output_fails(void)
 	reset();
 }
 
+/* A datagram 'len' bytes in 'dg' as reassembled from pieces of 'lens'
+ * ('n' of them) payload bytes. */
+static struct nfu_pkt *pkt_of_pieces(size_t len, const uint16_t *lens,
+				     unsigned int n)
+{
+	struct nfu_pkt *p = pkt_of(dg, len);
+
+	if (!p)
+		return NULL;
+	p->frag_lens = malloc(n * sizeof(*lens));
+	if (!p->frag_lens) {
+		nfu_pkt_free(p);
+		return NULL;
+	}
+	memcpy(p->frag_lens, lens, n * sizeof(*lens));
+	p->frag_count = (uint16_t)n;
+	return p;
+}
+
+/* ip_do_fragment()'s fast path: the pieces a reassembled datagram came in
+ * leave as they were, in order, when each fits the MTU: the first with
+ * the whole header, the others with the options that are not copied made
+ * NOPs; none with DF, whatever the datagram had (what Linux 6.18 sent in
+ * the ct-frag-pieces scenario). */
+static void test_pieces_fast_path(void)
+{
+	static const uint16_t lens[3] = { 96, 96, 116 };
+	static const struct want w[] = {
+		{52 + 96, 0, true}, {52 + 96, 96, true}, {52 + 116, 192, false}};
+	size_t len = make_dgram(dg, 17, opts_mixed, 32, 308, 0x4000, 5);
+	struct nfu_stats before, after;
+	struct nfu_pkt *p = pkt_of_pieces(len, lens, 3);
+
+	REQUIRE(p);
+	nfu_net_get_stats(net, &before);
+	CHECK_INT(nfu_ip_fragment(net, p, 1500, capture), 0);
+	nfu_net_get_stats(net, &after);
+	check_layout(w, 3);
+	check_common(dg, len, 1500);
+	REQUIRE(ngot == 3);
+	CHECK_INT(rd16(got[0]->data + 6), 0x2000); /* no DF */
+	CHECK_INT(rd16(got[2]->data + 6), 192 / 8);
+	CHECK_MEM(got[0]->data + 20, opts_mixed, 32);
+	for (unsigned int i = 1; i < 3; i++)
+		CHECK_MEM(got[i]->data + 20, opts_mixed_later, 32);
+	CHECK_INT(after.frag_creates - before.frag_creates, 3);
+	CHECK_INT(after.frag_oks - before.frag_oks, 1);
+	reset();
+
+	/* the MTU exactly the largest piece's: still as they came */
+	p = pkt_of_pieces(len, lens, 3);
+	REQUIRE(p);
+	CHECK_INT(nfu_ip_fragment(net, p, 52 + 116, capture), 0);
+	check_layout(w, 3);
+	reset();
+}
+
+/* The slow path, cut by the MTU as without pieces, when one does not fit
+ * (a smaller MTU, or frag_max_size for the first piece's longer header),
+ * when one but the last is not a multiple of 8, when they do not add up
+ * to the payload (changed since), or when the datagram is itself a
+ * fragment; DF then kept, as IPSKB_FRAG_PMTU does. */
+static void test_pieces_slow_path(void)
+{
+	static const uint16_t fit[3] = { 96, 96, 116 };
+	static const uint16_t odd[3] = { 96, 100, 112 };
+	static const uint16_t less[3] = { 96, 96, 100 };
+	static const struct want by100[] = {
+		{100, 0, true}, {100, 80, true}, {100, 160, true}, {88, 240, false}};
+	size_t len = make_dgram(dg, 17, NULL, 0, 308, 0x4000, 6);
+	struct nfu_pkt *p;
+
+	p = pkt_of_pieces(len, fit, 3);
+	REQUIRE(p);
+	CHECK_INT(nfu_ip_fragment(net, p, 100, capture), 0);
+	check_layout(by100, 4);
+	check_common(dg, len, 100);
+	REQUIRE(ngot == 4);
+	CHECK_INT(rd16(got[0]->data + 6), 0x4000 | 0x2000);
+	reset();
+
+	p = pkt_of_pieces(len, fit, 3);
+	REQUIRE(p);
+	p->frag_max_size = 100;
+	CHECK_INT(nfu_ip_fragment(net, p, 1500, capture), 0);
+	check_layout(by100, 4);
+	reset();
+
+	p = pkt_of_pieces(len, odd, 3);
+	REQUIRE(p);
+	CHECK_INT(nfu_ip_fragment(net, p, 140, capture), 0);
+	CHECK_INT(ngot, 3); /* 120 bytes each but the last */
+	REQUIRE(ngot == 3);
+	CHECK_INT(got[0]->len, 140);
+	CHECK_INT(got[2]->len, 20 + 308 - 240);
+	reset();
+
+	p = pkt_of_pieces(len, less, 3);
+	REQUIRE(p);
+	CHECK_INT(nfu_ip_fragment(net, p, 140, capture), 0);
+	REQUIRE(ngot == 3);
+	CHECK_INT(got[0]->len, 140);
+	reset();
+
+	len = make_dgram(dg, 17, NULL, 0, 308, 0x2000 | 100, 7);
+	p = pkt_of_pieces(len, fit, 3);
+	REQUIRE(p);
+	CHECK_INT(nfu_ip_fragment(net, p, 1500, capture), 0);
+	CHECK_INT(ngot, 1); /* a fragment that fits: one piece, MF kept */
+	REQUIRE(ngot == 1);
+	CHECK_INT(got[0]->len, len);
+	CHECK_INT(rd16(got[0]->data + 6), 0x2000 | 100);
+	reset();
+}
+
+/* A piece refused by 'output': the rest is dropped, as in the slow path. */
+static void test_pieces_output_fails(void)
+{
+	static const uint16_t lens[3] = { 96, 96, 116 };
+	size_t len = make_dgram(dg, 17, NULL, 0, 308, 0, 8);
+	struct nfu_pkt *p = pkt_of_pieces(len, lens, 3);
+	uint64_t nomem = nfu_net_drop_count(net, NFU_DROP_NOMEM);
+
+	REQUIRE(p);
+	fail_at = 1;
+	fail_err = -ENOBUFS;
+	CHECK_INT(nfu_ip_fragment(net, p, 1500, capture), -ENOBUFS);
+	CHECK_INT(ngot, 1);
+	CHECK_INT(nfu_net_drop_count(net, NFU_DROP_NOMEM) - nomem, 1);
+	reset();
+}
+
 /* ---- the naive reference ---- */
 
 static uint32_t rng = 0x12345678;
@@ -793,6 +925,9 @@ int main(void)
 	RUN(test_metadata);
 	RUN(test_frag_max_size);
 	RUN(test_output_fails);
+	RUN(test_pieces_fast_path);
+	RUN(test_pieces_slow_path);
+	RUN(test_pieces_output_fails);
 	RUN(test_random_against_reference);
 	reset();
 	nfu_net_free(net);
