@@ -4,7 +4,7 @@ ASAN    ?= build-asan
 FUZZ    ?= build-fuzz
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 GEN     := $(shell command -v ninja >/dev/null 2>&1 && echo -G Ninja)
-FUZZ_SECONDS ?= 15
+FUZZ_SECONDS ?= 10
 
 .PHONY: all bootstrap check check-unit check-asan fuzz demo demo-captures clean conformance
 
