@@ -105,9 +105,10 @@ struct nfu_net_ops {
 	void (*dropped)(void *priv, const struct nfu_pkt *pkt,
 			enum nfu_drop_reason reason);
 	void *priv;
-	/* A netfilter log line (the LOG target: Linux's nf_log_syslog text,
-	 * without the kernel's level marker), 'level' the syslog level 0-7.
-	 * NULL: lines are discarded. */
+	/* A netfilter log line (the LOG target, and conntrack's helpers'
+	 * "nf_ct_ftp: dropping packet: ..." once a LOG rule was loaded:
+	 * Linux's nf_log_syslog text, without the kernel's level marker),
+	 * 'level' the syslog level 0-7.  NULL: lines are discarded. */
 	void (*log)(void *priv, int level, const char *line);
 };
 
