@@ -17,6 +17,7 @@
 #include <errno.h>
 
 #include "conntrack/ct-private.h"
+#include "ipv4/ipv4-private.h"
 #include "ipv4_scene.h"
 #include "xtables/lang.h"
 #include "xtables/xt-private.h"
@@ -951,6 +952,24 @@ static void test_reject_closes(void)
 	scene_down();
 }
 
+/* A LOG rule binds the stack's IPv4 logger for conntrack's own lines
+ * (xt_LOG's checkentry loads nf_log_syslog, which binds itself), for
+ * good: a helper's dropped segment is logged from then on. */
+static void test_log_binds_logger(void)
+{
+	REQUIRE(up());
+	CHECK(!sc.net->ipv4->nf_logger);
+	REQUIRE(cmd("filter", STATE_NEW) == 0);
+	CHECK(!sc.net->ipv4->nf_logger);
+	CHECK(cmd("mangle", "-A PREROUTING -j LOG --log-level 9") < 0);
+	CHECK(!sc.net->ipv4->nf_logger);
+	REQUIRE(cmd("mangle", "-A PREROUTING -j LOG") == 0);
+	CHECK(sc.net->ipv4->nf_logger);
+	CHECK_INT(cmd("mangle", "-F"), 0);
+	CHECK(sc.net->ipv4->nf_logger);
+	scene_down();
+}
+
 int main(void)
 {
 	RUN(test_state_udp);
@@ -973,5 +992,6 @@ int main(void)
 	RUN(test_commit_keeps_hooks);
 	RUN(test_connbytes_older_connection);
 	RUN(test_reject_closes);
+	RUN(test_log_binds_logger);
 	return harness_done();
 }
