@@ -347,21 +347,25 @@ unsigned int nfu_nat_ftp(struct nfu_pkt *pkt, struct nfu_ct *ct, uint32_t ctinfo
 	exp->dir = (uint8_t)!dir;
 	exp->expectfn = nfu_nat_follow_master;
 	port = __builtin_bswap16(exp->saved_proto);
-	if (!exp_find_port(nn, exp, &port)) { /* "all ports in use" */
+	if (!exp_find_port(nn, exp, &port)) {
 		nfu_ct_expect_free(exp);
+		nfu_ct_helper_log(ct, pkt, "all ports in use");
 		return NFU_DROP;
 	}
 	/* a line naming port 0: Linux takes the 0 its search returns for
 	 * "all ports in use" and drops the segment, the expectation
 	 * inserted all the same */
-	if (!port)
+	if (!port) {
+		nfu_ct_helper_log(ct, pkt, "all ports in use");
 		return NFU_DROP;
+	}
 	n = fmt_cmd(buf, sizeof(buf), type, newaddr, port);
 	if (n > 0 && (size_t)n < sizeof(buf) &&
 	    nfu_nat_mangle_tcp(pkt, ct, ctinfo, thoff, match_off, match_len, buf,
 			       (unsigned int)n))
 		return NFU_ACCEPT;
-	nfu_ct_expect_unlink(exp); /* "cannot mangle packet" */
+	nfu_ct_helper_log(ct, pkt, "cannot mangle packet");
+	nfu_ct_expect_unlink(exp);
 	return NFU_DROP;
 }
 
