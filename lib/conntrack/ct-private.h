@@ -477,8 +477,9 @@ unsigned int nfu_nat_ftp(struct nfu_pkt *pkt, struct nfu_ct *ct, uint32_t ctinfo
 			 unsigned int match_off, unsigned int match_len,
 			 struct nfu_ct_expect *e);
 /* TFTP's expectation 'e' (taken over) of a translated connection, made
- * to follow its master and inserted (nf_nat_tftp's help()). */
-unsigned int nfu_nat_tftp(struct nfu_ct_expect *e);
+ * to follow its master and inserted (nf_nat_tftp's help()); 'pkt', the
+ * request, is logged when it cannot be. */
+unsigned int nfu_nat_tftp(struct nfu_pkt *pkt, struct nfu_ct_expect *e);
 /* The offset to take off an acknowledgement 'seq' of direction 'dir''s
  * data (nf_ct_seq_offset()): 0 unless NFU_IPS_SEQ_ADJUST. */
 int32_t nfu_nat_seq_offset(const struct nfu_ct *ct, unsigned int dir,

@@ -40,7 +40,7 @@ static unsigned int tftp_help(struct nfu_ct *ct, struct nfu_pkt *pkt,
 	/* a translated connection: NAT makes the transfer follow it
 	 * (Linux's nf_nat_tftp_hook) and inserts the expectation */
 	if (ct->status & (NFU_IPS_SRC_NAT | NFU_IPS_DST_NAT))
-		return nfu_nat_tftp(e);
+		return nfu_nat_tftp(pkt, e);
 	if (nfu_ct_expect_insert(e)) {
 		nfu_ct_expect_free(e);
 		nfu_ct_helper_log(ct, pkt, "cannot add expectation");

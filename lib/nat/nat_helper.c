@@ -369,15 +369,16 @@ unsigned int nfu_nat_ftp(struct nfu_pkt *pkt, struct nfu_ct *ct, uint32_t ctinfo
 	return NFU_DROP;
 }
 
-unsigned int nfu_nat_tftp(struct nfu_ct_expect *exp)
+unsigned int nfu_nat_tftp(struct nfu_pkt *pkt, struct nfu_ct_expect *exp)
 {
 	const struct nfu_ct *ct = exp->master;
 
 	exp->saved_proto = ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple.sport;
 	exp->dir = NFU_CT_DIR_REPLY;
 	exp->expectfn = nfu_nat_follow_master;
-	if (nfu_ct_expect_insert(exp)) { /* "cannot add expectation" */
+	if (nfu_ct_expect_insert(exp)) {
 		nfu_ct_expect_free(exp);
+		nfu_ct_helper_log(ct, pkt, "cannot add expectation");
 		return NFU_DROP;
 	}
 	return NFU_ACCEPT;
