@@ -36,14 +36,24 @@ fuzz: bootstrap
 	@sh scripts/run-fuzz $(FUZZ) $(FUZZ_SECONDS) $(JOBS)
 
 # The conformance tests; with SEEDS=N, the random scenarios of seeds 1 to N
-# instead (tests/conformance/README.md), JOBS at a time, and those that fail.
+# instead (tests/conformance/README.md), JOBS at a time, and those that fail;
+# with NAT_SEEDS=N, the generator's NAT mode's seeds 1 to N (after SEEDS').
 conformance: all
-	@if [ -n "$(SEEDS)" ]; then \
+	@if [ -n "$(SEEDS)$(NAT_SEEDS)" ]; then \
 		c=$(BUILD)/tests/conformance; \
+		if [ -n "$(SEEDS)" ]; then \
 		sh tests/conformance/run.sh --tool $$c/conform_tool \
 			--nfu $$c/nfu_conform --replay $(BUILD)/tools/nfu \
 			--gen $$c/conform_gen --gen-dir $$c/random \
-			--jobs $(JOBS) 1-$(SEEDS); \
+			--jobs $(JOBS) 1-$(SEEDS) || rc=1; \
+		fi; \
+		if [ -n "$(NAT_SEEDS)" ]; then \
+		sh tests/conformance/run.sh --tool $$c/conform_tool \
+			--nfu $$c/nfu_conform --replay $(BUILD)/tools/nfu \
+			--gen $$c/conform_gen --nat --gen-dir $$c/random-nat \
+			--jobs $(JOBS) 1-$(NAT_SEEDS) || rc=1; \
+		fi; \
+		exit $${rc:-0}; \
 	else \
 		cd $(BUILD) && ctest --output-on-failure -L conformance; \
 	fi

@@ -5,6 +5,8 @@
  *   conform_gen SEED OUTDIR    writes OUTDIR/topology, OUTDIR/packets and,
  *                              most of the time, OUTDIR/rules
  *   conform_gen --version      prints "conform_gen VERSION"
+ *   conform_gen --nat SEED OUTDIR, --nat --version: a NAT router, the
+ *                              "NAT mode" section below
  *
  * What?
  *   A scenario (scenario.h) made from a 64-bit seed by a PRNG of our own
@@ -1859,6 +1861,639 @@ static int write_file(const char *dir, const char *name, const char *head,
 	return 0;
 }
 
+/* ------------------------------------------------------------ NAT mode */
+
+/*
+ * conform_gen --nat SEED OUTDIR: a NAT router (its own version,
+ * NAT_GEN_VERSION, and its own PRNG stream: the seed mixed with a constant,
+ * so that seed N of the NAT mode is not seed N of the normal one).
+ *
+ * The router has a LAN f0 (clients and servers), a WAN f1 (its public
+ * address, a gateway, remote servers and clients behind it) and sometimes
+ * a second WAN f2 (another gateway).  Its filter is stateful (ESTABLISHED,
+ * RELATED accepted, NEW from the LAN and to forwarded ports); its nat
+ * table: the LAN out of f1 by MASQUERADE or SNAT (with or without a port
+ * range, --persistent sometimes), out of f2 by NETMAP or SNAT with ports,
+ * port forwards by DNAT to one server (its port or a port range), REDIRECT
+ * of TCP and UDP to a port of the host.
+ *
+ * The generator models Linux's choice of each connection's translated
+ * tuple (get_unique_tuple()): a source's mapping reused when its tuple is
+ * free, a port kept when it is in the range and free, else the only free
+ * port of a --to-ports range.  Where Linux would draw at random (a clash
+ * without a range, two or more free ports, a source with two mappings), it
+ * picks another source port, or leaves the connection out: so the answers
+ * go to the tuple Linux chose, and there is no random-ports file.  Hairpin
+ * NAT and FTP are not generated (see README: not done yet).
+ */
+#define NAT_GEN_VERSION 1
+#define NAT_MAX_FLOWS 64
+
+enum { NP_TCP, NP_UDP, NP_ICMP };
+static const char *const np_name[] = { "tcp", "udp", "icmp" };
+
+struct nflow {
+	int proto;
+	uint32_t osrc, odst, tsrc, tdst; /* as sent; as translated */
+	unsigned int osp, odp, tsp, tdp;
+	int rule;                        /* the SNAT rule's number, or -1 */
+};
+
+/* An SNAT rule for the LAN out of one interface: to 'addr' (NETMAP: the
+ * network 'addr'/24 for the host byte), ports lo..hi for TCP and UDP (0:
+ * none). */
+struct nsnat {
+	bool netmap;
+	uint32_t addr;
+	unsigned int lo, hi;
+};
+
+struct ngen {
+	struct gen g;
+	uint32_t lan, wan, wan2;       /* networks, /24 */
+	uint32_t remote, remote2;      /* /16 behind f1's and f2's gateways */
+	bool two_wan;
+	struct nsnat sn[2];            /* out of f1, out of f2 */
+	unsigned int fwd_port;         /* forwarded TCP port, or 0 */
+	uint32_t fwd_srv;
+	unsigned int fwd_lo, fwd_hi;   /* server ports (equal: one) */
+	unsigned int ufwd_port;        /* forwarded UDP port to fwd_srv:same */
+	unsigned int redir_tcp, redir_tcp_to, redir_udp, redir_udp_to;
+	struct nflow fl[NAT_MAX_FLOWS];
+	unsigned int nfl;
+	unsigned int next_icmp_id, next_out_port;
+	unsigned int seq;
+	bool host_src[256];            /* host-source lines written (by low byte of odst) */
+};
+
+/* Is the connection whose translated tuple is t (proto, tsrc:tsp >
+ * tdst:tdp) in the way of one of the model's: its reply tuple equal to an
+ * existing connection's original or reply tuple (nf_nat_used_tuple())? */
+static bool n_used(const struct ngen *n, const struct nflow *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < n->nfl; i++) {
+		const struct nflow *f = &n->fl[i];
+
+		if (f->proto != t->proto)
+			continue;
+		if (f->tsrc == t->tsrc && f->tsp == t->tsp &&
+		    f->tdst == t->tdst && f->tdp == t->tdp)
+			return true;
+		/* reply of t (tdst:tdp > tsrc:tsp) equal to f's original */
+		if (f->osrc == t->tdst && f->osp == t->tdp &&
+		    f->odst == t->tsrc && f->odp == t->tsp)
+			return true;
+	}
+	return false;
+}
+
+/* The mappings of (proto, osrc, osp) that rule 'rule' made so far:
+ * find_appropriate_src() takes one of them; the model goes on only when
+ * there is one (which one of several Linux finds first is its hash's
+ * business).  Returns how many distinct ones, the first in *tsrc, *tsp. */
+static unsigned int n_mappings(const struct ngen *n, const struct nflow *t,
+			       int rule, uint32_t *tsrc, unsigned int *tsp)
+{
+	unsigned int i, count = 0;
+
+	for (i = 0; i < n->nfl; i++) {
+		const struct nflow *f = &n->fl[i];
+
+		if (f->rule != rule || f->proto != t->proto ||
+		    f->osrc != t->osrc || f->osp != t->osp)
+			continue;
+		if (count && (f->tsrc != *tsrc || f->tsp != *tsp))
+			return 2;
+		*tsrc = f->tsrc;
+		*tsp = f->tsp;
+		count = 1;
+	}
+	return count;
+}
+
+/* The source translation of 't' (tdst set) by rule 'rule': false when
+ * Linux's choice cannot be predicted. */
+static bool n_snat(const struct ngen *n, struct nflow *t, int rule)
+{
+	const struct nsnat *s = &n->sn[rule];
+	bool ranged = s->lo && t->proto != NP_ICMP && !s->netmap;
+	unsigned int k, nfree = 0, port = 0;
+	uint32_t a;
+
+	t->rule = rule;
+	t->tsrc = s->netmap ? (s->addr | (t->osrc & 0xff)) : s->addr;
+	t->tsp = t->osp;
+	if (s->netmap) {
+		/* the address is the client's own, mapped: the orig tuple is
+		 * in NETMAP's range only by accident; keep the port when
+		 * free, as the mapping is one to one */
+		return !n_used(n, t);
+	}
+	/* 1) a mapping of this source reused when its tuple is free */
+	switch (n_mappings(n, t, rule, &a, &port)) {
+	case 0:
+		break;
+	case 1:
+		t->tsrc = a;
+		t->tsp = port;
+		if (!n_used(n, t))
+			return true;
+		break;
+	default:
+		return false;
+	}
+	t->tsrc = s->addr;
+	t->tsp = t->osp;
+	/* 3) the port kept when in range (and free) */
+	if (!ranged)
+		return !n_used(n, t);
+	if (t->osp >= s->lo && t->osp <= s->hi) {
+		/* kept; a range of one port keeps it even when taken, and
+		 * the clash drops the connection at confirm: left out */
+		return !n_used(n, t);
+	}
+	/* the search starts at a random offset: only one free port will do */
+	for (k = s->lo; k <= s->hi; k++) {
+		t->tsp = k;
+		if (!n_used(n, t)) {
+			nfree++;
+			port = k;
+		}
+	}
+	t->tsp = port;
+	return nfree == 1;
+}
+
+static void n_add(struct ngen *n, const struct nflow *t)
+{
+	if (n->nfl < NAT_MAX_FLOWS)
+		n->fl[n->nfl++] = *t;
+}
+
+static uint32_t n_client(struct ngen *n)
+{
+	return n->lan | (10 + rnd(&n->g, 5));
+}
+
+static unsigned int n_cport(struct ngen *n, const struct nsnat *s)
+{
+	/* colliding ports on purpose: a small pool, the range's ports in it */
+	unsigned int r = rnd(&n->g, 6);
+
+	if (s->lo && r < 2)
+		return s->lo + rnd(&n->g, s->hi - s->lo + 1);
+	if (r < 4)
+		return 40000 + rnd(&n->g, 3);
+	return 30000 + rnd(&n->g, 30000);
+}
+
+static void n_tcp_flow(struct ngen *n, struct sb *o, const char *cin,
+		       const char *sin, const struct nflow *t, bool answer)
+{
+	char a[16], b[16], c[16], d[16];
+	unsigned int cs = 1000 * (1 + rnd(&n->g, 900)), ss = 1000 * (1 + rnd(&n->g, 900));
+	unsigned int len = 1 + rnd(&n->g, 200), stage = rnd(&n->g, 3);
+
+	sbf(o, "%s tcp %s:%u > %s:%u S seq=%u win=64240\n", cin,
+	    ip4(t->osrc, a), t->osp, ip4(t->odst, b), t->odp, cs);
+	if (!answer)
+		return;
+	/* the server answers the translated tuple */
+	sbf(o, "%s tcp %s:%u > %s:%u SA seq=%u ack=%u win=65160\n", sin,
+	    ip4(t->tdst, c), t->tdp, ip4(t->tsrc, d), t->tsp, ss, cs + 1);
+	sbf(o, "%s tcp %s:%u > %s:%u A seq=%u ack=%u win=502\n", cin,
+	    a, t->osp, b, t->odp, cs + 1, ss + 1);
+	if (stage == 0)
+		return;
+	sbf(o, "%s tcp %s:%u > %s:%u PA seq=%u ack=%u win=502 len=%u\n", cin,
+	    a, t->osp, b, t->odp, cs + 1, ss + 1, len);
+	sbf(o, "%s tcp %s:%u > %s:%u A seq=%u ack=%u win=509\n", sin,
+	    c, t->tdp, d, t->tsp, ss + 1, cs + 1 + len);
+	if (stage == 1)
+		return;
+	sbf(o, "%s tcp %s:%u > %s:%u FA seq=%u ack=%u win=502\n", cin,
+	    a, t->osp, b, t->odp, cs + 1 + len, ss + 1);
+	sbf(o, "%s tcp %s:%u > %s:%u FA seq=%u ack=%u win=509\n", sin,
+	    c, t->tdp, d, t->tsp, ss + 1, cs + 2 + len);
+	sbf(o, "%s tcp %s:%u > %s:%u A seq=%u ack=%u win=502\n", cin,
+	    a, t->osp, b, t->odp, cs + 2 + len, ss + 2);
+}
+
+static void n_udp_flow(struct ngen *n, struct sb *o, const char *cin,
+		       const char *sin, const struct nflow *t, bool answer)
+{
+	char a[16], b[16], c[16], d[16];
+	const char *csum = chance(&n->g, 15) ? " l4csum=none" : "";
+
+	sbf(o, "%s udp %s:%u > %s:%u len=%u%s\n", cin, ip4(t->osrc, a),
+	    t->osp, ip4(t->odst, b), t->odp, 8 + rnd(&n->g, 40), csum);
+	if (!answer)
+		return;
+	sbf(o, "%s udp %s:%u > %s:%u len=%u\n", sin, ip4(t->tdst, c), t->tdp,
+	    ip4(t->tsrc, d), t->tsp, 8 + rnd(&n->g, 60));
+	if (chance(&n->g, 40))
+		sbf(o, "%s udp %s:%u > %s:%u len=%u\n", cin, a, t->osp, b,
+		    t->odp, 4 + rnd(&n->g, 20));
+}
+
+/* An ICMP error about 't': from the server's side quoting the translated
+ * packet, or from the client's side quoting the packet as it was sent. */
+static void n_error(struct ngen *n, struct sb *o, const char *cin,
+		    const char *sin, const struct nflow *t, bool from_server,
+		    uint32_t router)
+{
+	char a[16], b[16], c[16];
+	bool full = chance(&n->g, 30) && t->proto == NP_TCP;
+	const char *type = t->proto == NP_UDP && from_server ?
+		"unreach code=3" : chance(&n->g, 50) ? "unreach code=1" :
+		"time-exceeded code=0";
+
+	if (from_server) {
+		/* the server, or a router on its way (the gateway's side) */
+		uint32_t from = chance(&n->g, 60) ? t->tdst : router;
+
+		sbf(o, "%s icmp %s > %s %s%s -- %s %s:%u > %s:%u%s\n", sin,
+		    ip4(from, a), ip4(t->tsrc, b), type,
+		    full ? " innerlen=40" : "", np_name[t->proto],
+		    b, t->tsp, ip4(t->tdst, c), t->tdp,
+		    t->proto == NP_TCP ? " A seq=77 ack=88" : " len=12");
+	} else {
+		/* the client's side: an error about an answer */
+		sbf(o, "%s icmp %s > %s %s%s -- %s %s:%u > %s:%u%s\n", cin,
+		    ip4(t->osrc, a), ip4(t->odst, b), type,
+		    full ? " innerlen=40" : "", np_name[t->proto],
+		    b, t->odp, a, t->osp,
+		    t->proto == NP_TCP ? " A seq=77 ack=88" : " len=12");
+	}
+}
+
+static void n_topology(struct ngen *n, struct sb *t)
+{
+	struct gen *g = &n->g;
+	char a[16], b[16];
+	unsigned int k;
+
+	n->lan = 10u << 24 | fresh_oct(g, 1, 200) << 16 | rnd(g, 256) << 8;
+	n->wan = 10u << 24 | fresh_oct(g, 1, 200) << 16 | rnd(g, 256) << 8;
+	n->remote = 10u << 24 | fresh_oct(g, 1, 200) << 16;
+	n->two_wan = chance(g, 40);
+	sbf(t, "ip link set f0 address 02:00:00:00:00:01\n"
+	    "ip link set f1 address 02:00:00:00:00:02\n");
+	if (n->two_wan)
+		sbf(t, "ip link set f2 address 02:00:00:00:00:03\n");
+	sbf(t, "ip addr add %s/24 dev f0\n", ip4(n->lan | 1, a));
+	sbf(t, "ip addr add %s/24 dev f1\n", ip4(n->wan | 2, a));
+	for (k = 10; k < 15; k++)
+		sbf(t, "ip neigh add %s lladdr 02:00:00:00:ff:01 dev f0\n",
+		    ip4(n->lan | k, a));
+	for (k = 50; k < 53; k++)
+		sbf(t, "ip neigh add %s lladdr 02:00:00:00:ff:01 dev f0\n",
+		    ip4(n->lan | k, a));
+	sbf(t, "ip neigh add %s lladdr 02:00:00:00:ff:02 dev f1\n",
+	    ip4(n->wan | 1, a));
+	sbf(t, "ip route add %s/16 via %s dev f1\n", ip4(n->remote, a),
+	    ip4(n->wan | 1, b));
+	if (n->two_wan) {
+		n->wan2 = 10u << 24 | fresh_oct(g, 1, 200) << 16 |
+			  rnd(g, 256) << 8;
+		n->remote2 = 10u << 24 | fresh_oct(g, 1, 200) << 16;
+		sbf(t, "ip addr add %s/24 dev f2\n", ip4(n->wan2 | 2, a));
+		sbf(t, "ip neigh add %s lladdr 02:00:00:00:ff:03 dev f2\n",
+		    ip4(n->wan2 | 1, a));
+		sbf(t, "ip route add %s/16 via %s dev f2\n",
+		    ip4(n->remote2, a), ip4(n->wan2 | 1, b));
+	}
+	sbf(t, "sysctl -w net.ipv4.ip_forward=1\n");
+}
+
+static void n_rules(struct ngen *n, struct sb *r)
+{
+	struct gen *g = &n->g;
+	char a[16], b[16], c[16];
+	unsigned int mode = rnd(g, 4);
+
+	/* out of f1 */
+	n->sn[0].addr = chance(g, 70) ? n->wan | 2 : n->wan | (3 + rnd(g, 5));
+	if (mode >= 2 || chance(g, 50)) {
+		n->sn[0].lo = 1024 + rnd(g, 60000);
+		n->sn[0].hi = n->sn[0].lo + rnd(g, 4);
+	}
+	if (mode < 2)
+		n->sn[0].addr = n->wan | 2; /* MASQUERADE */
+	/* out of f2 */
+	if (n->two_wan) {
+		n->sn[1].netmap = chance(g, 60);
+		if (n->sn[1].netmap) {
+			n->sn[1].addr = 10u << 24 | fresh_oct(g, 1, 200) << 16 |
+					rnd(g, 256) << 8;
+		} else {
+			n->sn[1].addr = n->wan2 | 2;
+			n->sn[1].lo = 1024 + rnd(g, 60000);
+			n->sn[1].hi = n->sn[1].lo + 1 + rnd(g, 3);
+		}
+	}
+	if (chance(g, 70)) {
+		n->fwd_port = PICK(g, ports);
+		n->fwd_srv = n->lan | (50 + rnd(g, 3));
+		n->fwd_lo = chance(g, 50) ? 80 : 8000 + rnd(g, 100);
+		n->fwd_hi = n->fwd_lo + (chance(g, 30) ? 1 + rnd(g, 2) : 0);
+	}
+	if (chance(g, 40))
+		n->ufwd_port = 5000 + rnd(g, 100);
+	if (chance(g, 40)) {
+		n->redir_tcp = 3000 + rnd(g, 100);
+		n->redir_tcp_to = chance(g, 50) ? 3128 : 0;
+	}
+	if (chance(g, 30)) {
+		n->redir_udp = 53;
+		n->redir_udp_to = chance(g, 50) ? 5353 : 0;
+	}
+
+	sbf(r, "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n"
+	    ":OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n");
+	if (n->fwd_port) {
+		sbf(r, "-A PREROUTING -d %s/32 -i f1 -p tcp -m tcp --dport %u "
+		    "-j DNAT --to-destination %s:%u", ip4(n->wan | 2, a),
+		    n->fwd_port, ip4(n->fwd_srv, b), n->fwd_lo);
+		if (n->fwd_hi != n->fwd_lo)
+			sbf(r, "-%u", n->fwd_hi);
+		sbf(r, "\n");
+	}
+	if (n->ufwd_port && n->fwd_srv)
+		sbf(r, "-A PREROUTING -d %s/32 -i f1 -p udp -m udp --dport %u "
+		    "-j DNAT --to-destination %s\n", ip4(n->wan | 2, a),
+		    n->ufwd_port, ip4(n->fwd_srv, b));
+	if (n->redir_tcp) {
+		sbf(r, "-A PREROUTING -i f0 -p tcp -m tcp --dport %u -j REDIRECT",
+		    n->redir_tcp);
+		if (n->redir_tcp_to)
+			sbf(r, " --to-ports %u", n->redir_tcp_to);
+		sbf(r, "\n");
+	}
+	if (n->redir_udp) {
+		sbf(r, "-A PREROUTING -i f0 -p udp -m udp --dport %u -j REDIRECT",
+		    n->redir_udp);
+		if (n->redir_udp_to)
+			sbf(r, " --to-ports %u", n->redir_udp_to);
+		sbf(r, "\n");
+	}
+	if (mode < 2) {
+		if (n->sn[0].lo) {
+			sbf(r, "-A POSTROUTING -o f1 -p tcp -j MASQUERADE "
+			    "--to-ports %u-%u\n", n->sn[0].lo, n->sn[0].hi);
+			sbf(r, "-A POSTROUTING -o f1 -p udp -j MASQUERADE "
+			    "--to-ports %u-%u\n", n->sn[0].lo, n->sn[0].hi);
+		}
+		sbf(r, "-A POSTROUTING -o f1 -j MASQUERADE\n");
+	} else {
+		const char *pers = chance(g, 30) ? " --persistent" : "";
+
+		ip4(n->sn[0].addr, c);
+		sbf(r, "-A POSTROUTING -s %s/24 -o f1 -p tcp -j SNAT "
+		    "--to-source %s:%u-%u%s\n", ip4(n->lan, a), c,
+		    n->sn[0].lo, n->sn[0].hi, pers);
+		sbf(r, "-A POSTROUTING -s %s/24 -o f1 -p udp -j SNAT "
+		    "--to-source %s:%u-%u%s\n", a, c, n->sn[0].lo,
+		    n->sn[0].hi, pers);
+		sbf(r, "-A POSTROUTING -s %s/24 -o f1 -j SNAT --to-source %s\n",
+		    a, c);
+	}
+	if (n->two_wan) {
+		if (n->sn[1].netmap) {
+			sbf(r, "-A POSTROUTING -s %s/24 -o f2 -j NETMAP --to %s/24\n",
+			    ip4(n->lan, a), ip4(n->sn[1].addr, b));
+		} else {
+			ip4(n->sn[1].addr, c);
+			sbf(r, "-A POSTROUTING -o f2 -p tcp -j SNAT --to-source "
+			    "%s:%u-%u\n", c, n->sn[1].lo, n->sn[1].hi);
+			sbf(r, "-A POSTROUTING -o f2 -p udp -j SNAT --to-source "
+			    "%s:%u-%u\n", c, n->sn[1].lo, n->sn[1].hi);
+			sbf(r, "-A POSTROUTING -o f2 -j SNAT --to-source %s\n", c);
+		}
+	}
+	sbf(r, "COMMIT\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD %s [0:0]\n"
+	    ":OUTPUT ACCEPT [0:0]\n", chance(g, 50) ? "DROP" : "ACCEPT");
+	sbf(r, "-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n");
+	sbf(r, "-A FORWARD -m conntrack --ctstate INVALID -j DROP\n");
+	sbf(r, "-A FORWARD -i f0 -m state --state NEW -j ACCEPT\n");
+	if (n->fwd_port || n->ufwd_port)
+		sbf(r, "-A FORWARD -m conntrack --ctstate DNAT -j ACCEPT\n");
+	sbf(r, "-A FORWARD -j DROP\nCOMMIT\n");
+}
+
+/* An outgoing flow from the LAN; false when none could be predicted. */
+static bool n_out_flow(struct ngen *n, struct sb *o, int proto)
+{
+	struct gen *g = &n->g;
+	int rule = n->two_wan && chance(g, 40) ? 1 : 0;
+	const char *sin = rule ? "f2" : "f1";
+	struct nflow t = { 0 };
+	unsigned int tries;
+	bool answer;
+
+	t.proto = proto;
+	t.odst = (rule ? n->remote2 : n->remote) | (rnd(g, 2) << 8) |
+		 (5 + rnd(g, 3));
+	t.tdst = t.odst;
+	t.odp = proto == NP_TCP ? PICK(g, ports) : proto == NP_UDP ?
+		(chance(g, 50) ? 123 : 9) : 8;
+	t.tdp = t.odp;
+	/* not to the redirected ports */
+	if ((proto == NP_TCP && t.odp == n->redir_tcp && n->redir_tcp) ||
+	    (proto == NP_UDP && t.odp == n->redir_udp && n->redir_udp))
+		t.odp = t.tdp = 443;
+	for (tries = 0; tries < 20; tries++) {
+		t.osrc = n_client(n);
+		if (proto == NP_ICMP) {
+			/* an echo's id: each its own (an id's clash would
+			 * move it at random) */
+			t.osp = ++n->next_icmp_id + 100;
+			t.tdp = t.odp = t.osp;
+		} else {
+			t.osp = n_cport(n, &n->sn[rule]);
+		}
+		if (n_snat(n, &t, rule))
+			break;
+	}
+	if (tries == 20)
+		return false;
+	if (proto == NP_ICMP) {
+		char a[16], b[16], c[16], d[16];
+
+		sbf(o, "f0 icmp %s > %s echo id=%u seq=1 len=%u\n",
+		    ip4(t.osrc, a), ip4(t.odst, b), t.osp, 8 + rnd(g, 40));
+		t.tdp = t.tsp;
+		if (chance(g, 80))
+			sbf(o, "%s icmp %s > %s echo-reply id=%u seq=1 len=16\n",
+			    sin, ip4(t.odst, c), ip4(t.tsrc, d), t.tsp);
+		n_add(n, &t);
+		return true;
+	}
+	answer = chance(g, 85);
+	if (proto == NP_TCP)
+		n_tcp_flow(n, o, "f0", sin, &t, answer);
+	else
+		n_udp_flow(n, o, "f0", sin, &t, answer);
+	n_add(n, &t);
+	if (answer && chance(g, 20))
+		n_error(n, o, "f0", sin, &t, true,
+			(rule ? n->wan2 : n->wan) | 1);
+	return true;
+}
+
+/* A connection from outside to a forwarded port. */
+static bool n_in_flow(struct ngen *n, struct sb *o, int proto)
+{
+	struct gen *g = &n->g;
+	struct nflow t = { 0 };
+	unsigned int k;
+
+	t.proto = proto;
+	t.rule = -1;
+	t.osrc = n->remote | (2 << 8) | (1 + rnd(g, 20));
+	t.osp = ++n->next_out_port + 20000;
+	t.odst = n->wan | 2;
+	t.odp = proto == NP_TCP ? n->fwd_port : n->ufwd_port;
+	t.tsrc = t.osrc;
+	t.tsp = t.osp;
+	t.tdst = n->fwd_srv;
+	if (proto == NP_UDP) {
+		t.tdp = t.odp;
+		if (n_used(n, &t))
+			return false;
+	} else if (n->fwd_lo == n->fwd_hi) {
+		t.tdp = n->fwd_lo;
+		if (n_used(n, &t))
+			return false;
+	} else {
+		/* the port kept when in the range and free, else DNAT's
+		 * search starts at the range's first port */
+		t.tdp = t.odp;
+		k = n->fwd_lo;
+		if (t.odp >= n->fwd_lo && t.odp <= n->fwd_hi && !n_used(n, &t))
+			k = t.odp;
+		for (; k <= n->fwd_hi; k++) {
+			t.tdp = k;
+			if (!n_used(n, &t))
+				break;
+		}
+		if (k > n->fwd_hi)
+			return false;
+	}
+	if (proto == NP_TCP)
+		n_tcp_flow(n, o, "f1", "f0", &t, true);
+	else
+		n_udp_flow(n, o, "f1", "f0", &t, true);
+	n_add(n, &t);
+	if (chance(g, 25))
+		n_error(n, o, "f1", "f0", &t, chance(g, 50), n->lan | 51);
+	return true;
+}
+
+/* A LAN client's connection redirected to the host: the host's reset or
+ * port unreachable leaves from the address the client asked for. */
+static bool n_redirect(struct ngen *n, struct sb *o, struct sb *head,
+		       int proto)
+{
+	struct gen *g = &n->g;
+	struct nflow t = { 0 };
+	char a[16], b[16];
+
+	t.proto = proto;
+	t.rule = -1;
+	t.osrc = n_client(n);
+	t.osp = ++n->next_out_port + 45000;
+	t.odst = n->remote | (3 << 8) | (1 + rnd(g, 200));
+	t.odp = proto == NP_TCP ? n->redir_tcp : n->redir_udp;
+	t.tsrc = t.osrc;
+	t.tsp = t.osp;
+	t.tdst = n->lan | 1;
+	t.tdp = proto == NP_TCP ? (n->redir_tcp_to ? n->redir_tcp_to : t.odp)
+				: (n->redir_udp_to ? n->redir_udp_to : t.odp);
+	if (n_used(n, &t))
+		return false;
+	if (!n->host_src[t.odst & 0xff]) {
+		sbf(head, "host-source %s\n", ip4(t.odst, a));
+		n->host_src[t.odst & 0xff] = true;
+	}
+	if (proto == NP_TCP)
+		sbf(o, "f0 tcp %s:%u > %s:%u S seq=%u win=64240\n",
+		    ip4(t.osrc, a), t.osp, ip4(t.odst, b), t.odp,
+		    1000 * (1 + rnd(g, 900)));
+	else
+		sbf(o, "f0 udp %s:%u > %s:%u len=%u\n", ip4(t.osrc, a), t.osp,
+		    ip4(t.odst, b), t.odp, 8 + rnd(g, 30));
+	n_add(n, &t);
+	return true;
+}
+
+static void n_packets(struct ngen *n, struct sb *out)
+{
+	struct gen *g = &n->g;
+	struct sb head = { 0 }, body = { 0 };
+	unsigned int flows = 4 + rnd(g, 8), i, redirects = 0;
+
+	for (i = 0; i < flows; i++) {
+		unsigned int what = rnd(g, 10);
+
+		if (what < 6) {
+			n_out_flow(n, &body, what < 3 ? NP_TCP :
+				   what < 5 ? NP_UDP : NP_ICMP);
+		} else if (what < 8) {
+			if (n->fwd_port && (what == 6 || !n->ufwd_port))
+				n_in_flow(n, &body, NP_TCP);
+			else if (n->ufwd_port && n->fwd_srv)
+				n_in_flow(n, &body, NP_UDP);
+			else
+				n_out_flow(n, &body, NP_TCP);
+		} else if (redirects < 4 && (n->redir_tcp || n->redir_udp)) {
+			/* a client address sends one: Linux limits the
+			 * port unreachables per destination */
+			redirects++;
+			n_redirect(n, &body, &head, n->redir_tcp &&
+				   (!n->redir_udp || what == 8) ? NP_TCP : NP_UDP);
+		} else {
+			n_out_flow(n, &body, NP_UDP);
+		}
+	}
+	if (head.s)
+		sbf(out, "%s", head.s);
+	if (body.s)
+		sbf(out, "%s", body.s);
+	free(head.s);
+	free(body.s);
+}
+
+static int nat_main(unsigned long long seed, const char *dir)
+{
+	struct ngen *n = calloc(1, sizeof(*n));
+	struct sb topo = { 0 }, rules = { 0 }, pkts = { 0 };
+	char head[256];
+	int ret = 2;
+
+	if (!n)
+		return 2;
+	/* a stream of its own: not the normal mode's numbers for this seed */
+	n->g.rng = seed ^ 0x6e61742d6d6f6465ull; /* "nat-mode" */
+	n_topology(n, &topo);
+	n_rules(n, &rules);
+	n_packets(n, &pkts);
+	snprintf(head, sizeof(head),
+		 "# conform_gen --nat %d, seed %llu (tests/conformance/gen.c)\n",
+		 NAT_GEN_VERSION, seed);
+	if (!write_file(dir, "topology", head, &topo) &&
+	    !write_file(dir, "rules", head, &rules) &&
+	    !write_file(dir, "packets", head, &pkts))
+		ret = 0;
+	free(topo.s);
+	free(rules.s);
+	free(pkts.s);
+	free(n);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct gen g;
@@ -1867,13 +2502,22 @@ int main(int argc, char **argv)
 	unsigned long long seed;
 	int ret = 2;
 
+	bool nat = argc >= 2 && strcmp(argv[1], "--nat") == 0;
+
+	if (nat) {
+		argc--;
+		argv++;
+	}
 	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
-		printf("conform_gen %d\n", GEN_VERSION);
+		if (nat)
+			printf("conform_gen --nat %d\n", NAT_GEN_VERSION);
+		else
+			printf("conform_gen %d\n", GEN_VERSION);
 		return 0;
 	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: conform_gen SEED OUTDIR\n"
-			"       conform_gen --version\n");
+		fprintf(stderr, "usage: conform_gen [--nat] SEED OUTDIR\n"
+			"       conform_gen [--nat] --version\n");
 		return 2;
 	}
 	errno = 0;
@@ -1888,6 +2532,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	if (nat)
+		return nat_main(seed, argv[2]);
 	memset(&g, 0, sizeof(g));
 	g.rng = seed;
 	gen_topology(&g, &topo);

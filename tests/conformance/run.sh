@@ -19,6 +19,10 @@
 #                   each scenario is generated from its seed (gen.c), called
 #                   random-SEED, its golden file random/expected/SEED.result,
 #                   its known difference random/known-difference/SEED
+#   --nat           with --gen: the generator's NAT mode (conform_gen --nat):
+#                   scenarios random-nat-SEED, golden files
+#                   random/expected-nat/SEED.result, known differences
+#                   random/known-difference-nat/SEED
 #   --gen-dir DIR   where to write the generated scenarios (default: a
 #                   temporary directory)
 #   --jobs N        run N scenarios at a time (each in its own namespaces);
@@ -52,6 +56,7 @@ nfu=nfu_conform
 replay=
 gen=
 gen_dir=
+nat=
 jobs=1
 regen=
 # NFU_CONFORM_GOLDEN=1: as --golden (make check-asan: the kernel side is
@@ -67,6 +72,7 @@ while [ $# -gt 0 ]; do
 	--replay) replay=$2; shift 2 ;;
 	--gen) gen=$2; shift 2 ;;
 	--gen-dir) gen_dir=$2; shift 2 ;;
+	--nat) nat=--nat; shift ;;
 	--jobs) jobs=$2; shift 2 ;;
 	--regen) regen=1; shift ;;
 	--golden) golden_only=1; shift ;;
@@ -91,7 +97,7 @@ if [ -n "$gen" ]; then
 	done
 	[ -n "$seeds" ] || { echo "run.sh: --gen needs seeds" >&2; exit 2; }
 	set -- $seeds
-	gen_version=$("$gen" --version) || exit 2
+	gen_version=$("$gen" $nat --version) || exit 2
 else
 	[ $# -gt 0 ] || set -- "$here"/scenarios/*/
 fi
@@ -112,6 +118,7 @@ same_options() {
 	printf '%s' "--tool $tool --nfu $nfu"
 	[ -z "$replay" ] || printf ' %s' "--replay $replay"
 	[ -z "$gen" ] || printf ' %s' "--gen $gen --gen-dir $gen_dir"
+	[ -z "$nat" ] || printf ' --nat'
 	[ -z "$regen" ] || printf ' --regen'
 	[ -z "$golden_only" ] || printf ' --golden'
 	[ -z "$require_kernel" ] || printf ' --require-kernel'
@@ -196,19 +203,21 @@ for item in "$@"; do
 	stale=
 	if [ -n "$gen" ]; then
 		seed=$item
-		name=random-$seed
+		name=random-${nat:+nat-}$seed
 		scen=$gen_dir/$name
-		golden=$here/random/expected/$seed.result
-		known_file=$here/random/known-difference/$seed
+		golden=$here/random/expected${nat:+-nat}/$seed.result
+		known_file=$here/random/known-difference${nat:+-nat}/$seed
 		echo "=== $name"
-		if ! "$gen" "$seed" "$scen"; then
+		if ! "$gen" $nat "$seed" "$scen"; then
 			fail " (conform_gen)"
 			continue
 		fi
 		if [ -f "$golden" ] && [ "$(head -n 1 "$golden")" != "# $gen_version" ]; then
 			stale="$golden is from $(head -n 1 "$golden" | sed 's/^# //'), not $gen_version:"
 			stale="$stale regenerate with: sh $0 --regen $(same_options |
-				sed 's/ --gen-dir [^ ]*//; s/ --regen//; s/ --golden//') 1-200"
+				sed 's/ --gen-dir [^ ]*//; s/ --regen//; s/ --golden//') $(
+				ls "$(dirname "$golden")" | sed -n 's/\.result$//p' |
+				sort -n | sed -n '1p;$p' | paste -sd-)"
 			stale="$stale (the seeds that have golden files)"
 		fi
 	else
@@ -311,7 +320,7 @@ for item in "$@"; do
 		echo "what nfu dropped, and why:"
 		sed 's/^/  /' "$work/$name.trace"
 		if [ -n "$gen" ]; then
-			echo "the scenario ($scen, made by: $gen $seed DIR):"
+			echo "the scenario ($scen, made by: $gen $nat $seed DIR):"
 			for f in topology rules packets; do
 				[ -f "$scen/$f" ] || continue
 				echo "  $f:"

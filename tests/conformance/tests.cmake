@@ -64,6 +64,22 @@ foreach(first RANGE 1 ${NFU_CONF_RANDOM_SEEDS} ${NFU_CONF_RANDOM_BATCH})
   set_tests_properties(conformance/random-${first}-${last} PROPERTIES
     LABELS "conformance;random" TIMEOUT 300 SKIP_RETURN_CODE 77)
 endforeach()
+# The generator's NAT mode (conform_gen --nat, run.sh --nat): seeds 1 to
+# NFU_CONF_RANDOM_NAT_SEEDS, golden files in random/expected-nat.
+set(NFU_CONF_RANDOM_NAT_SEEDS 40 CACHE STRING
+  "Random NAT conformance scenarios (seeds 1..N) in the default test run")
+foreach(first RANGE 1 ${NFU_CONF_RANDOM_NAT_SEEDS} ${NFU_CONF_RANDOM_BATCH})
+  math(EXPR last "${first} + ${NFU_CONF_RANDOM_BATCH} - 1")
+  if(last GREATER NFU_CONF_RANDOM_NAT_SEEDS)
+    set(last ${NFU_CONF_RANDOM_NAT_SEEDS})
+  endif()
+  add_test(NAME conformance/random-nat-${first}-${last}
+    COMMAND sh ${NFU_CONF_DIR}/run.sh --tool $<TARGET_FILE:conform_tool>
+      --nfu $<TARGET_FILE:nfu_conform> --replay $<TARGET_FILE:nfu-cli> --gen $<TARGET_FILE:conform_gen>
+      --nat --gen-dir ${CMAKE_CURRENT_BINARY_DIR}/random-nat ${first}-${last})
+  set_tests_properties(conformance/random-nat-${first}-${last} PROPERTIES
+    LABELS "conformance;random" TIMEOUT 300 SKIP_RETURN_CODE 77)
+endforeach()
 file(GLOB NFU_CONF_KEPT LIST_DIRECTORIES true CONFIGURE_DEPENDS
   ${NFU_CONF_DIR}/random/kept/*)
 foreach(dir ${NFU_CONF_KEPT})
