@@ -169,6 +169,15 @@ if [ -f "$scen/rules" ]; then
 	# with nf_log_all_netns (a setting of the initial namespace: its value
 	# is put back at the end).  One scenario with LOG at a time (a lock),
 	# and the lines after a marker written to the kernel log are ours.
+	# A conntrack helper's scenario takes the lock too without reading
+	# the log: its helper may log (nf_ct_helper_log(), "nf_ct_ftp:
+	# dropping packet ..."), which a LOG scenario running meanwhile
+	# with nf_log_all_netns set would read as its own.
+	if grep -q -- '--helper' "$scen/rules" && ! grep -q -- '-j LOG' "$scen/rules"; then
+		command -v flock >/dev/null 2>&1 || skip "no flock"
+		exec 9>/tmp/nfu-conform-nf-log.lock
+		flock 9 || fail "flock"
+	fi
 	if grep -q -- '-j LOG' "$scen/rules"; then
 		for c in flock dmesg; do
 			command -v $c >/dev/null 2>&1 || skip "no $c"
