@@ -1875,7 +1875,9 @@ static int write_file(const char *dir, const char *name, const char *head,
  * table: the LAN out of f1 by MASQUERADE or SNAT (with or without a port
  * range, --persistent sometimes), out of f2 by NETMAP or SNAT with ports,
  * port forwards by DNAT to one server (its port or a port range), REDIRECT
- * of TCP and UDP to a port of the host.
+ * of TCP and UDP to a port of the host, hairpin NAT (the TCP forward
+ * reached from the LAN, MASQUERADE or SNAT back into it; redirects off,
+ * as Linux would send one per packet, limited by time).
  *
  * The generator models Linux's choice of each connection's translated
  * tuple (get_unique_tuple()): a source's mapping reused when its tuple is
@@ -1883,10 +1885,10 @@ static int write_file(const char *dir, const char *name, const char *head,
  * port of a --to-ports range.  Where Linux would draw at random (a clash
  * without a range, two or more free ports, a source with two mappings), it
  * picks another source port, or leaves the connection out: so the answers
- * go to the tuple Linux chose, and there is no random-ports file.  Hairpin
- * NAT and FTP are not generated (see README: not done yet).
+ * go to the tuple Linux chose, and there is no random-ports file.  FTP is
+ * not generated (README: not done yet).
  */
-#define NAT_GEN_VERSION 1
+#define NAT_GEN_VERSION 2
 #define NAT_MAX_FLOWS 64
 
 enum { NP_TCP, NP_UDP, NP_ICMP };
@@ -1913,7 +1915,8 @@ struct ngen {
 	uint32_t lan, wan, wan2;       /* networks, /24 */
 	uint32_t remote, remote2;      /* /16 behind f1's and f2's gateways */
 	bool two_wan;
-	struct nsnat sn[2];            /* out of f1, out of f2 */
+	struct nsnat sn[3];            /* out of f1, out of f2, hairpin */
+	bool hairpin;
 	unsigned int fwd_port;         /* forwarded TCP port, or 0 */
 	uint32_t fwd_srv;
 	unsigned int fwd_lo, fwd_hi;   /* server ports (equal: one) */
@@ -2166,6 +2169,10 @@ static void n_topology(struct ngen *n, struct sb *t)
 		    ip4(n->remote2, a), ip4(n->wan2 | 1, b));
 	}
 	sbf(t, "sysctl -w net.ipv4.ip_forward=1\n");
+	n->hairpin = chance(g, 35);
+	if (n->hairpin)
+		sbf(t, "sysctl -w net.ipv4.conf.all.send_redirects=0\n"
+		    "sysctl -w net.ipv4.conf.f0.send_redirects=0\n");
 }
 
 static void n_rules(struct ngen *n, struct sb *r)
@@ -2194,7 +2201,7 @@ static void n_rules(struct ngen *n, struct sb *r)
 			n->sn[1].hi = n->sn[1].lo + 1 + rnd(g, 3);
 		}
 	}
-	if (chance(g, 70)) {
+	if (chance(g, 70) || n->hairpin) {
 		n->fwd_port = PICK(g, ports);
 		n->fwd_srv = n->lan | (50 + rnd(g, 3));
 		n->fwd_lo = chance(g, 50) ? 80 : 8000 + rnd(g, 100);
@@ -2214,9 +2221,10 @@ static void n_rules(struct ngen *n, struct sb *r)
 	sbf(r, "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n"
 	    ":OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n");
 	if (n->fwd_port) {
-		sbf(r, "-A PREROUTING -d %s/32 -i f1 -p tcp -m tcp --dport %u "
+		sbf(r, "-A PREROUTING -d %s/32%s -p tcp -m tcp --dport %u "
 		    "-j DNAT --to-destination %s:%u", ip4(n->wan | 2, a),
-		    n->fwd_port, ip4(n->fwd_srv, b), n->fwd_lo);
+		    n->hairpin ? "" : " -i f1", n->fwd_port,
+		    ip4(n->fwd_srv, b), n->fwd_lo);
 		if (n->fwd_hi != n->fwd_lo)
 			sbf(r, "-%u", n->fwd_hi);
 		sbf(r, "\n");
@@ -2238,6 +2246,19 @@ static void n_rules(struct ngen *n, struct sb *r)
 		if (n->redir_udp_to)
 			sbf(r, " --to-ports %u", n->redir_udp_to);
 		sbf(r, "\n");
+	}
+	if (n->hairpin) {
+		n->sn[2].addr = n->lan | 1;
+		sbf(r, "-A POSTROUTING -s %s/24 -d %s/32 -p tcp -m tcp --dport ",
+		    ip4(n->lan, a), ip4(n->fwd_srv, b));
+		if (n->fwd_hi != n->fwd_lo)
+			sbf(r, "%u:%u", n->fwd_lo, n->fwd_hi);
+		else
+			sbf(r, "%u", n->fwd_lo);
+		if (chance(g, 50))
+			sbf(r, " -j MASQUERADE\n");
+		else
+			sbf(r, " -j SNAT --to-source %s\n", ip4(n->lan | 1, a));
 	}
 	if (mode < 2) {
 		if (n->sn[0].lo) {
@@ -2343,16 +2364,18 @@ static bool n_out_flow(struct ngen *n, struct sb *o, int proto)
 	return true;
 }
 
-/* A connection from outside to a forwarded port. */
-static bool n_in_flow(struct ngen *n, struct sb *o, int proto)
+/* A connection from outside to a forwarded port; 'hairpin': from a LAN
+ * client, its source translated too on the way back into the LAN. */
+static bool n_in_flow(struct ngen *n, struct sb *o, int proto, bool hairpin)
 {
 	struct gen *g = &n->g;
+	const char *cin = hairpin ? "f0" : "f1";
 	struct nflow t = { 0 };
 	unsigned int k;
 
 	t.proto = proto;
 	t.rule = -1;
-	t.osrc = n->remote | (2 << 8) | (1 + rnd(g, 20));
+	t.osrc = hairpin ? n_client(n) : n->remote | (2 << 8) | (1 + rnd(g, 20));
 	t.osp = ++n->next_out_port + 20000;
 	t.odst = n->wan | 2;
 	t.odp = proto == NP_TCP ? n->fwd_port : n->ufwd_port;
@@ -2382,13 +2405,20 @@ static bool n_in_flow(struct ngen *n, struct sb *o, int proto)
 		if (k > n->fwd_hi)
 			return false;
 	}
+	/* the hairpin's source at POSTROUTING: the port kept when free */
+	if (hairpin) {
+		t.rule = 2;
+		t.tsrc = n->sn[2].addr;
+		if (n_used(n, &t))
+			return false;
+	}
 	if (proto == NP_TCP)
-		n_tcp_flow(n, o, "f1", "f0", &t, true);
+		n_tcp_flow(n, o, cin, "f0", &t, true);
 	else
-		n_udp_flow(n, o, "f1", "f0", &t, true);
+		n_udp_flow(n, o, cin, "f0", &t, true);
 	n_add(n, &t);
 	if (chance(g, 25))
-		n_error(n, o, "f1", "f0", &t, chance(g, 50), n->lan | 51);
+		n_error(n, o, cin, "f0", &t, chance(g, 50), n->lan | 51);
 	return true;
 }
 
@@ -2442,10 +2472,12 @@ static void n_packets(struct ngen *n, struct sb *out)
 			n_out_flow(n, &body, what < 3 ? NP_TCP :
 				   what < 5 ? NP_UDP : NP_ICMP);
 		} else if (what < 8) {
-			if (n->fwd_port && (what == 6 || !n->ufwd_port))
-				n_in_flow(n, &body, NP_TCP);
+			if (n->hairpin && chance(g, 40))
+				n_in_flow(n, &body, NP_TCP, true);
+			else if (n->fwd_port && (what == 6 || !n->ufwd_port))
+				n_in_flow(n, &body, NP_TCP, false);
 			else if (n->ufwd_port && n->fwd_srv)
-				n_in_flow(n, &body, NP_UDP);
+				n_in_flow(n, &body, NP_UDP, false);
 			else
 				n_out_flow(n, &body, NP_TCP);
 		} else if (redirects < 4 && (n->redir_tcp || n->redir_udp)) {
