@@ -1877,7 +1877,9 @@ static int write_file(const char *dir, const char *name, const char *head,
  * port forwards by DNAT to one server (its port or a port range), REDIRECT
  * of TCP and UDP to a port of the host, hairpin NAT (the TCP forward
  * reached from the LAN, MASQUERADE or SNAT back into it; redirects off,
- * as Linux would send one per packet, limited by time).
+ * as Linux would send one per packet, limited by time), FTP's PASV
+ * through the SNAT of f1 (raw: CT --helper ftp), its data connection
+ * RELATED and bound by its expectation (nf_nat_follow_master()).
  *
  * The generator models Linux's choice of each connection's translated
  * tuple (get_unique_tuple()): a source's mapping reused when its tuple is
@@ -1885,10 +1887,10 @@ static int write_file(const char *dir, const char *name, const char *head,
  * port of a --to-ports range.  Where Linux would draw at random (a clash
  * without a range, two or more free ports, a source with two mappings), it
  * picks another source port, or leaves the connection out: so the answers
- * go to the tuple Linux chose, and there is no random-ports file.  FTP is
- * not generated (README: not done yet).
+ * go to the tuple Linux chose, and there is no random-ports file.  PORT
+ * and EPRT (rewritten by nf_nat_ftp) are not generated (README).
  */
-#define NAT_GEN_VERSION 2
+#define NAT_GEN_VERSION 3
 #define NAT_MAX_FLOWS 64
 
 enum { NP_TCP, NP_UDP, NP_ICMP };
@@ -1916,7 +1918,7 @@ struct ngen {
 	uint32_t remote, remote2;      /* /16 behind f1's and f2's gateways */
 	bool two_wan;
 	struct nsnat sn[3];            /* out of f1, out of f2, hairpin */
-	bool hairpin;
+	bool hairpin, ftp;
 	unsigned int fwd_port;         /* forwarded TCP port, or 0 */
 	uint32_t fwd_srv;
 	unsigned int fwd_lo, fwd_hi;   /* server ports (equal: one) */
@@ -2218,6 +2220,11 @@ static void n_rules(struct ngen *n, struct sb *r)
 		n->redir_udp_to = chance(g, 50) ? 5353 : 0;
 	}
 
+	n->ftp = chance(g, 30);
+	if (n->ftp)
+		sbf(r, "*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+		    "-A PREROUTING -p tcp -m tcp --dport 21 -j CT --helper ftp\n"
+		    "COMMIT\n");
 	sbf(r, "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n"
 	    ":OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n");
 	if (n->fwd_port) {
@@ -2422,6 +2429,83 @@ static bool n_in_flow(struct ngen *n, struct sb *o, int proto, bool hairpin)
 	return true;
 }
 
+static void n_hex(struct sb *o, const char *text)
+{
+	for (; *text; text++)
+		sbf(o, "%02x", (unsigned char)*text);
+}
+
+/* A TCP segment of the FTP control connection 't' with 'text'. */
+static void n_ftp_line(struct sb *o, const struct nflow *t, bool client,
+		       unsigned int seq, unsigned int ack, const char *text)
+{
+	char a[16], b[16];
+
+	if (client)
+		sbf(o, "f0 tcp %s:%u > %s:%u PA seq=%u ack=%u win=502 data=",
+		    ip4(t->osrc, a), t->osp, ip4(t->odst, b), t->odp, seq, ack);
+	else
+		sbf(o, "f1 tcp %s:%u > %s:%u PA seq=%u ack=%u win=509 data=",
+		    ip4(t->tdst, a), t->tdp, ip4(t->tsrc, b), t->tsp, seq, ack);
+	n_hex(o, text);
+	sbf(o, "\n");
+}
+
+/* FTP's PASV from a LAN client out of f1: the 227 names the server's
+ * port, the client's data connection to it is RELATED and its source
+ * translated to the control connection's address by the expectation
+ * (a range of that address alone: the port kept when free). */
+static bool n_ftp(struct ngen *n, struct sb *o)
+{
+	struct gen *g = &n->g;
+	struct nflow t = { 0 }, d;
+	char a[16], b[16], line[96];
+	unsigned int cs = 1000 * (1 + rnd(g, 900)), ss = 1000 * (1 + rnd(g, 900));
+	unsigned int dport = 1024 + rnd(g, 60000);
+	const char *hello = chance(g, 50) ? "220 ready\r\n" : "220 FTP server\r\n";
+
+	unsigned int tries;
+
+	t.proto = NP_TCP;
+	t.odst = t.tdst = n->remote | (1 << 8) | 21;
+	t.odp = t.tdp = 21;
+	for (tries = 0; tries < 20; tries++) {
+		t.osrc = n_client(n);
+		t.osp = n_cport(n, &n->sn[0]);
+		if (n_snat(n, &t, 0))
+			break;
+	}
+	if (tries == 20)
+		return false;
+	d = t;
+	d.osp = ++n->next_out_port + 46000;
+	d.odp = d.tdp = dport;
+	d.rule = 3;
+	d.tsrc = t.tsrc;
+	d.tsp = d.osp;
+	if (n_used(n, &d))
+		return false;
+	sbf(o, "f0 tcp %s:%u > %s:%u S seq=%u win=64240\n", ip4(t.osrc, a),
+	    t.osp, ip4(t.odst, b), t.odp, cs);
+	sbf(o, "f1 tcp %s:%u > %s:%u SA seq=%u ack=%u win=65160\n", b, t.tdp,
+	    ip4(t.tsrc, a), t.tsp, ss, cs + 1);
+	sbf(o, "f0 tcp %s:%u > %s:%u A seq=%u ack=%u win=502\n",
+	    ip4(t.osrc, a), t.osp, b, t.odp, cs + 1, ss + 1);
+	n_ftp_line(o, &t, false, ss + 1, cs + 1, hello);
+	ss += 1 + (unsigned int)strlen(hello);
+	n_ftp_line(o, &t, true, cs + 1, ss, "PASV\r\n");
+	cs += 7;
+	snprintf(line, sizeof(line),
+		 "227 Entering Passive Mode (%u,%u,%u,%u,%u,%u).\r\n",
+		 t.tdst >> 24, (t.tdst >> 16) & 0xff, (t.tdst >> 8) & 0xff,
+		 t.tdst & 0xff, dport >> 8, dport & 0xff);
+	n_ftp_line(o, &t, false, ss, cs, line);
+	n_add(n, &t);
+	n_tcp_flow(n, o, "f0", "f1", &d, true);
+	n_add(n, &d);
+	return true;
+}
+
 /* A LAN client's connection redirected to the host: the host's reset or
  * port unreachable leaves from the address the client asked for. */
 static bool n_redirect(struct ngen *n, struct sb *o, struct sb *head,
@@ -2465,6 +2549,8 @@ static void n_packets(struct ngen *n, struct sb *out)
 	struct sb head = { 0 }, body = { 0 };
 	unsigned int flows = 4 + rnd(g, 8), i, redirects = 0;
 
+	if (n->ftp)
+		n_ftp(n, &body);
 	for (i = 0; i < flows; i++) {
 		unsigned int what = rnd(g, 10);
 
@@ -2480,6 +2566,8 @@ static void n_packets(struct ngen *n, struct sb *out)
 				n_in_flow(n, &body, NP_UDP, false);
 			else
 				n_out_flow(n, &body, NP_TCP);
+		} else if (what == 9 && n->ftp && chance(g, 70)) {
+			n_ftp(n, &body);
 		} else if (redirects < 4 && (n->redir_tcp || n->redir_udp)) {
 			/* a client address sends one: Linux limits the
 			 * port unreachables per destination */
