@@ -1890,7 +1890,7 @@ static int write_file(const char *dir, const char *name, const char *head,
  * go to the tuple Linux chose, and there is no random-ports file.  PORT
  * and EPRT (rewritten by nf_nat_ftp) are not generated (README).
  */
-#define NAT_GEN_VERSION 3
+#define NAT_GEN_VERSION 4
 #define NAT_MAX_FLOWS 64
 
 enum { NP_TCP, NP_UDP, NP_ICMP };
@@ -1901,6 +1901,7 @@ struct nflow {
 	uint32_t osrc, odst, tsrc, tdst; /* as sent; as translated */
 	unsigned int osp, odp, tsp, tdp;
 	int rule;                        /* the SNAT rule's number, or -1 */
+	bool closed;                     /* TCP closed by FINs: TIME_WAIT */
 };
 
 /* An SNAT rule for the LAN out of one interface: to 'addr' (NETMAP: the
@@ -1933,25 +1934,37 @@ struct ngen {
 
 /* Is the connection whose translated tuple is t (proto, tsrc:tsp >
  * tdst:tdp) in the way of one of the model's: its reply tuple equal to an
- * existing connection's original or reply tuple (nf_nat_used_tuple())? */
-static bool n_used(const struct ngen *n, const struct nflow *t)
+ * existing connection's original or reply tuple (nf_nat_used_tuple())?
+ * *'closed' (when not NULL) is set when one in the way is a TCP connection
+ * in TIME_WAIT, which a search of a small range may evict or not
+ * (nf_nat_used_tuple_harder(), from a random offset). */
+static bool n_used_closed(const struct ngen *n, const struct nflow *t,
+			  bool *closed)
 {
 	unsigned int i;
+	bool used = false;
 
 	for (i = 0; i < n->nfl; i++) {
 		const struct nflow *f = &n->fl[i];
 
 		if (f->proto != t->proto)
 			continue;
-		if (f->tsrc == t->tsrc && f->tsp == t->tsp &&
-		    f->tdst == t->tdst && f->tdp == t->tdp)
-			return true;
-		/* reply of t (tdst:tdp > tsrc:tsp) equal to f's original */
-		if (f->osrc == t->tdst && f->osp == t->tdp &&
-		    f->odst == t->tsrc && f->odp == t->tsp)
-			return true;
+		if ((f->tsrc == t->tsrc && f->tsp == t->tsp &&
+		     f->tdst == t->tdst && f->tdp == t->tdp) ||
+		    /* reply of t (tdst:tdp > tsrc:tsp): f's original */
+		    (f->osrc == t->tdst && f->osp == t->tdp &&
+		     f->odst == t->tsrc && f->odp == t->tsp)) {
+			used = true;
+			if (closed && f->closed)
+				*closed = true;
+		}
 	}
-	return false;
+	return used;
+}
+
+static bool n_used(const struct ngen *n, const struct nflow *t)
+{
+	return n_used_closed(n, t, NULL);
 }
 
 /* The mappings of (proto, osrc, osp) that rule 'rule' made so far:
@@ -2019,12 +2032,17 @@ static bool n_snat(const struct ngen *n, struct nflow *t, int rule)
 		 * the clash drops the connection at confirm: left out */
 		return !n_used(n, t);
 	}
-	/* the search starts at a random offset: only one free port will do */
+	/* the search starts at a random offset: only one free port will do,
+	 * and no TIME_WAIT connection that it could evict instead */
 	for (k = s->lo; k <= s->hi; k++) {
+		bool closed = false;
+
 		t->tsp = k;
-		if (!n_used(n, t)) {
+		if (!n_used_closed(n, t, &closed)) {
 			nfree++;
 			port = k;
+		} else if (closed) {
+			return false;
 		}
 	}
 	t->tsp = port;
@@ -2054,7 +2072,8 @@ static unsigned int n_cport(struct ngen *n, const struct nsnat *s)
 	return 30000 + rnd(&n->g, 30000);
 }
 
-static void n_tcp_flow(struct ngen *n, struct sb *o, const char *cin,
+/* Returns whether the flow ends closed (TIME_WAIT). */
+static bool n_tcp_flow(struct ngen *n, struct sb *o, const char *cin,
 		       const char *sin, const struct nflow *t, bool answer)
 {
 	char a[16], b[16], c[16], d[16];
@@ -2064,26 +2083,27 @@ static void n_tcp_flow(struct ngen *n, struct sb *o, const char *cin,
 	sbf(o, "%s tcp %s:%u > %s:%u S seq=%u win=64240\n", cin,
 	    ip4(t->osrc, a), t->osp, ip4(t->odst, b), t->odp, cs);
 	if (!answer)
-		return;
+		return false;
 	/* the server answers the translated tuple */
 	sbf(o, "%s tcp %s:%u > %s:%u SA seq=%u ack=%u win=65160\n", sin,
 	    ip4(t->tdst, c), t->tdp, ip4(t->tsrc, d), t->tsp, ss, cs + 1);
 	sbf(o, "%s tcp %s:%u > %s:%u A seq=%u ack=%u win=502\n", cin,
 	    a, t->osp, b, t->odp, cs + 1, ss + 1);
 	if (stage == 0)
-		return;
+		return false;
 	sbf(o, "%s tcp %s:%u > %s:%u PA seq=%u ack=%u win=502 len=%u\n", cin,
 	    a, t->osp, b, t->odp, cs + 1, ss + 1, len);
 	sbf(o, "%s tcp %s:%u > %s:%u A seq=%u ack=%u win=509\n", sin,
 	    c, t->tdp, d, t->tsp, ss + 1, cs + 1 + len);
 	if (stage == 1)
-		return;
+		return false;
 	sbf(o, "%s tcp %s:%u > %s:%u FA seq=%u ack=%u win=502\n", cin,
 	    a, t->osp, b, t->odp, cs + 1 + len, ss + 1);
 	sbf(o, "%s tcp %s:%u > %s:%u FA seq=%u ack=%u win=509\n", sin,
 	    c, t->tdp, d, t->tsp, ss + 1, cs + 2 + len);
 	sbf(o, "%s tcp %s:%u > %s:%u A seq=%u ack=%u win=502\n", cin,
 	    a, t->osp, b, t->odp, cs + 2 + len, ss + 2);
+	return true;
 }
 
 static void n_udp_flow(struct ngen *n, struct sb *o, const char *cin,
@@ -2361,7 +2381,7 @@ static bool n_out_flow(struct ngen *n, struct sb *o, int proto)
 	}
 	answer = chance(g, 85);
 	if (proto == NP_TCP)
-		n_tcp_flow(n, o, "f0", sin, &t, answer);
+		t.closed = n_tcp_flow(n, o, "f0", sin, &t, answer);
 	else
 		n_udp_flow(n, o, "f0", sin, &t, answer);
 	n_add(n, &t);
@@ -2420,7 +2440,7 @@ static bool n_in_flow(struct ngen *n, struct sb *o, int proto, bool hairpin)
 			return false;
 	}
 	if (proto == NP_TCP)
-		n_tcp_flow(n, o, cin, "f0", &t, true);
+		t.closed = n_tcp_flow(n, o, cin, "f0", &t, true);
 	else
 		n_udp_flow(n, o, cin, "f0", &t, true);
 	n_add(n, &t);
@@ -2501,7 +2521,7 @@ static bool n_ftp(struct ngen *n, struct sb *o)
 		 t.tdst & 0xff, dport >> 8, dport & 0xff);
 	n_ftp_line(o, &t, false, ss, cs, line);
 	n_add(n, &t);
-	n_tcp_flow(n, o, "f0", "f1", &d, true);
+	d.closed = n_tcp_flow(n, o, "f0", "f1", &d, true);
 	n_add(n, &d);
 	return true;
 }
