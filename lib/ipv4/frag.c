@@ -107,6 +107,26 @@ static void copy_metadata(struct nfu_pkt *to, const struct nfu_pkt *from)
 	to->fragment = 1;
 }
 
+/* A fragment of 'pkt': header 'hdr' of 'hlen' bytes, then 'len' bytes of
+ * payload from 'data'; its metadata from 'pkt'.  NULL: out of memory. */
+static struct nfu_pkt *new_piece(struct nfu_net *net, const struct nfu_pkt *pkt,
+				 const unsigned char *hdr, unsigned int hlen,
+				 const unsigned char *data, unsigned int len)
+{
+	struct nfu_pkt *f = nfu_pkt_alloc(net, hlen + len);
+	unsigned char *ip;
+
+	if (!f)
+		return NULL;
+	copy_metadata(f, pkt);
+	ip = nfu_pkt_put(f, hlen + len);
+	nfu_pkt_reset_network_header(f);
+	f->transport_off = f->network_off + hlen;
+	memcpy(ip, hdr, hlen);
+	memcpy(ip + hlen, data, len);
+	return f;
+}
+
 /*
  * The fast path's test of the pieces of 'pkt': every one fits 'room'
  * (the MTU's data space), every one but the last is a multiple of 8
@@ -158,17 +178,12 @@ static int send_pieces(struct nfu_net *net, struct nfu_pkt *pkt,
 		unsigned char *ip;
 		uint16_t sum;
 
-		f = nfu_pkt_alloc(net, hlen + len);
+		f = new_piece(net, pkt, hdr, hlen, pkt->data + ptr, len);
 		if (!f) {
 			nfu_pkt_drop(pkt, NFU_DROP_NOMEM);
 			return -ENOMEM;
 		}
-		copy_metadata(f, pkt);
-		ip = nfu_pkt_put(f, hlen + len);
-		nfu_pkt_reset_network_header(f);
-		f->transport_off = f->network_off + hlen;
-		memcpy(ip, hdr, hlen);
-		memcpy(ip + hlen, pkt->data + ptr, len);
+		ip = nfu_pkt_network_header(f);
 		put16(ip + 6, (offset >> 3) | (last ? 0 : IP_MF));
 		put16(ip + 2, hlen + len);
 		put16(ip + 10, 0);
@@ -255,17 +270,12 @@ int nfu_ip_fragment(struct nfu_net *net, struct nfu_pkt *pkt,
 		if (len < left)
 			len &= ~7u;
 
-		f = nfu_pkt_alloc(net, hlen + len);
+		f = new_piece(net, pkt, hdr, hlen, pkt->data + ptr, len);
 		if (!f) {
 			nfu_pkt_drop(pkt, NFU_DROP_NOMEM);
 			return -ENOMEM;
 		}
-		copy_metadata(f, pkt);
-		ip = nfu_pkt_put(f, hlen + len);
-		nfu_pkt_reset_network_header(f);
-		f->transport_off = f->network_off + hlen;
-		memcpy(ip, hdr, hlen);
-		memcpy(ip + hlen, pkt->data + ptr, len);
+		ip = nfu_pkt_network_header(f);
 		left -= len;
 
 		fo = ((offset >> 3) & IP_OFFMASK) | keep;
