@@ -69,3 +69,23 @@ void nfu_csum_replace4(uint16_t *check, uint32_t from, uint32_t to)
 	sum += to >> 16;
 	*check = nfu_csum_fold(sum);
 }
+
+/* csum_add(): a 32-bit one's complement sum. */
+static uint32_t csum32_add(uint32_t a, uint32_t b)
+{
+	a += b;
+	return a + (a < b);
+}
+
+void nfu_csum_replace4_linux(void *check, uint32_t from, uint32_t to)
+{
+	uint16_t c;
+	uint32_t s;
+
+	memcpy(&c, check, 2);
+	s = csum32_add(csum32_add(~(uint32_t)c, ~from), to);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	c = (uint16_t)~s;
+	memcpy(check, &c, 2);
+}

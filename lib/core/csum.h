@@ -42,5 +42,13 @@ uint32_t nfu_csum_pseudo(uint32_t saddr, uint32_t daddr, uint8_t proto,
 void nfu_csum_replace2(uint16_t *check, uint16_t from, uint16_t to);
 /* The same for a 32-bit field (an address). */
 void nfu_csum_replace4(uint16_t *check, uint32_t from, uint32_t to);
+/* Linux's csum_replace4() and inet_proto_csum_replace4() without offload,
+ * bit for bit: the checksum at 'check' (2 bytes, any alignment) of a field
+ * that held 'from' and now holds 'to' (as stored in memory; a 16-bit
+ * field zero-extended, as inet_proto_csum_replace2() does):
+ * ~fold(~check + ~from + to) in 32-bit one's complement sums.  It stores
+ * 0x0000 where the 16-bit sums above may store 0xffff: NAT uses it, so
+ * that its checksums are the bits Linux stores. */
+void nfu_csum_replace4_linux(void *check, uint32_t from, uint32_t to);
 
 #endif

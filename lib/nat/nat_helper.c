@@ -53,30 +53,17 @@ static void put32(unsigned char *p, uint32_t v)
 	p[3] = (unsigned char)v;
 }
 
-/* Linux's csum_add(). */
-static uint32_t lx_add(uint32_t a, uint32_t b)
-{
-	a += b;
-	return a + (a < b);
-}
-
 /* inet_proto_csum_replace4() of a field outside the pseudo-header,
  * without offload: the 32-bit field at 'field' becomes 'v' (host order)
  * and 'check' follows. */
 static void set32_csum(unsigned char *check, unsigned char *field, uint32_t v)
 {
-	uint32_t from, to, s;
-	uint16_t c;
+	uint32_t from, to;
 
 	memcpy(&from, field, 4);
 	put32(field, v);
 	memcpy(&to, field, 4);
-	memcpy(&c, check, 2);
-	s = lx_add(lx_add(~(uint32_t)c, ~from), to);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	c = (uint16_t)~s;
-	memcpy(check, &c, 2);
+	nfu_csum_replace4_linux(check, from, to);
 }
 
 /* The TCP checksum of the segment at 'th' ('len' bytes) of the IP header

@@ -18,40 +18,11 @@
 #include "core/csum.h"
 #include "nat/nat-private.h"
 
-/* Linux's csum_add(): a 32-bit one's complement sum. */
-static uint32_t lx_add(uint32_t a, uint32_t b)
-{
-	a += b;
-	return a + (a < b);
-}
-
-/* csum_fold(): 32 bits to 16, complemented. */
-static uint16_t lx_fold(uint32_t s)
-{
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
-/* csum_replace4() and inet_proto_csum_replace4() without offload: the
- * field of 'check' covered 'from' and now covers 'to' (both as stored in
- * memory). */
-static void lx_replace4(unsigned char *check, uint32_t from, uint32_t to)
-{
-	uint16_t c;
-	uint32_t s;
-
-	memcpy(&c, check, 2);
-	s = lx_add(~(uint32_t)c, ~from);
-	c = lx_fold(lx_add(s, to));
-	memcpy(check, &c, 2);
-}
-
 /* inet_proto_csum_replace2(): a 16-bit field, as the 32-bit one with
  * the values zero-extended. */
 static void lx_replace2(unsigned char *check, uint16_t from, uint16_t to)
 {
-	lx_replace4(check, from, to);
+	nfu_csum_replace4_linux(check, from, to);
 }
 
 static uint32_t get32(const unsigned char *p)
@@ -111,9 +82,9 @@ static void pseudo_update(const unsigned char *iph, unsigned char *check,
 			  enum nfu_nat_manip_type manip)
 {
 	if (manip == NFU_NAT_MANIP_SRC)
-		lx_replace4(check, get32(iph + 12), t->src);
+		nfu_csum_replace4_linux(check, get32(iph + 12), t->src);
 	else
-		lx_replace4(check, get32(iph + 16), t->dst);
+		nfu_csum_replace4_linux(check, get32(iph + 16), t->dst);
 }
 
 /* tcp_manip_pkt(): the port, and the checksum when the whole header is
@@ -230,10 +201,10 @@ static bool manip_bytes(unsigned char *b, size_t len, unsigned int iphoff,
 	if (!ok)
 		return false;
 	if (manip == NFU_NAT_MANIP_SRC) {
-		lx_replace4(iph + 10, get32(iph + 12), t->src);
+		nfu_csum_replace4_linux(iph + 10, get32(iph + 12), t->src);
 		memcpy(iph + 12, &t->src, 4);
 	} else {
-		lx_replace4(iph + 10, get32(iph + 16), t->dst);
+		nfu_csum_replace4_linux(iph + 10, get32(iph + 16), t->dst);
 		memcpy(iph + 16, &t->dst, 4);
 	}
 	return true;
