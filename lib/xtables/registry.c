@@ -95,6 +95,8 @@ extern const struct nfu_xt_target_ops nfu_xt_CHECKSUM;
 /* block T3 */
 extern const struct nfu_xt_target_ops nfu_xt_REDIRECT;
 extern const struct nfu_xt_target_ops nfu_xt_NETMAP;
+/* block Q */
+extern const struct nfu_xt_target_ops nfu_xt_NFQUEUE;
 
 static const struct nfu_xt_target_ops *const targets[] = {
 	/* block T */
@@ -116,6 +118,8 @@ static const struct nfu_xt_target_ops *const targets[] = {
 	/* block T3 */
 	&nfu_xt_REDIRECT,
 	&nfu_xt_NETMAP,
+	/* block Q */
+	&nfu_xt_NFQUEUE,
 	NULL
 };
 
