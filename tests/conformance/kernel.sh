@@ -222,6 +222,26 @@ for dev in $(cut -d' ' -f1 "$work/devices"); do
 	done
 done
 
+# A scenario with a `queue' file: its handler (qhandler.c on
+# libnetfilter_queue, next to TOOL) in the host namespace, bound before
+# anything is sent; the file holds its arguments.
+if [ -f "$scen/queue" ]; then
+	qh=$(dirname "$tool")/qhandler_nfq
+	[ -x "$qh" ] || skip "no $qh (libnetfilter-queue-dev missing at build)"
+	# shellcheck disable=SC2046
+	hx "$qh" $(grep -v '^#' "$scen/queue") >"$work/qhandler.out" \
+		2>"$work/qhandler.err" &
+	qpid=$!
+	pids="$pids $qpid"
+	i=0
+	until grep -q ready "$work/qhandler.out" 2>/dev/null; do
+		i=$((i + 1))
+		kill -0 $qpid 2>/dev/null && [ $i -lt 500 ] ||
+			fail "qhandler: $(cat "$work/qhandler.err")"
+		sleep 0.01
+	done
+fi
+
 "$tool" send "$scen" "$PAUSE_MS" $maps || fail "sending"
 sleep 0.3
 

@@ -66,9 +66,18 @@ while read -r dev hmac pmac; do
 	pcaps="$pcaps $dev=$work/out/$dev.pcap"
 done <"$work/devices"
 
+# A scenario with a `queue' file: the same handler as kernel.sh's, on
+# libnfu-queue (qhandler_nfu next to TOOL), with the file's arguments.
+if [ -f "$scen/queue" ]; then
+	qh=$(dirname "$tool")/qhandler_nfu
+	[ -x "$qh" ] || fail "no $qh"
+	set -- --queue-exec "$qh $(grep -v '^#' "$scen/queue" | tr '\n' ' ')"
+else
+	set --
+fi
 # shellcheck disable=SC2086
 "$nfu" replay -r "$work/rules" -t "$scen/topology" $inputs -o "$work/out" \
-	-c --arp --log "$work/rawlog" --conntrack-state "$work/conntrack" \
+	"$@" -c --arp --log "$work/rawlog" --conntrack-state "$work/conntrack" \
 	>"$work/save" 2>"$work/replay.err" ||
 	fail "nfu replay: $(cat "$work/replay.err")"
 

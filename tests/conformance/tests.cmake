@@ -21,6 +21,23 @@ target_link_libraries(nfu_conform nfu_conform_common nfu)
 
 add_executable(conform_gen ${NFU_CONF_DIR}/gen.c)
 
+# The queue handler of scenarios with a `queue' file: one source on
+# libnfu-queue (nfu's side) and on libnetfilter_queue (the kernel's).
+if(TARGET nfu-queue-static)
+  add_executable(qhandler_nfu ${NFU_CONF_DIR}/qhandler.c)
+  target_compile_definitions(qhandler_nfu PRIVATE NFU_QUEUE)
+  target_link_libraries(qhandler_nfu nfu-queue-static)
+endif()
+find_package(PkgConfig QUIET)
+if(PKG_CONFIG_FOUND)
+  pkg_check_modules(NFQ QUIET libnetfilter_queue)
+endif()
+if(NFQ_FOUND)
+  add_executable(qhandler_nfq ${NFU_CONF_DIR}/qhandler.c)
+  target_include_directories(qhandler_nfq PRIVATE ${NFQ_INCLUDE_DIRS})
+  target_link_libraries(qhandler_nfq ${NFQ_LIBRARIES})
+endif()
+
 add_executable(test_pktdesc ${NFU_CONF_DIR}/test_pktdesc.c)
 target_include_directories(test_pktdesc PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit)
 target_link_libraries(test_pktdesc nfu_conform_common)
