@@ -7,7 +7,6 @@
  *
  *   udp_flood ADDR PORT COUNT
  */
-#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
