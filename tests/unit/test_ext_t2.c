@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The targets MASQUERADE, SNAT, DNAT, CT, NOTRACK, CONNMARK, TCPMSS,
- * CHECKSUM, REDIRECT and NETMAP.
+ * CHECKSUM, REDIRECT, NETMAP and NFQUEUE (its verdicts: test_ext_nfqueue.c).
  *
  *  - Golden files tests/unit/data/xt/<NAME>.golden, captured from
  *    iptables-legacy 1.8.9 on Linux 6.18 in a throwaway namespace: each
@@ -9,7 +9,7 @@
  *    whole iptables parser and a commit into a stack (save text, error
  *    messages, checkentry refusals).
  *  - targets-list.golden: the iptables -L text (with -n and without) of
- *    every accepted rule of the sixteen target golden files, as
+ *    every accepted rule of the seventeen target golden files, as
  *    iptables-legacy 1.8.9 listed each one alone: the matches' and the
  *    target's print ops after the whole parser.
  *  - TCPMSS on SYNs of the test's own making: the MSS option lowered (never
@@ -36,6 +36,7 @@ static void test_golden_TCPMSS(void) { golden("TCPMSS"); }
 static void test_golden_CHECKSUM(void) { golden("CHECKSUM"); }
 static void test_golden_REDIRECT(void) { golden("REDIRECT"); }
 static void test_golden_NETMAP(void) { golden("NETMAP"); }
+static void test_golden_NFQUEUE(void) { golden("NFQUEUE"); }
 
 /* ---- iptables -L text ---- */
 
@@ -450,6 +451,7 @@ int main(void)
 	RUN(test_golden_CHECKSUM);
 	RUN(test_golden_REDIRECT);
 	RUN(test_golden_NETMAP);
+	RUN(test_golden_NFQUEUE);
 	RUN(test_list_golden);
 	RUN(test_tcpmss_lowers);
 	RUN(test_tcpmss_never_raises);
