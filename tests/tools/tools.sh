@@ -503,6 +503,37 @@ cat > "$T/lists3" <<'END'
 -t nat -L
 -t nat -L -n -v
 END
+# Queueing: the standard target QUEUE and NFQUEUE (revision 3) with each
+# of its options, in filter and mangle.
+L4=$T/list4.v4
+cat > "$L4" <<'END'
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -j QUEUE
+-A INPUT -p tcp -m tcp --dport 80 -j NFQUEUE --queue-num 3
+-A FORWARD -j NFQUEUE --queue-balance 0:3 --queue-bypass --queue-cpu-fanout
+-A OUTPUT -j NFQUEUE --queue-num 0 --queue-bypass
+-A OUTPUT -o lo -j NFQUEUE --queue-balance 65534:65535
+COMMIT
+*mangle
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A PREROUTING -j NFQUEUE --queue-balance 10:20
+-A POSTROUTING -p udp -j QUEUE
+COMMIT
+END
+cat > "$T/lists4" <<'END'
+-L
+-L -n -v
+-S
+-t mangle -L -n -v
+-t mangle -S
+END
 # list_all LISTS RUN: each listing of LISTS through RUN, with its exit code
 list_all() {
 	lists=$1
@@ -520,6 +551,8 @@ list_all "$T/lists" "$NFU" iptables --state "$T/list.st" > "$T/n.L"
 list_all "$T/lists2" "$NFU" iptables --state "$T/list2.st" >> "$T/n.L"
 "$NFU" iptables-restore --state "$T/list3.st" "$L3"
 list_all "$T/lists3" "$NFU" iptables --state "$T/list3.st" >> "$T/n.L"
+"$NFU" iptables-restore --state "$T/list4.st" "$L4"
+list_all "$T/lists4" "$NFU" iptables --state "$T/list4.st" >> "$T/n.L"
 cat > "$T/expect.L" <<'END'
 == -L
 Chain INPUT (policy DROP)
@@ -1028,6 +1061,73 @@ Chain POSTROUTING (policy ACCEPT 0 packets, 0 bytes)
     0     0 SNAT       17   --  *      eth3    0.0.0.0/0            0.0.0.0/0            to:192.0.2.1:5000-6000 random random-fully
     0     0 NETMAP     0    --  *      eth4    10.9.0.0/24          0.0.0.0/0            to:10.6.0.0/24
 rc=0
+== -L
+Chain INPUT (policy ACCEPT)
+target     prot opt source               destination         
+QUEUE      all  --  anywhere             anywhere            
+NFQUEUE    tcp  --  anywhere             anywhere             tcp dpt:http NFQUEUE num 3
+
+Chain FORWARD (policy ACCEPT)
+target     prot opt source               destination         
+NFQUEUE    all  --  anywhere             anywhere             NFQUEUE balance 0:3 bypass cpu-fanout
+
+Chain OUTPUT (policy ACCEPT)
+target     prot opt source               destination         
+NFQUEUE    all  --  anywhere             anywhere             NFQUEUE num 0 bypass
+NFQUEUE    all  --  anywhere             anywhere             NFQUEUE balance 65534:65535
+rc=0
+== -L -n -v
+Chain INPUT (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 QUEUE      0    --  *      *       0.0.0.0/0            0.0.0.0/0           
+    0     0 NFQUEUE    6    --  *      *       0.0.0.0/0            0.0.0.0/0            tcp dpt:80 NFQUEUE num 3
+
+Chain FORWARD (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 NFQUEUE    0    --  *      *       0.0.0.0/0            0.0.0.0/0            NFQUEUE balance 0:3 bypass cpu-fanout
+
+Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 NFQUEUE    0    --  *      *       0.0.0.0/0            0.0.0.0/0            NFQUEUE num 0 bypass
+    0     0 NFQUEUE    0    --  *      lo      0.0.0.0/0            0.0.0.0/0            NFQUEUE balance 65534:65535
+rc=0
+== -S
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-A INPUT -j QUEUE
+-A INPUT -p tcp -m tcp --dport 80 -j NFQUEUE --queue-num 3
+-A FORWARD -j NFQUEUE --queue-balance 0:3 --queue-bypass --queue-cpu-fanout
+-A OUTPUT -j NFQUEUE --queue-num 0 --queue-bypass
+-A OUTPUT -o lo -j NFQUEUE --queue-balance 65534:65535
+rc=0
+== -t mangle -L -n -v
+Chain PREROUTING (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 NFQUEUE    0    --  *      *       0.0.0.0/0            0.0.0.0/0            NFQUEUE balance 10:20
+
+Chain INPUT (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+
+Chain FORWARD (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+
+Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+
+Chain POSTROUTING (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 QUEUE      17   --  *      *       0.0.0.0/0            0.0.0.0/0           
+rc=0
+== -t mangle -S
+-P PREROUTING ACCEPT
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-P POSTROUTING ACCEPT
+-A PREROUTING -j NFQUEUE --queue-balance 10:20
+-A POSTROUTING -p udp -j QUEUE
+rc=0
 END
 same "iptables -L as expected" "$T/expect.L" "$T/n.L"
 if [ "$KERNEL" = 1 ] && ip netns add "$NSL" 2>/dev/null; then
@@ -1037,6 +1137,8 @@ if [ "$KERNEL" = 1 ] && ip netns add "$NSL" 2>/dev/null; then
 	list_all "$T/lists2" ip netns exec "$NSL" iptables-legacy >> "$T/k.L"
 	ip netns exec "$NSL" iptables-legacy-restore < "$L3"
 	list_all "$T/lists3" ip netns exec "$NSL" iptables-legacy >> "$T/k.L"
+	ip netns exec "$NSL" iptables-legacy-restore < "$L4"
+	list_all "$T/lists4" ip netns exec "$NSL" iptables-legacy >> "$T/k.L"
 	ip netns del "$NSL"
 	same "iptables -L as Linux's" "$T/k.L" "$T/n.L"
 fi
