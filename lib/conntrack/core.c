@@ -326,13 +326,6 @@ restart:
 	return NULL;
 }
 
-static struct nfu_ct *chain_find(struct nfu_ct_net *cn, uint32_t b,
-				 const struct nfu_ct_tuple *t,
-				 const struct nfu_ct_zone *zone)
-{
-	return chain_find_dir(cn, b, t, zone, NULL);
-}
-
 /* The lookup of resolve_normal_ct() and nf_conntrack_find_get(): the
  * tuple may be a connection's original one, hashed with the zone's id
  * for that direction, or its reply one, hashed with the other. */
@@ -678,6 +671,132 @@ out:
 	return (unsigned int)ret;
 }
 
+/*
+ * Clashes at confirm: Linux 6.18's nf_ct_resolve_clash().  Two packets of
+ * one new flow may both pass conntrack before either is confirmed (held
+ * in a queue; two threads sending at once): each made its own connection.
+ * The first to reach confirm goes into the table; the second finds it
+ * there (by its original or reply tuple) and, if its protocol allows
+ * clashes (l4->allow_clash), either takes it (the same flow, translated
+ * the same way: merged) or, when only the original direction clashes,
+ * goes into the table by its reply tuple alone, so that the replies to
+ * its own translation still find it (clash_harder()).  Else, or for TCP
+ * and ICMP, the packet is dropped (insert_failed, drop).
+ */
+
+/* nf_ct_key_equal() as __nf_conntrack_confirm() uses it: a connection of
+ * chain 'b' with tuple 't' in 'zone' for that tuple's direction.  Unlike
+ * a lookup, the confirm does not collect an expired one (Linux's does
+ * not: nf_ct_key_equal() only asks whether it is confirmed, which every
+ * one in nfu's chains is). */
+static struct nfu_ct *chain_clash(struct nfu_ct_net *cn, uint32_t b,
+				  const struct nfu_ct_tuple *t,
+				  const struct nfu_ct_zone *zone)
+{
+	for (struct nfu_ct_tuplehash *h = cn->buckets[b]; h; h = h->next) {
+		struct nfu_ct *ct = nfu_ct_of_hash(h);
+
+		if (tuple_eq(&h->tuple, t) && zone_eq(ct, zone, h->dir))
+			return ct;
+	}
+	return NULL;
+}
+
+/* nf_ct_match(): the same tuples in the same zones. */
+static bool ct_match(const struct nfu_ct *a, const struct nfu_ct *b)
+{
+	return tuple_eq(&a->tuplehash[NFU_CT_DIR_ORIGINAL].tuple,
+			&b->tuplehash[NFU_CT_DIR_ORIGINAL].tuple) &&
+	       tuple_eq(&a->tuplehash[NFU_CT_DIR_REPLY].tuple,
+			&b->tuplehash[NFU_CT_DIR_REPLY].tuple) &&
+	       zone_eq(a, &b->czone, NFU_CT_DIR_ORIGINAL) &&
+	       zone_eq(a, &b->czone, NFU_CT_DIR_REPLY);
+}
+
+/* nf_ct_match_reverse(): 'b' is 'a' seen from the other end (both ends
+ * sent their first packet at once), zones included. */
+static bool ct_match_reverse(const struct nfu_ct *a, const struct nfu_ct *b)
+{
+	return tuple_eq(&a->tuplehash[NFU_CT_DIR_ORIGINAL].tuple,
+			&b->tuplehash[NFU_CT_DIR_REPLY].tuple) &&
+	       tuple_eq(&a->tuplehash[NFU_CT_DIR_REPLY].tuple,
+			&b->tuplehash[NFU_CT_DIR_ORIGINAL].tuple) &&
+	       nfu_ct_zone_id(&a->czone, NFU_CT_DIR_ORIGINAL) ==
+		       nfu_ct_zone_id(&b->czone, NFU_CT_DIR_REPLY) &&
+	       nfu_ct_zone_id(&a->czone, NFU_CT_DIR_REPLY) ==
+		       nfu_ct_zone_id(&b->czone, NFU_CT_DIR_ORIGINAL);
+}
+
+/* __nf_ct_resolve_clash(): the packet's connection is 'winner''s flow
+ * (nf_ct_can_merge()): the packet takes 'winner' with its ctinfo, its
+ * own connection is forgotten, and its bytes are added to 'winner''s
+ * counters as one packet (nf_ct_acct_merge()).  Since Linux 6.12 a
+ * connection without NAT is merged only so too (the "no NAT done"
+ * shortcut is gone: "add clash resolution for reverse collisions"). */
+static bool clash_merge(struct nfu_ct_net *cn, struct nfu_pkt *pkt,
+			struct nfu_ct *winner)
+{
+	struct nfu_ct *loser = pkt->ct;
+	unsigned int d = nfu_ctinfo_dir(pkt->ctinfo);
+
+	if (!ct_match(winner, loser) && !ct_match_reverse(winner, loser))
+		return false;
+	winner->common.use++;
+	if (loser->acct && winner->acct) {
+		winner->packets[d]++;
+		/* Linux reads the loser's bytes as a u32 */
+		winner->bytes[d] += (uint32_t)loser->bytes[d];
+	}
+	nfu_pkt_ct_put(pkt);
+	pkt->ct = winner;
+	cn->clash_resolve++;
+	return true;
+}
+
+/* nf_ct_resolve_clash_harder(): the loser's reply tuple is free (else the
+ * connection there must be its flow: merged, or dropped): it goes into
+ * the table by that tuple alone, so the packets of the original direction
+ * keep finding the winner and the replies to the loser's translation
+ * find the loser.  It lives one second of the stack's clock, never
+ * longer (FIXED_TIMEOUT), never becomes ASSURED (the trackers check
+ * NFU_IPS_NAT_CLASH), and conntrack -L, -F and the NAT clean-ups, which
+ * walk the table by original tuples, do not see it (Linux's fake add of
+ * the original tuple hides it from ctnetlink in the same way). */
+static bool clash_harder(struct nfu_ct_net *cn, struct nfu_pkt *pkt,
+			 uint32_t reply_bucket)
+{
+	struct nfu_ct *loser = pkt->ct, *o;
+
+	o = chain_clash(cn, reply_bucket, &loser->tuplehash[NFU_CT_DIR_REPLY].tuple,
+			&loser->czone);
+	if (o)
+		return clash_merge(cn, pkt, o);
+	loser->timeout = now_ns(cn) + NS_PER_SEC;
+	loser->status |= NFU_IPS_CONFIRMED | NFU_IPS_FIXED_TIMEOUT |
+			 NFU_IPS_NAT_CLASH;
+	loser->tuplehash[NFU_CT_DIR_ORIGINAL].next = NULL;
+	loser->tuplehash[NFU_CT_DIR_REPLY].next = cn->buckets[reply_bucket];
+	cn->buckets[reply_bucket] = &loser->tuplehash[NFU_CT_DIR_REPLY];
+	loser->common.use++; /* the table's */
+	cn->confirmed++;
+	cn->clash_resolve++;
+	return true;
+}
+
+/* nf_ct_resolve_clash(): the packet's connection clashes with 'winner',
+ * which is in the table.  true: the packet goes on (pkt->ct may now be
+ * 'winner'); false: it is to be dropped (counted here). */
+static bool resolve_clash(struct nfu_ct_net *cn, struct nfu_pkt *pkt,
+			  struct nfu_ct *winner, uint32_t reply_bucket)
+{
+	if (winner->l4->allow_clash &&
+	    (clash_merge(cn, pkt, winner) || clash_harder(cn, pkt, reply_bucket)))
+		return true;
+	cn->drop++;
+	cn->insert_failed++;
+	return false;
+}
+
 /* __nf_conntrack_confirm(): the first packet of a new connection got
  * through: the connection goes into the table. */
 static unsigned int ct_confirm(void *priv, struct nfu_pkt *pkt,
@@ -722,39 +841,26 @@ static unsigned int ct_confirm(void *priv, struct nfu_pkt *pkt,
 	if (nfu_ctinfo_dir(pkt->ctinfo) != NFU_CT_DIR_ORIGINAL)
 		return NFU_ACCEPT;
 	if (ct->status & NFU_IPS_DYING) {
+		cn->insert_failed++;
 		pkt->drop_reason = NFU_DROP_NETFILTER;
 		return NFU_DROP;
 	}
-	/* another packet of the same flow confirmed one meanwhile (a
-	 * packet that was queued, say): take that one if it is the same
-	 * connection (Linux's nf_ct_resolve_clash), else drop.  The chains
-	 * looked at are those the connection goes into, each tuple hashed
-	 * with its direction's zone id. */
+	/* another packet of the same flow confirmed one meanwhile?  The
+	 * chains looked at are those the connection goes into, each tuple
+	 * hashed with its direction's zone id: first the original tuple's,
+	 * then the reply tuple's (a clash entry is found only there) */
 	b0 = hash_tuple(cn, &ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple,
 			nfu_ct_zone_id(&ct->czone, NFU_CT_DIR_ORIGINAL));
 	b1 = hash_tuple(cn, &ct->tuplehash[NFU_CT_DIR_REPLY].tuple,
 			nfu_ct_zone_id(&ct->czone, NFU_CT_DIR_REPLY));
-	other = chain_find(cn, b0, &ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple,
-			   &ct->czone);
+	other = chain_clash(cn, b0, &ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple,
+			    &ct->czone);
 	if (!other)
-		other = chain_find(cn, b1, &ct->tuplehash[NFU_CT_DIR_REPLY].tuple,
-				   &ct->czone);
+		other = chain_clash(cn, b1, &ct->tuplehash[NFU_CT_DIR_REPLY].tuple,
+				    &ct->czone);
 	if (other) {
-		/* nf_ct_match(): the same tuples in the same zones (the
-		 * same tuple in another zone is dropped: checked with CT
-		 * --zone-orig on Linux 6.18, insert_failed) */
-		if (tuple_eq(&other->tuplehash[NFU_CT_DIR_REPLY].tuple,
-			     &ct->tuplehash[NFU_CT_DIR_REPLY].tuple) &&
-		    tuple_eq(&other->tuplehash[NFU_CT_DIR_ORIGINAL].tuple,
-			     &ct->tuplehash[NFU_CT_DIR_ORIGINAL].tuple) &&
-		    zone_eq(other, &ct->czone, NFU_CT_DIR_ORIGINAL) &&
-		    zone_eq(other, &ct->czone, NFU_CT_DIR_REPLY)) {
-			other->common.use++;
-			nfu_pkt_ct_put(pkt);
-			pkt->ct = other;
+		if (resolve_clash(cn, pkt, other, b1))
 			return NFU_ACCEPT;
-		}
-		cn->insert_failed++;
 		pkt->drop_reason = NFU_DROP_CT_CLASH;
 		return NFU_DROP;
 	}

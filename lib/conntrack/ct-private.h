@@ -90,6 +90,11 @@ enum {
 	NFU_IPS_FIXED_TIMEOUT = 1u << 10,
 	NFU_IPS_TEMPLATE = 1u << 11,
 	NFU_IPS_UNTRACKED = 1u << 12,
+	/* The loser of a clash at confirm, in the table by its reply tuple
+	 * only (core.c's clash_harder()); Linux's IPS_NAT_CLASH, which
+	 * shares IPS_UNTRACKED's bit (a real connection is never
+	 * untracked). */
+	NFU_IPS_NAT_CLASH = NFU_IPS_UNTRACKED,
 	NFU_IPS_HELPER = 1u << 13,
 };
 
@@ -269,6 +274,13 @@ static inline unsigned int nfu_ctinfo_dir(uint32_t ci)
 struct nfu_ct_l4proto {
 	uint8_t proto;             /* IPPROTO_*; 0 for the generic tracker */
 	const char *name;          /* "tcp", as conntrack -L prints it */
+	/* Two new connections of one flow, both unconfirmed (packets held
+	 * in a queue, or sent at once), may both go into the table, the
+	 * second merged into the first or put in by its reply tuple only
+	 * (Linux's allow_clash: UDP, UDP-Lite, GRE and the generic tracker
+	 * in Linux 6.18; not TCP, nor ICMP).  false: the second packet is
+	 * dropped at confirm. */
+	bool allow_clash;
 	/* The L4 part of the tuple of a packet: 'l4' (its 'len' bytes), the
 	 * transport header of a first fragment or whole packet.  false: too
 	 * short to tell (the packet is then INVALID). */
@@ -374,7 +386,8 @@ struct nfu_ct_net {
 	unsigned int registered;       /* ops[i] registered: bit i */
 	/* statistics, as conntrack -S */
 	uint64_t found, invalid, insert, insert_failed, drop, early_drop,
-		error, expect_new, expect_create, expect_delete, search_restart;
+		error, expect_new, expect_create, expect_delete, search_restart,
+		clash_resolve;
 };
 
 /*

@@ -38,6 +38,7 @@ static int generic_packet(struct nfu_ct *ct, struct nfu_pkt *pkt,
 const struct nfu_ct_l4proto nfu_ct_l4proto_generic = {
 	.proto = 0,
 	.name = "unknown",
+	.allow_clash = true,
 	.pkt_to_tuple = generic_pkt_to_tuple,
 	.invert_tuple = generic_invert,
 	.packet = generic_packet,

@@ -53,7 +53,10 @@ static int gre_packet(struct nfu_ct *ct, struct nfu_pkt *pkt,
 	(void)hook;
 	if (ct->status & NFU_IPS_SEEN_REPLY) {
 		nfu_ct_refresh(ct, ct->cn->sysctl.gre_timeout_stream);
-		ct->status |= NFU_IPS_ASSURED;
+		/* a clash entry is never assured: it is gone within the
+		 * second (Linux's "never set ASSURED for IPS_NAT_CLASH") */
+		if (!(ct->status & NFU_IPS_NAT_CLASH))
+			ct->status |= NFU_IPS_ASSURED;
 	} else {
 		nfu_ct_refresh(ct, ct->cn->sysctl.gre_timeout);
 	}
@@ -63,6 +66,7 @@ static int gre_packet(struct nfu_ct *ct, struct nfu_pkt *pkt,
 const struct nfu_ct_l4proto nfu_ct_l4proto_gre = {
 	.proto = 47,
 	.name = "gre",
+	.allow_clash = true,
 	.pkt_to_tuple = gre_pkt_to_tuple,
 	.invert_tuple = gre_invert,
 	.packet = gre_packet,

@@ -108,7 +108,10 @@ static int udp_track(struct nfu_ct *ct)
 			stream = true;
 		}
 		nfu_ct_refresh(ct, t);
-		if (stream)
+		/* a clash entry's timeout is fixed (a second) and it never
+		 * becomes ASSURED: it may always be evicted (Linux's "never
+		 * set ASSURED for IPS_NAT_CLASH, they time out soon") */
+		if (stream && !(ct->status & NFU_IPS_NAT_CLASH))
 			ct->status |= NFU_IPS_ASSURED;
 	} else {
 		nfu_ct_refresh(ct, sc->udp_timeout);
@@ -139,6 +142,7 @@ static int udplite_packet(struct nfu_ct *ct, struct nfu_pkt *pkt,
 const struct nfu_ct_l4proto nfu_ct_l4proto_udp = {
 	.proto = 17,
 	.name = "udp",
+	.allow_clash = true,
 	.pkt_to_tuple = udp_pkt_to_tuple,
 	.invert_tuple = udp_invert,
 	.packet = udp_packet,
@@ -147,6 +151,7 @@ const struct nfu_ct_l4proto nfu_ct_l4proto_udp = {
 const struct nfu_ct_l4proto nfu_ct_l4proto_udplite = {
 	.proto = 136,
 	.name = "udplite",
+	.allow_clash = true,
 	.pkt_to_tuple = udp_pkt_to_tuple,
 	.invert_tuple = udp_invert,
 	.packet = udplite_packet,
