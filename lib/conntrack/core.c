@@ -955,6 +955,20 @@ static const uint32_t tcp_timeouts_default[NFU_CT_TCP_TIMEOUT_MAX] = {
 	[NFU_CT_TCP_UNACK] = 300,
 };
 
+/* Linux's sctp_timeouts[] (nf_conntrack_proto_sctp.c); NONE's is
+ * CLOSED's (nf_conntrack_sctp_init_net()). */
+static const uint32_t sctp_timeouts_default[NFU_CT_SCTP_MAX] = {
+	[NFU_CT_SCTP_NONE] = 10,
+	[NFU_CT_SCTP_CLOSED] = 10,
+	[NFU_CT_SCTP_COOKIE_WAIT] = 3,
+	[NFU_CT_SCTP_COOKIE_ECHOED] = 3,
+	[NFU_CT_SCTP_ESTABLISHED] = 210,
+	[NFU_CT_SCTP_SHUTDOWN_SENT] = 3,
+	[NFU_CT_SCTP_SHUTDOWN_RECD] = 3,
+	[NFU_CT_SCTP_SHUTDOWN_ACK_SENT] = 3,
+	[NFU_CT_SCTP_HEARTBEAT_SENT] = 30,
+};
+
 static void random_seed(uint64_t seed[2])
 {
 	const char *fixed = getenv("NFU_CT_SEED");
@@ -994,6 +1008,8 @@ struct nfu_ct_net *nfu_ct_net(struct nfu_net *net)
 	cn->sysctl.gre_timeout = 30;
 	cn->sysctl.gre_timeout_stream = 180;
 	cn->sysctl.generic_timeout = 600;
+	memcpy(cn->sysctl.sctp_timeouts, sctp_timeouts_default,
+	       sizeof(sctp_timeouts_default));
 	cn->sysctl.expect_max = 4096;
 	random_seed(cn->seed);
 	if (nfu_net_add_exit(net, ct_exit, cn) < 0) {

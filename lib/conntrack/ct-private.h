@@ -3,7 +3,7 @@
  * conntrack/ct-private.h - connection tracking: the connection, its
  * tuples, the table of a stack, and the interface of the protocol
  * trackers (one file each: proto_tcp.c, proto_udp.c, proto_icmp.c,
- * proto_generic.c).
+ * proto_gre.c, proto_sctp.c, proto_generic.c).
  *
  * What?
  *   Linux's nf_conntrack for IPv4, per stack.  Every packet that passes
@@ -207,6 +207,32 @@ struct nfu_ct_tcp {
 	uint8_t last_flags;
 };
 
+/* Linux's enum sctp_conntrack, in its order (the state table's index);
+ * HEARTBEAT_ACKED is no longer used by Linux 6.x but keeps its number. */
+enum nfu_ct_sctp_st {
+	NFU_CT_SCTP_NONE,
+	NFU_CT_SCTP_CLOSED,
+	NFU_CT_SCTP_COOKIE_WAIT,
+	NFU_CT_SCTP_COOKIE_ECHOED,
+	NFU_CT_SCTP_ESTABLISHED,
+	NFU_CT_SCTP_SHUTDOWN_SENT,
+	NFU_CT_SCTP_SHUTDOWN_RECD,
+	NFU_CT_SCTP_SHUTDOWN_ACK_SENT,
+	NFU_CT_SCTP_HEARTBEAT_SENT,
+	NFU_CT_SCTP_HEARTBEAT_ACKED,
+	NFU_CT_SCTP_MAX,
+};
+
+/* Linux's struct ip_ct_sctp (proto_sctp.c). */
+struct nfu_ct_sctp {
+	uint32_t vtag[2];      /* verification tag expected, by direction
+				  (network order) */
+	uint8_t state;         /* enum nfu_ct_sctp_st */
+	uint8_t flags;         /* SCTP_FLAG_HEARTBEAT_VTAG_FAILED */
+	uint8_t last_dir;      /* of that heartbeat */
+	uint8_t init[2];       /* an INIT seen in that direction */
+};
+
 /* Linux's struct nf_ct_udp. */
 struct nfu_ct_udp {
 	uint64_t stream_ts;    /* the stack's time after which it is a stream */
@@ -247,6 +273,7 @@ struct nfu_ct {
 	union {
 		struct nfu_ct_tcp tcp;
 		struct nfu_ct_udp udp;
+		struct nfu_ct_sctp sctp;
 	} proto;
 	/* accounting (connbytes, conntrack -L with nf_conntrack_acct) */
 	uint64_t packets[NFU_CT_DIR_MAX], bytes[NFU_CT_DIR_MAX];
@@ -327,6 +354,7 @@ extern const struct nfu_ct_l4proto nfu_ct_l4proto_udp;
 extern const struct nfu_ct_l4proto nfu_ct_l4proto_udplite;
 extern const struct nfu_ct_l4proto nfu_ct_l4proto_icmp;
 extern const struct nfu_ct_l4proto nfu_ct_l4proto_gre;
+extern const struct nfu_ct_l4proto nfu_ct_l4proto_sctp;
 
 /* The tracker of protocol 'proto' (the generic one for unknown ones). */
 const struct nfu_ct_l4proto *nfu_ct_l4proto_find(uint8_t proto);
@@ -352,6 +380,9 @@ struct nfu_ct_sysctl {
 	uint32_t gre_timeout;          /* nf_conntrack_gre_timeout (30) */
 	uint32_t gre_timeout_stream;   /* (180) */
 	uint32_t generic_timeout;      /* nf_conntrack_generic_timeout (600) */
+	/* nf_conntrack_sctp_timeout_* by state, s; [NONE] is CLOSED's
+	 * default, fixed (Linux's timeouts[0], no sysctl) */
+	uint32_t sctp_timeouts[NFU_CT_SCTP_MAX];
 	uint32_t expect_max;           /* nf_conntrack_expect_max (4096) */
 };
 
@@ -610,7 +641,8 @@ void nfu_ct_walk(struct nfu_ct_net *cn,
  */
 struct nfu_ct_entry {
 	uint8_t proto;                 /* layer 4 protocol number */
-	char state[16];                /* TCP state ("ESTABLISHED"), or "" */
+	char state[24];                /* TCP or SCTP state ("ESTABLISHED",
+					  "SHUTDOWN_ACK_SENT"), or "" */
 	uint32_t timeout;              /* seconds left, rounded down */
 	struct nfu_ct_tuple tuple[NFU_CT_DIR_MAX]; /* as in struct nfu_ct */
 	bool acct;                     /* packets= and bytes= are shown */
@@ -664,6 +696,9 @@ void nfu_ct_format_flags(const struct nfu_ct *ct, unsigned int flags,
  * nfu_ct_tcp_st; NULL past SYN_SENT2). */
 const char *nfu_ct_proto_name(uint8_t proto);
 const char *nfu_ct_tcp_state_name(unsigned int st);
+/* conntrack-tools' name of SCTP state 'st' (enum nfu_ct_sctp_st), as
+ * conntrack -L prints it (proto_sctp.c). */
+const char *nfu_ct_sctp_state_name(unsigned int st);
 
 /*
  * Linux's net.netfilter.nf_conntrack_* sysctls (sysctl.c): 'name' is what

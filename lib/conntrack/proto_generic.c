@@ -57,6 +57,8 @@ const struct nfu_ct_l4proto *nfu_ct_l4proto_find(uint8_t proto)
 		return &nfu_ct_l4proto_udplite;
 	case 47:
 		return &nfu_ct_l4proto_gre;
+	case 132:
+		return &nfu_ct_l4proto_sctp;
 	default:
 		return &nfu_ct_l4proto_generic;
 	}

@@ -57,6 +57,14 @@ struct ct_sysctl {
 	  offsetof(struct nfu_ct_sysctl, tcp_timeouts) +                     \
 		  (st) * sizeof(uint32_t), 0 }
 
+/* Linux 6.x's nf_conntrack_sctp_timeout_*: no heartbeat_acked any more
+ * (its state is unused), and none for NONE, whose timeout is CLOSED's
+ * default. */
+#define SCTP_TIMEOUT(n, st)                                                  \
+	{ "sctp_timeout_" n, K_JIFFIES,                                      \
+	  offsetof(struct nfu_ct_sysctl, sctp_timeouts) +                    \
+		  (st) * sizeof(uint32_t), 0 }
+
 static const struct ct_sysctl table[] = {
 	S("max", K_INT, max, 0),
 	S("buckets", K_BUCKETS, buckets, 0),
@@ -84,6 +92,14 @@ static const struct ct_sysctl table[] = {
 	S("gre_timeout", K_JIFFIES, gre_timeout, 0),
 	S("gre_timeout_stream", K_JIFFIES, gre_timeout_stream, 0),
 	S("generic_timeout", K_JIFFIES, generic_timeout, 0),
+	SCTP_TIMEOUT("closed", NFU_CT_SCTP_CLOSED),
+	SCTP_TIMEOUT("cookie_wait", NFU_CT_SCTP_COOKIE_WAIT),
+	SCTP_TIMEOUT("cookie_echoed", NFU_CT_SCTP_COOKIE_ECHOED),
+	SCTP_TIMEOUT("established", NFU_CT_SCTP_ESTABLISHED),
+	SCTP_TIMEOUT("shutdown_sent", NFU_CT_SCTP_SHUTDOWN_SENT),
+	SCTP_TIMEOUT("shutdown_recd", NFU_CT_SCTP_SHUTDOWN_RECD),
+	SCTP_TIMEOUT("shutdown_ack_sent", NFU_CT_SCTP_SHUTDOWN_ACK_SENT),
+	SCTP_TIMEOUT("heartbeat_sent", NFU_CT_SCTP_HEARTBEAT_SENT),
 	S("expect_max", K_INT, expect_max, 1),
 };
 

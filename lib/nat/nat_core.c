@@ -216,7 +216,9 @@ static bool used_tuple_new(struct nfu_nat_net *nn, const struct nfu_ct_tuple *t,
 
 	if (!used_tuple(nn, t, ct))
 		return false;
-	if (t->proto == 6 || t->proto == 1)
+	/* TCP and SCTP do not allow clashes (their trackers' allow_clash
+	 * is false) */
+	if (t->proto == 6 || t->proto == 1 || t->proto == 132)
 		return true;
 	if (ct->status & uses_nat)
 		return true;
@@ -269,7 +271,7 @@ static bool used_tuple_harder(struct nfu_nat_net *nn, const struct nfu_ct_tuple 
  */
 
 /* l4proto_in_range(): the part 'manip' changes within [min, max]?  (nfu
- * tracks only TCP, UDP, UDP-Lite and ICMP with ports or ids.) */
+ * tracks only TCP, UDP, UDP-Lite, SCTP and ICMP with ports or ids.) */
 static bool l4_in_range(const struct nfu_ct_tuple *t, enum nfu_nat_manip_type manip,
 			uint16_t min, uint16_t max)
 {
@@ -282,6 +284,7 @@ static bool l4_in_range(const struct nfu_ct_tuple *t, enum nfu_nat_manip_type ma
 	case 6:
 	case 17:
 	case 136: /* UDP-Lite */
+	case 132: /* SCTP */
 		p = ntoh16(manip == NFU_NAT_MANIP_SRC ? t->sport : t->dport);
 		break;
 	default:
@@ -375,6 +378,7 @@ static void unique_l4(struct nfu_nat_net *nn, struct nfu_ct_tuple *t,
 	case 6:
 	case 17:
 	case 136: /* UDP-Lite, as Linux 6.18's search */
+	case 132: /* SCTP: the same classes of source ports */
 		key = manip == NFU_NAT_MANIP_SRC ? &t->sport : &t->dport;
 		break;
 	default:

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * nat/nat_manip.c - rewriting a packet to the tuple of its binding: the
- * IP addresses, TCP and UDP ports, ICMP query ids, and ICMP errors with
- * the packet they quote (Linux's nf_nat_proto.c, IPv4).
+ * IP addresses, TCP, UDP and SCTP ports, ICMP query ids, and ICMP errors
+ * with the packet they quote (Linux's nf_nat_proto.c, IPv4).
  *
  * Checksums are updated incrementally with Linux's own arithmetic
  * (csum_replace4() and inet_proto_csum_replace4(): 32-bit one's
@@ -15,6 +15,7 @@
  */
 #include <string.h>
 
+#include "core/crc32c.h"
 #include "core/csum.h"
 #include "nat/nat-private.h"
 
@@ -147,6 +148,36 @@ static bool udp_manip(unsigned char *b, size_t len, unsigned int iphoff,
 	return true;
 }
 
+/*
+ * sctp_manip_pkt(): the port; then, when the whole common header is there
+ * (a quoted header may be only 8 bytes), the CRC32c computed again from
+ * scratch over everything from the header to the end of 'b' (of 'len'
+ * bytes), as Linux's sctp_compute_cksum() runs to the end of the skb: for
+ * a quoted packet inside an ICMP error that is the rest of the error.
+ * Linux leaves the CRC to the device for a CHECKSUM_PARTIAL packet (a
+ * local socket's, GSO): nfu has none.  The CRC does not cover the IP
+ * header, so an address alone changes nothing here.
+ */
+static bool sctp_manip(unsigned char *b, size_t len, unsigned int hdroff,
+		       const struct nfu_ct_tuple *t,
+		       enum nfu_nat_manip_type manip)
+{
+	unsigned char *hdr = b + hdroff;
+	uint32_t c;
+
+	if (len < (size_t)hdroff + 8)
+		return false;
+	if (manip == NFU_NAT_MANIP_SRC)
+		memcpy(hdr, &t->sport, 2);
+	else
+		memcpy(hdr + 2, &t->dport, 2);
+	if (len < (size_t)hdroff + 12)
+		return true;
+	c = nfu_sctp_csum(hdr, len - hdroff);
+	memcpy(hdr + 8, &c, 4);
+	return true;
+}
+
 /* icmp_manip_pkt(): a query's id (the tuple's, either way); errors and
  * other types are left alone. */
 static bool icmp_manip(unsigned char *b, size_t len, unsigned int hdroff,
@@ -193,9 +224,12 @@ static bool manip_bytes(unsigned char *b, size_t len, unsigned int iphoff,
 	case 1:
 		ok = icmp_manip(b, len, hdroff, t);
 		break;
+	case 132:
+		ok = sctp_manip(b, len, hdroff, t, manip);
+		break;
 	default:
-		/* nothing of the transport to rewrite (nfu tracks SCTP as
-		 * generic: no ports; GRE's keys only PPTP's NAT changes) */
+		/* nothing of the transport to rewrite (GRE's keys only
+		 * PPTP's NAT changes) */
 		break;
 	}
 	if (!ok)
