@@ -237,6 +237,7 @@ int nfu_hook_slow(struct nfu_pkt *pkt, struct nfu_hook_state *state,
 /* Resume a reinjected packet: nf_reinject(). */
 void nfu_hook_resume(struct nfu_queue_entry *qe, unsigned int verdict)
 {
+	struct nfu_queue_entry saved = *qe;
 	struct nfu_pkt *pkt = qe->pkt;
 	struct nfu_hook_state state = qe->state;
 	struct nfu_hook_entries *e = qe->entries;
@@ -249,15 +250,29 @@ void nfu_hook_resume(struct nfu_queue_entry *qe, unsigned int verdict)
 	free(qe);
 
 	if ((verdict & NFU_VERDICT_MASK) == NFU_REPEAT) {
-		/* call the function that queued it again, then go on */
 		verdict = NFU_ACCEPT;
 		if (i < e->num) {
-			verdict = iterate(pkt, &state, e, i);
-			goto done;
+			/* call the function that queued it again; what it
+			 * says is handled below as a handler's verdict, so
+			 * that its ACCEPT reroutes as in nf_reinject() */
+			verdict = e->e[i].hook(e->e[i].priv, pkt, &state);
+			if ((verdict & NFU_VERDICT_MASK) == NFU_REPEAT) {
+				verdict = iterate(pkt, &state, e, i);
+				goto done;
+			}
 		}
 	}
 	switch (verdict & NFU_VERDICT_MASK) {
 	case NFU_ACCEPT:
+		/* nf_reroute(): a packet of the host whose route keys the
+		 * handler changed is routed again, or dropped */
+		if (nfu_queue_reroute(&saved, pkt) < 0) {
+			nfu_pkt_drop(pkt, pkt->drop_reason != NFU_DROP_NONE
+						  ? pkt->drop_reason
+						  : NFU_DROP_NETFILTER);
+			verdict = NFU_DROP;
+			break;
+		}
 		verdict = iterate(pkt, &state, e, i + 1);
 		break;
 	case NFU_STOP:

@@ -41,6 +41,17 @@ struct nfu_queue_entry {
 	struct nfu_hook_entries *entries; /* holds a ref */
 	unsigned int index;               /* entry that queued */
 	uint32_t id;
+	unsigned int verdict;             /* the QUEUE verdict: its queue
+					     number and bypass flag */
+	/* What routed a packet of the host at LOCAL_OUT (Linux's
+	 * nf_queue_saveroute(), struct ip_rt_info): a verdict of ACCEPT
+	 * routes it again when one of them changed (nf_ip_reroute()). */
+	uint32_t rt_saddr, rt_daddr, rt_mark;
+	uint8_t rt_tos;
+	/* The handler's, while it holds the entry (lib/queue's lists). */
+	struct nfu_queue_entry *hnext;
+	uint32_t hid;
+	uint16_t hqueue;
 };
 
 /* A function run when the stack is freed (upper layers register theirs:
@@ -66,6 +77,10 @@ struct nfu_net {
 	struct nfu_queue_handler qh[NFU_PROTO_NUMPROTO];
 	bool qh_set[NFU_PROTO_NUMPROTO];
 	uint32_t queue_id_next;
+	/* lib/ipv4's ip_route_me_harder(), for a reinjected packet of the
+	 * host whose addresses, TOS or mark changed (nf_reroute()); NULL
+	 * without IPv4.  0, or a negative errno with pkt->drop_reason. */
+	int (*ip_reroute)(struct nfu_net *net, struct nfu_pkt *pkt);
 
 	struct nfu_dev *devs[NFU_MAX_DEVS]; /* by ifindex; [0] unused */
 	unsigned int ndevs;                 /* highest ifindex in use */
@@ -186,6 +201,9 @@ static inline int nfu_nf_hook(struct nfu_net *net, uint8_t pf, uint8_t hook,
 int nfu_queue_enqueue(struct nfu_pkt *pkt, const struct nfu_hook_state *state,
 		      struct nfu_hook_entries *e, unsigned int index,
 		      unsigned int verdict);
+/* nf_reroute() for a reinjected packet (see queue.c): 0, or a negative
+ * errno when it must be dropped. */
+int nfu_queue_reroute(const struct nfu_queue_entry *qe, struct nfu_pkt *pkt);
 /* Continue the traversal of a queued packet with the handler's verdict. */
 void nfu_hook_resume(struct nfu_queue_entry *qe, unsigned int verdict);
 /* Forget all hooks (stack teardown). */

@@ -76,6 +76,7 @@ struct nfu_net *nfu_net_new(void)
 	in->ip_id_next = 1;
 	nfu_ip_defrag_init(in);
 	net->ipv4 = in;
+	net->ip_reroute = nfu_ip_route_me_harder;
 	if (nfu_net_add_exit(net, ipv4_exit, in) < 0) {
 		nfu_fib_free(in->fib);
 		goto err_in;
