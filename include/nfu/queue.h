@@ -54,7 +54,11 @@ struct nfu_queue_server;
  * handlers. */
 #define NFU_QUEUE_SOCKET_DEFAULT "/run/nfu/queue.sock"
 #define NFU_QUEUE_MAXLEN_DEFAULT 1024u
-#define NFU_QUEUE_COPY_RANGE_MAX 65535u
+/* The largest copy range, and the one a new queue starts with: Linux's
+ * NFQNL_MAX_COPY_RANGE (0xffff less a netlink attribute header), which
+ * Linux 6.18 shows for a queue just bound and for PACKET with a range of
+ * 0 or above it. */
+#define NFU_QUEUE_COPY_RANGE_MAX 65531u
 
 /* Counters and settings of one queue number: the fields of
  * /proc/net/netfilter/nfnetlink_queue and nfu's own. */
