@@ -21,7 +21,8 @@
 #define MAX_WORDS 128
 #define MAX_IP 65535u
 
-enum kind { K_TCP = 1, K_UDP = 2, K_ICMP = 4, K_IP = 8, K_ALL = 15 };
+enum kind { K_TCP = 1, K_UDP = 2, K_ICMP = 4, K_IP = 8, K_SCTP = 16,
+	    K_ALL = 31 };
 
 enum csum_mode { CS_AUTO, CS_BAD, CS_NONE, CS_VALUE };
 
@@ -51,6 +52,10 @@ struct spec {
 	size_t tcpoptlen;
 	unsigned long seq, ack, win, urp, doff, udplen;
 	bool has_doff, has_udplen;
+
+	unsigned long vtag;
+	unsigned char *chunks;  /* SCTP chunks, in order (MAX_IP bytes) */
+	size_t chunkslen;
 
 	unsigned long type, code, id, mtu, ptr, rest, innerlen;
 	uint32_t gw;
@@ -216,6 +221,66 @@ static int parse_tcpflags(const char *s, uint8_t *flags)
 	return 0;
 }
 
+/* SCTP chunk types by name (RFC 9260 section 3.2, RFC 3758's ...). */
+static const struct {
+	const char *name;
+	uint8_t type;
+} sctp_chunks[] = {
+	{ "data", 0 }, { "init", 1 }, { "init-ack", 2 }, { "sack", 3 },
+	{ "heartbeat", 4 }, { "heartbeat-ack", 5 }, { "abort", 6 },
+	{ "shutdown", 7 }, { "shutdown-ack", 8 }, { "error", 9 },
+	{ "cookie-echo", 10 }, { "cookie-ack", 11 }, { "ecne", 12 },
+	{ "cwr", 13 }, { "shutdown-complete", 14 },
+};
+
+/* chunk=NAME[/FLAGS][:HEX] appended to the chunks of 's': the chunk's
+ * header (its length counts HEX, not the padding), HEX, zeros to a
+ * multiple of 4.  0 or 1 (bad). */
+static int parse_chunk(struct spec *s, const char *val)
+{
+	char name[32];
+	const char *colon = strchr(val, ':'), *slash;
+	size_t nlen = colon ? (size_t)(colon - val) : strlen(val), n = 0;
+	unsigned long type = 256, flags = 0;
+	unsigned char *c;
+
+	if (nlen >= sizeof(name))
+		return 1;
+	memcpy(name, val, nlen);
+	name[nlen] = '\0';
+	slash = strchr(name, '/');
+	if (slash) {
+		if (parse_num(slash + 1, 255, &flags))
+			return 1;
+		name[slash - name] = '\0';
+	}
+	for (size_t k = 0; k < sizeof(sctp_chunks) / sizeof(sctp_chunks[0]); k++)
+		if (strcmp(name, sctp_chunks[k].name) == 0)
+			type = sctp_chunks[k].type;
+	if (type == 256 && parse_num(name, 255, &type))
+		return 1;
+	if (!s->chunks) {
+		s->chunks = malloc(MAX_IP);
+		if (!s->chunks)
+			return 1;
+	}
+	if (s->chunkslen + 4 > MAX_IP - 80)
+		return 1;
+	c = s->chunks + s->chunkslen;
+	if (colon && parse_hex(colon + 1, c + 4, MAX_IP - 80 - s->chunkslen - 4, &n))
+		return 1;
+	if (n + 4 > 65535)
+		return 1;
+	c[0] = (unsigned char)type;
+	c[1] = (unsigned char)flags;
+	c[2] = (unsigned char)((n + 4) >> 8);
+	c[3] = (unsigned char)(n + 4);
+	while ((n + 4) & 3)
+		c[4 + n++] = 0;
+	s->chunkslen += n + 4;
+	return 0;
+}
+
 /* One option word into 's'.  'applies' is the mask of kinds it is for. */
 static int parse_option(struct spec *s, const char *w, char *err,
 			size_t errlen)
@@ -310,16 +375,22 @@ static int parse_option(struct spec *s, const char *w, char *err,
 		bad = parse_hex(val, s->data, MAX_IP, &s->datalen);
 		s->has_data = true;
 	} else if (strcmp(key, "l4csum") == 0) {
-		applies = K_TCP | K_UDP | K_ICMP;
+		applies = K_TCP | K_UDP | K_ICMP | K_SCTP;
 		if (strcmp(val, "bad") == 0) {
 			s->l4csum_mode = CS_BAD;
 		} else if (strcmp(val, "none") == 0) {
 			s->l4csum_mode = CS_NONE;
 			applies = K_UDP;
 		} else {
-			NUM(l4csum, 65535);
+			NUM(l4csum, s->kind == K_SCTP ? 0xffffffffu : 65535);
 			s->l4csum_mode = CS_VALUE;
 		}
+	} else if (strcmp(key, "vtag") == 0) {
+		applies = K_SCTP;
+		NUM(vtag, 0xffffffffu);
+	} else if (strcmp(key, "chunk") == 0) {
+		applies = K_SCTP;
+		bad = parse_chunk(s, val);
 	} else if (strcmp(key, "seq") == 0) {
 		applies = K_TCP | K_ICMP;
 		NUM(seq, s->kind == K_TCP ? 0xffffffffu : 0xffff);
@@ -438,6 +509,39 @@ static int build_ip(char **w, int nw, const struct pktdesc_env *env,
 		    struct spec *s, unsigned char *out, size_t cap, size_t *olen,
 		    bool inner, char *err, size_t errlen);
 
+/* CRC32c (Castagnoli, reflected 0x82F63B78) of 'len' bytes, bit by bit:
+ * SCTP's checksum (RFC 9260 appendix A), written independently of nfu's
+ * table-driven one. */
+static uint32_t crc32c(const unsigned char *p, size_t len)
+{
+	uint32_t crc = 0xffffffffu;
+
+	while (len--) {
+		crc ^= *p++;
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0x82f63b78u & (0u - (crc & 1)));
+	}
+	return ~crc;
+}
+
+/* SCTP's checksum of the message 'l4' of 'len' bytes (field zero on
+ * entry), stored little-endian as RFC 9260 transmits it. */
+static void set_sctp_csum(const struct spec *s, unsigned char *l4, size_t len)
+{
+	uint32_t c = crc32c(l4, len);
+
+	if (s->l4csum_mode == CS_VALUE) {
+		put32(l4 + 8, s->l4csum);
+		return;
+	}
+	if (s->l4csum_mode == CS_BAD)
+		c ^= 1;
+	l4[8] = (unsigned char)c;
+	l4[9] = (unsigned char)(c >> 8);
+	l4[10] = (unsigned char)(c >> 16);
+	l4[11] = (unsigned char)(c >> 24);
+}
+
 /* The transport message of 's' into 'l4' (room: MAX_IP).  'inner_*' are
  * the words of an ICMP quote. */
 static int build_l4(struct spec *s, char **inner_w, int inner_n,
@@ -457,6 +561,9 @@ static int build_l4(struct spec *s, char **inner_w, int inner_n,
 	case K_ICMP:
 		hlen = 8;
 		break;
+	case K_SCTP:
+		hlen = 12;
+		break;
 	default:
 		hlen = 0;
 		break;
@@ -473,6 +580,7 @@ static int build_l4(struct spec *s, char **inner_w, int inner_n,
 		r = build_ip(inner_w, inner_n, env, &is, payload, MAX_IP - hlen,
 			     &ilen, true, err, errlen);
 		free(is.data);
+		free(is.chunks);
 		if (r)
 			return r;
 		keep = s->has_innerlen ? s->innerlen
@@ -485,6 +593,10 @@ static int build_l4(struct spec *s, char **inner_w, int inner_n,
 		plen = s->datalen;
 		for (i = 0; i < plen; i++)
 			payload[i] = (unsigned char)i;
+	} else if (s->kind == K_SCTP) {
+		plen = s->chunkslen;
+		if (plen)
+			memcpy(payload, s->chunks, plen);
 	} else {
 		plen = s->kind == K_ICMP && (s->type == 13 || s->type == 14)
 			       ? 12 : 0;
@@ -541,6 +653,12 @@ static int build_l4(struct spec *s, char **inner_w, int inner_n,
 		set_l4csum(s, l4, hlen + plen, 2, 1);
 		break;
 	}
+	case K_SCTP:
+		put16(l4, s->sport);
+		put16(l4 + 2, s->dport);
+		put32(l4 + 4, s->vtag);
+		set_sctp_csum(s, l4, hlen + plen);
+		break;
 	default:
 		break;
 	}
@@ -571,10 +689,12 @@ static int build_ip(char **w, int nw, const struct pktdesc_env *env,
 		s->kind = K_ICMP;
 	else if (strcmp(w[0], "ip") == 0)
 		s->kind = K_IP;
+	else if (strcmp(w[0], "sctp") == 0)
+		s->kind = K_SCTP;
 	else
 		return fail(err, errlen, "unknown packet kind `%s'", w[0]);
 
-	if (s->kind == K_TCP || s->kind == K_UDP) {
+	if (s->kind == K_TCP || s->kind == K_UDP || s->kind == K_SCTP) {
 		if (parse_addr_port(w[1], &s->src, &s->sport))
 			return fail(err, errlen, "bad ADDR:PORT `%s'", w[1]);
 		if (parse_addr_port(w[3], &s->dst, &s->dport))
@@ -637,6 +757,8 @@ static int build_ip(char **w, int nw, const struct pktdesc_env *env,
 		return fail(err, errlen, "kind `ip' needs proto=N");
 	if (inner_w && (s->has_data || s->has_len))
 		return fail(err, errlen, "a quoted packet and data=/len= both");
+	if (s->chunkslen && (s->has_data || s->has_len))
+		return fail(err, errlen, "chunk= and data=/len= both");
 
 	l4buf = malloc(MAX_IP);
 	if (!l4buf)
@@ -698,7 +820,8 @@ static int build_ip(char **w, int nw, const struct pktdesc_env *env,
 	out[8] = (unsigned char)s->ttl;
 	out[9] = (unsigned char)(s->has_proto ? s->proto
 			       : s->kind == K_TCP ? 6
-			       : s->kind == K_UDP ? 17 : 1);
+			       : s->kind == K_UDP ? 17
+			       : s->kind == K_SCTP ? 132 : 1);
 	memcpy(out + 12, &s->src, 4);
 	memcpy(out + 16, &s->dst, 4);
 	memcpy(out + 20, s->ipopt, s->ipoptlen);
@@ -802,6 +925,7 @@ int pktdesc_build(const char *line, const struct pktdesc_env *env,
 	*len = 14 + iplen + s.pad;
 out:
 	free(s.data);
+	free(s.chunks);
 	free(copy);
 	return r;
 }

@@ -11,6 +11,7 @@
  *     DEV udp  SRC:PORT > DST:PORT [option…]
  *     DEV icmp SRC > DST TYPE [option…] [-- INNER]
  *     DEV ip   SRC > DST proto=N [option…]
+ *     DEV sctp SRC:PORT > DST:PORT [chunk=…]… [option…]
  *     DEV raw  HEX                      the whole Ethernet frame, as is
  *
  *   DEV is a host interface named in the topology: the frame arrives there
@@ -35,6 +36,17 @@
  *              says otherwise), e.g. tcpopt=010303070402 (window scale 7,
  *              SACK permitted)
  *         udp: udplen=N
+ *         sctp: vtag=N (0) chunk=NAME[/FLAGS][:HEX], once per chunk in
+ *              order: NAME data, init, init-ack, sack, heartbeat,
+ *              heartbeat-ack, abort, shutdown, shutdown-ack, error,
+ *              cookie-echo, cookie-ack, ecne, cwr, shutdown-complete or a
+ *              number; FLAGS the chunk's flags (1: the T bit); HEX what
+ *              follows the chunk's 4-byte header (its length counts it,
+ *              zeros pad it to 4 bytes), e.g. chunk=init:00001234.00010000
+ *              .0001.0001.00000007 (Initiate Tag 0x1234, a_rwnd 65536, 1
+ *              stream each way, TSN 7); data= or len= give the bytes after
+ *              the common header instead; l4csum=bad|N (N: the 32 bits as
+ *              they are in the packet) else the CRC32c
  *         icmp: code=N id=N seq=N (echo, timestamp) mtu=N (unreach)
  *               ptr=N (param-problem) gw=ADDR (redirect) rest=N (the
  *               32-bit field after the checksum) innerlen=N

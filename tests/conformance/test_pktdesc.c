@@ -5,6 +5,7 @@
  * computed elsewhere (RFC 1071's example, a checksum from Linux's echo
  * reply) and field by field.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -284,6 +285,62 @@ static void test_ct_normalise(void)
 	conf_result_free(&b);
 }
 
+/* SCTP: the INIT of nat-sctp, whose CRC32c Linux 6.18 took (it tracked
+ * the association), built from chunk words; padding, flags, the T bit,
+ * a bad CRC, and a quote. */
+static void test_sctp(void)
+{
+	static const unsigned char init[] = {
+		0x13, 0x88, 0x00, 0x50, 0x00, 0x00, 0x00, 0x00,
+		0x22, 0x2e, 0x0a, 0xb6, 0x01, 0x00, 0x00, 0x14,
+		0x00, 0x00, 0x12, 0x34, 0x00, 0x01, 0x00, 0x00,
+		0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x07,
+	};
+	unsigned char *ip = buf + 14, *l4 = ip + 20;
+
+	REQUIRE(build("f1 sctp 10.8.0.7:5000 > 10.7.0.2:80 "
+		      "chunk=init:00001234.00010000.0001.0001.00000007") == 0);
+	CHECK_INT(ip[9], 132);
+	CHECK_INT(be16(ip + 2), 20 + sizeof(init));
+	CHECK_MEM(l4, init, sizeof(init));
+	/* the same from data= */
+	REQUIRE(build("f1 ip 10.8.0.7 > 10.7.0.2 proto=132 data=1388005000000000"
+		      "222e0ab60100001400001234000100000001000100000007") == 0);
+	CHECK_MEM(l4, init, sizeof(init));
+	/* a bad CRC differs in its lowest bit only */
+	REQUIRE(build("f1 sctp 10.8.0.7:5000 > 10.7.0.2:80 l4csum=bad "
+		      "chunk=init:00001234.00010000.0001.0001.00000007") == 0);
+	CHECK_INT(l4[8], 0x23);
+	CHECK_MEM(l4 + 9, init + 9, sizeof(init) - 9);
+	/* two chunks, a vtag, flags, a value padded to 4 bytes */
+	REQUIRE(build("f0 sctp 10.9.0.1:1 > 10.9.0.2:2 vtag=0xaabbccdd "
+		      "chunk=data/3:0102030405 chunk=abort/1") == 0);
+	CHECK_INT(be16(ip + 2), 20 + 12 + 12 + 4);
+	CHECK_INT(be16(l4 + 4), 0xaabb);
+	CHECK_INT(be16(l4 + 6), 0xccdd);
+	CHECK_INT(l4[12], 0);    /* DATA */
+	CHECK_INT(l4[13], 3);    /* its flags */
+	CHECK_INT(be16(l4 + 14), 9);
+	CHECK_INT(l4[16 + 4], 5);
+	CHECK_INT(l4[21], 0);    /* padding */
+	CHECK_INT(l4[24], 6);    /* ABORT */
+	CHECK_INT(l4[25], 1);    /* T */
+	CHECK_INT(be16(l4 + 26), 4);
+	REQUIRE(build("f0 sctp 10.9.0.1:1 > 10.9.0.2:2 chunk=99:ff") == 0);
+	CHECK_INT(l4[12], 99);
+	CHECK_INT(be16(l4 + 14), 5);
+	/* quoted in an ICMP error: its first 8 bytes */
+	REQUIRE(build("f0 icmp 10.9.0.1 > 10.9.0.2 unreach code=3 -- sctp "
+		      "10.9.0.2:80 > 10.9.0.1:5000 vtag=7 chunk=cookie-ack") == 0);
+	CHECK_INT(be16(ip + 2), 20 + 8 + 20 + 8);
+	CHECK_INT(ip[20 + 8 + 9], 132);
+	CHECK_INT(be16(ip + 20 + 8 + 20), 80);
+	/* mistakes */
+	CHECK_INT(build("f0 sctp 10.9.0.1:1 > 10.9.0.2:2 chunk=nosuch"), -EINVAL);
+	CHECK_INT(build("f0 sctp 10.9.0.1:1 > 10.9.0.2:2 chunk=init data=00"), -EINVAL);
+	CHECK_INT(build("f0 udp 10.9.0.1:1 > 10.9.0.2:2 vtag=1"), -EINVAL);
+}
+
 int main(void)
 {
 	RUN(test_csum_rfc1071);
@@ -297,5 +354,6 @@ int main(void)
 	RUN(test_scenario);
 	RUN(test_tcpopt);
 	RUN(test_ct_normalise);
+	RUN(test_sctp);
 	return harness_done();
 }
