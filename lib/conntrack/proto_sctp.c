@@ -140,10 +140,9 @@ static const uint8_t next_state[2][R_MAX][sHS + 1] = {
 };
 
 /*
- * conntrack -L's names: libnetfilter_conntrack's, which has none for
- * HEARTBEAT_SENT and HEARTBEAT_ACKED (conntrack-tools 1.4.7 with
- * libnetfilter_conntrack 1.0.9 prints NONE for them, where /proc's
- * nf_conntrack shows HEARTBEAT_SENT).
+ * conntrack -L's names (libnetfilter_conntrack 1.0.9's, the kernel's
+ * own; HEARTBEAT_SENT seen from conntrack-tools 1.4.7 on Linux 6.18),
+ * NONE for a number it has no name for.
  */
 static const char *const state_names[NFU_CT_SCTP_MAX] = {
 	[NFU_CT_SCTP_NONE] = "NONE",
@@ -154,6 +153,8 @@ static const char *const state_names[NFU_CT_SCTP_MAX] = {
 	[NFU_CT_SCTP_SHUTDOWN_SENT] = "SHUTDOWN_SENT",
 	[NFU_CT_SCTP_SHUTDOWN_RECD] = "SHUTDOWN_RECD",
 	[NFU_CT_SCTP_SHUTDOWN_ACK_SENT] = "SHUTDOWN_ACK_SENT",
+	[NFU_CT_SCTP_HEARTBEAT_SENT] = "HEARTBEAT_SENT",
+	[NFU_CT_SCTP_HEARTBEAT_ACKED] = "HEARTBEAT_ACKED",
 };
 
 const char *nfu_ct_sctp_state_name(unsigned int st)
