@@ -175,6 +175,18 @@ int nfu_dev_set_up(struct nfu_net *net, int ifindex, int up);
  * -EINVAL, -ENODEV, -ENOMEM. */
 int nfu_addr_add(struct nfu_net *net, int ifindex, uint32_t addr,
 		 uint8_t plen, uint32_t brd);
+/* 'ip addr del ADDR[/PLEN] dev DEV' ('plen' -1: whichever prefix, as
+ * iproute2's bare address): the routes the address made go as Linux
+ * takes them away (fib_del_ifaddr(): the local route, the prefix route
+ * of a primary, broadcast routes no other address of the device still
+ * needs; the main table's routes with the address as their source once
+ * it is no longer local), a primary takes the secondaries of its prefix
+ * with it (promote_secondaries 0), and the device's last address takes
+ * every route through the device and its neighbour entries (Linux's
+ * fib_disable_ip(), arp_ifdown()).  Then MASQUERADE's connections bound
+ * to the address die.  -EADDRNOTAVAIL (no such address), -ENODEV,
+ * -EINVAL. */
+int nfu_addr_del(struct nfu_net *net, int ifindex, uint32_t addr, int plen);
 /* Primary address of 'ifindex' in scope (first added), 0 if none. */
 uint32_t nfu_addr_primary(const struct nfu_net *net, int ifindex);
 /* Is 'addr' one of the host's addresses (any device)? */

@@ -69,6 +69,14 @@ struct nfu_net_dev_down {
 	struct nfu_net_dev_down *next;
 };
 
+/* A function told when an IPv4 address leaves a device
+ * (nfu_net_add_addr_del()). */
+struct nfu_net_addr_del {
+	void (*fn)(struct nfu_net *net, int ifindex, uint32_t addr, void *priv);
+	void *priv;
+	struct nfu_net_addr_del *next;
+};
+
 struct nfu_ipv4_net; /* lib/ipv4 */
 
 struct nfu_net {
@@ -106,6 +114,8 @@ struct nfu_net {
 	struct nfu_net_exit *exits;
 	/* told when a device goes down (upper layers: NAT's MASQUERADE) */
 	struct nfu_net_dev_down *dev_down;
+	/* told when an address leaves a device (NAT's MASQUERADE) */
+	struct nfu_net_addr_del *addr_del;
 };
 
 /* The first member of a connection (lib/conntrack's struct nfu_ct):
@@ -157,6 +167,17 @@ int nfu_dev_core_add(struct nfu_net *net, const char *name, bool loopback);
 int nfu_net_add_dev_down(struct nfu_net *net,
 			 void (*fn)(struct nfu_net *net, int ifindex, void *priv),
 			 void *priv);
+
+/* 'fn' is called with a device's ifindex and an IPv4 address (network
+ * order) that has just left it (Linux's inetaddr notifiers on
+ * NETDEV_DOWN, after the routes went: fib_inetaddr_event() is
+ * registered first), in the order registered; 0 or -ENOMEM. */
+int nfu_net_add_addr_del(struct nfu_net *net,
+			 void (*fn)(struct nfu_net *net, int ifindex,
+				    uint32_t addr, void *priv),
+			 void *priv);
+/* Tells the functions of nfu_net_add_addr_del() (lib/ipv4 calls it). */
+void nfu_net_addr_deleted(struct nfu_net *net, int ifindex, uint32_t addr);
 
 /* Frees the pool's free list (at stack teardown). */
 void nfu_net_pool_release(struct nfu_net *net);

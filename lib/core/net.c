@@ -47,6 +47,12 @@ void nfu_net_core_free(struct nfu_net *net)
 		net->dev_down = n->next;
 		free(n);
 	}
+	while (net->addr_del) {
+		struct nfu_net_addr_del *n = net->addr_del;
+
+		net->addr_del = n->next;
+		free(n);
+	}
 	nfu_hook_release_all(net);
 	for (unsigned int i = 0; i < NFU_MAX_DEVS; i++)
 		free(net->devs[i]);
@@ -214,4 +220,28 @@ int nfu_net_add_dev_down(struct nfu_net *net,
 		;
 	*pp = n;
 	return 0;
+}
+
+int nfu_net_add_addr_del(struct nfu_net *net,
+			 void (*fn)(struct nfu_net *net, int ifindex,
+				    uint32_t addr, void *priv),
+			 void *priv)
+{
+	struct nfu_net_addr_del *n = malloc(sizeof(*n)), **pp;
+
+	if (!n)
+		return -ENOMEM;
+	n->fn = fn;
+	n->priv = priv;
+	n->next = NULL;
+	for (pp = &net->addr_del; *pp; pp = &(*pp)->next)
+		;
+	*pp = n;
+	return 0;
+}
+
+void nfu_net_addr_deleted(struct nfu_net *net, int ifindex, uint32_t addr)
+{
+	for (struct nfu_net_addr_del *n = net->addr_del; n; n = n->next)
+		n->fn(net, ifindex, addr, n->priv);
 }

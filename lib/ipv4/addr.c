@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * IPv4 addresses of devices, and the routes Linux derives from them
- * (fib_add_ifaddr): the local route, the prefix route, broadcast routes.
- * Also the static neighbour table.
+ * (fib_add_ifaddr): the local route, the prefix route, broadcast routes;
+ * their removal with the address (__inet_del_ifa, fib_del_ifaddr,
+ * fib_disable_ip).  Also the static neighbour table.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -94,6 +95,289 @@ int nfu_addr_add(struct nfu_net *net, int ifindex, uint32_t addr,
 	/* A failure here leaves the address with part of its routes; only
 	 * -ENOMEM can cause it. */
 	return err;
+}
+
+/*
+ * Removing an address: Linux 6.18's __inet_del_ifa() and, on its
+ * NETDEV_DOWN inetaddr notification, fib_inetaddr_event() with
+ * fib_del_ifaddr(), then the other notifiers (NAT's MASQUERADE).
+ */
+
+/* The primary address of 'ifindex' of prefix 'prefix'/'mask'
+ * (inet_ifa_byprefix()), or NULL. */
+static const struct nfu_ifaddr *ifa_byprefix(const struct nfu_net *net,
+					     int ifindex, uint32_t prefix,
+					     uint32_t mask)
+{
+	for (const struct nfu_ifaddr *a = nfu_ifaddr_list(net, ifindex); a;
+	     a = a->next)
+		if (!a->secondary && a->mask == mask &&
+		    (a->local & mask) == (prefix & mask))
+			return a;
+	return NULL;
+}
+
+/* fib_magic(RTM_DELROUTE, ...): the route of 'type' for 'dst'/'plen' that
+ * the address of primary 'prim' made on 'ifindex' (metric 0), if it is
+ * there: one made for another device or another primary stays.  nfu's
+ * nfu_addr_add() gives a secondary's own routes the secondary as their
+ * source where Linux gives the primary: either is taken as that
+ * address's. */
+struct del_key {
+	struct nfu_route rt;
+	uint32_t src1, src2;
+	bool found;
+};
+
+static int del_match(void *priv, const struct nfu_route *rt)
+{
+	struct del_key *k = priv;
+
+	if (rt->table == k->rt.table && rt->dst == k->rt.dst &&
+	    rt->plen == k->rt.plen && rt->metric == 0 &&
+	    rt->type == k->rt.type && rt->ifindex == k->rt.ifindex &&
+	    (rt->prefsrc == k->src1 || rt->prefsrc == k->src2))
+		k->found = true;
+	return k->found;
+}
+
+static void magic_del(struct nfu_net *net, uint8_t type, uint8_t table,
+		      uint32_t dst, uint8_t plen, int ifindex,
+		      const struct nfu_ifaddr *prim, const struct nfu_ifaddr *ifa)
+{
+	struct nfu_fib *fib = nfu_ipv4(net)->fib;
+	struct del_key k = {
+		.rt = { .dst = dst, .plen = plen, .type = type, .table = table,
+			.ifindex = ifindex },
+		.src1 = prim->local,
+		.src2 = ifa->local,
+	};
+
+	nfu_fib_walk(fib, del_match, &k);
+	if (k.found)
+		nfu_fib_delete(fib, &k.rt);
+}
+
+/* Routes to take out of the FIB after a walk (which must not change it). */
+struct route_list {
+	struct nfu_route *v;
+	size_t n, cap;
+	int ifindex;      /* fib_sync_down_dev(): those through it */
+	uint32_t prefsrc; /* fib_sync_down_addr(): main's with this source */
+	bool oom;
+};
+
+static int collect(void *priv, const struct nfu_route *rt)
+{
+	struct route_list *l = priv;
+
+	if (l->ifindex ? rt->ifindex != l->ifindex
+		       : rt->table != NFU_RT_TABLE_MAIN || rt->prefsrc != l->prefsrc)
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		struct nfu_route *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v) {
+			l->oom = true;
+			return 1;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *rt;
+	return 0;
+}
+
+/* fib_sync_down_addr() + fib_flush() (with 'ifindex' 0: the main table's
+ * routes whose preferred source is 'prefsrc', whatever their device), or
+ * fib_sync_down_dev(force) + fib_flush() (every route through 'ifindex',
+ * in every table).  -ENOMEM leaves some. */
+static int flush_routes(struct nfu_net *net, int ifindex, uint32_t prefsrc)
+{
+	struct nfu_fib *fib = nfu_ipv4(net)->fib;
+	struct route_list l = { .ifindex = ifindex, .prefsrc = prefsrc };
+
+	nfu_fib_walk(fib, collect, &l);
+	for (size_t i = 0; i < l.n; i++)
+		nfu_fib_delete(fib, &l.v[i]);
+	free(l.v);
+	return l.oom ? -ENOMEM : 0;
+}
+
+static bool local_route_left(const struct nfu_net *net, uint32_t addr)
+{
+	const struct nfu_route *rt = nfu_fib_lookup(nfu_ipv4(net)->fib, addr,
+						    NULL, NULL);
+
+	return rt && rt->type == NFU_RTN_LOCAL;
+}
+
+/* fib_del_ifaddr(ifa, NULL) for 'ifa', already out of the device's list:
+ * the routes it made go unless another address of the device (of the
+ * same primary source) still makes them. */
+enum { LOCAL_OK = 1, BRD_OK = 2, BRD0_OK = 4, BRD1_OK = 8 };
+
+static void fib_del_ifaddr(struct nfu_net *net, int ifindex,
+			   const struct nfu_ifaddr *ifa)
+{
+	const struct nfu_dev *dev = nfu_dev_by_index(net, ifindex);
+	const struct nfu_ifaddr *prim = ifa, *prim1 = NULL;
+	uint32_t brd = ifa->local | ~ifa->mask, any = ifa->local & ifa->mask;
+	bool subnet = false, same_prefsrc = false;
+	unsigned int ok = 0;
+
+	if (ifa->secondary) {
+		prim = ifa_byprefix(net, ifindex, any, ifa->mask);
+		if (!prim)
+			return; /* Linux: "bug: prim == NULL" */
+	} else if (!nfu_ipv4_is_zeronet(any) &&
+		   (any != ifa->local || ifa->plen < 32)) {
+		magic_del(net, dev->loopback ? NFU_RTN_LOCAL : NFU_RTN_UNICAST,
+			  dev->loopback ? NFU_RT_TABLE_LOCAL : NFU_RT_TABLE_MAIN,
+			  any, ifa->plen, ifindex, prim, ifa);
+		subnet = true;
+	}
+	/* what the addresses left on the device still need */
+	for (const struct nfu_ifaddr *a = nfu_ifaddr_list(net, ifindex); a;
+	     a = a->next) {
+		if (a->secondary) {
+			if (a->mask == prim->mask &&
+			    (a->local & prim->mask) == (prim->local & prim->mask)) {
+				prim1 = prim;
+			} else {
+				if (!same_prefsrc)
+					continue;
+				if (!prim1 || a->mask != prim1->mask ||
+				    (a->local & prim1->mask) !=
+					    (prim1->local & prim1->mask))
+					prim1 = ifa_byprefix(net, ifindex,
+							     a->local, a->mask);
+				if (!prim1 || prim1->local != prim->local)
+					continue;
+			}
+		} else {
+			if (prim->local != a->local)
+				continue;
+			prim1 = a;
+			if (prim != prim1)
+				same_prefsrc = true;
+		}
+		if (ifa->local == a->local)
+			ok |= LOCAL_OK;
+		if (ifa->brd == a->brd)
+			ok |= BRD_OK;
+		if (brd == a->brd)
+			ok |= BRD1_OK;
+		if (any == a->brd)
+			ok |= BRD0_OK;
+		/* a primary has its prefix's broadcasts */
+		if (prim1 == a && a->plen < 31) {
+			uint32_t brd1 = a->local | ~a->mask;
+			uint32_t any1 = a->local & a->mask;
+
+			if (!nfu_ipv4_is_zeronet(any1)) {
+				if (ifa->brd == brd1 || ifa->brd == any1)
+					ok |= BRD_OK;
+				if (brd == brd1 || brd == any1)
+					ok |= BRD1_OK;
+				if (any == brd1 || any == any1)
+					ok |= BRD0_OK;
+			}
+		}
+	}
+	if (!(ok & BRD_OK))
+		magic_del(net, NFU_RTN_BROADCAST, NFU_RT_TABLE_LOCAL, ifa->brd,
+			  32, ifindex, prim, ifa);
+	if (subnet && ifa->plen < 31) {
+		if (!(ok & BRD1_OK))
+			magic_del(net, NFU_RTN_BROADCAST, NFU_RT_TABLE_LOCAL, brd,
+				  32, ifindex, prim, ifa);
+		if (!(ok & BRD0_OK))
+			magic_del(net, NFU_RTN_BROADCAST, NFU_RT_TABLE_LOCAL, any,
+				  32, ifindex, prim, ifa);
+	}
+	if (!(ok & LOCAL_OK)) {
+		magic_del(net, NFU_RTN_LOCAL, NFU_RT_TABLE_LOCAL, ifa->local, 32,
+			  ifindex, prim, ifa);
+		/* gone from the host: the routes that used it as their
+		 * source go too (fib_sync_down_addr(), main table) */
+		if (!local_route_left(net, ifa->local))
+			flush_routes(net, 0, ifa->local);
+	}
+}
+
+/* Unlinks 'ifa' (in the list of 'ifindex' at '*pp') and tells the FIB and
+ * the other listeners, as __inet_del_ifa()'s NETDEV_DOWN notification
+ * does; frees it. */
+static void ifa_remove(struct nfu_net *net, int ifindex,
+		       struct nfu_ifaddr **pp)
+{
+	struct nfu_ifaddr *ifa = *pp;
+
+	*pp = ifa->next;
+	fib_del_ifaddr(net, ifindex, ifa);
+	if (!nfu_ipv4(net)->ifa[ifindex]) {
+		/* the device's last address: IPv4 is off on it
+		 * (fib_disable_ip(): every route through it, and the ARP
+		 * table's entries of it, static ones included, as
+		 * arp_ifdown() flushes them) */
+		struct nfu_neigh **np = &nfu_ipv4(net)->neigh;
+
+		flush_routes(net, ifindex, 0);
+		while (*np) {
+			struct nfu_neigh *n = *np;
+
+			if (n->ifindex == ifindex) {
+				*np = n->next;
+				free(n);
+			} else {
+				np = &n->next;
+			}
+		}
+	}
+	nfu_net_addr_deleted(net, ifindex, ifa->local);
+	free(ifa);
+}
+
+int nfu_addr_del(struct nfu_net *net, int ifindex, uint32_t addr, int plen)
+{
+	struct nfu_ipv4_net *in = nfu_ipv4(net);
+	struct nfu_ifaddr **pp, *ifa;
+
+	if (!nfu_dev_by_index(net, ifindex))
+		return -ENODEV;
+	if (plen > 32)
+		return -EINVAL;
+	/* inet_rtm_deladdr(): the address, and its prefix length when one
+	 * is given (iproute2 sends none for a bare address: a "wildcard
+	 * deletion") */
+	for (pp = &in->ifa[ifindex]; *pp; pp = &(*pp)->next)
+		if ((*pp)->local == addr && (plen < 0 || (*pp)->plen == plen))
+			break;
+	if (!*pp)
+		return -EADDRNOTAVAIL;
+	ifa = *pp;
+	/* A primary takes the secondaries of its prefix with it, each
+	 * told first (net.ipv4.conf.DEV.promote_secondaries 0, Linux's
+	 * default; nfu has no promotion). */
+	if (!ifa->secondary) {
+		struct nfu_ifaddr **sp = &in->ifa[ifindex];
+
+		while (*sp) {
+			struct nfu_ifaddr *a = *sp;
+
+			if (a->secondary && a->mask == ifa->mask &&
+			    (a->local & a->mask) == (ifa->local & ifa->mask))
+				ifa_remove(net, ifindex, sp);
+			else
+				sp = &a->next;
+		}
+		for (pp = &in->ifa[ifindex]; *pp != ifa; pp = &(*pp)->next)
+			;
+	}
+	ifa_remove(net, ifindex, pp);
+	return 0;
 }
 
 uint32_t nfu_addr_primary(const struct nfu_net *net, int ifindex)

@@ -105,7 +105,7 @@ enum word {
 	W_NONE = 0,      /* not in the table: the caller decides */
 	W_UNSUPPORTED,   /* iproute2 knows it, nfu does not model it */
 	W_ADDR, W_ROUTE, W_NEIGH, W_LINK,   /* ip objects */
-	W_ADD, W_SET, W_REPLACE,            /* commands */
+	W_ADD, W_SET, W_REPLACE, W_DEL,     /* commands */
 	W_UP, W_DOWN, W_NAME, W_MAC, W_MTU, W_TYPE, W_DEV,
 	W_BRD, W_SCOPE, W_LOCAL,
 	W_SRC, W_VIA, W_METRIC, W_PROTO, W_TABLE, W_TO,
@@ -590,6 +590,67 @@ static int ip_addr_add(const struct line *l, unsigned int i, unsigned int verb)
 		return fail(l, addr_w, rc, "invalid address `%s'", l->w[addr_w]);
 	if (rc)
 		return fail(l, addr_w, rc, "cannot add address `%s': %s",
+			    l->w[addr_w], errmsg(rc));
+	return 0;
+}
+
+/* 'ip addr del ADDR[/PLEN] dev DEV': the device must exist, and the
+ * address on it (with that prefix length when one is given; a bare
+ * address is iproute2's wildcard deletion, any prefix length). */
+static int ip_addr_del(const struct line *l, unsigned int i, unsigned int verb)
+{
+	unsigned int dev = 0, addr_w = 0;
+	const struct nfu_dev *d;
+	uint32_t addr = 0;
+	uint8_t plen = 0;
+	int rc;
+
+	for (; i < l->n; i++) {
+		switch (lookup(addr_keywords, NKW(addr_keywords), l->w[i],
+			       NULL)) {
+		case W_DEV:
+			if (dev)
+				return duplicate(l, i);
+			if (!value(l, &i))
+				return -EINVAL;
+			dev = i;
+			break;
+		case W_LOCAL:
+			if (addr_w)
+				return duplicate(l, i);
+			if (!value(l, &i))
+				return -EINVAL;
+			/* fall through */
+		case W_NONE:
+			if (addr_w)
+				return fail(l, i, -EINVAL,
+					    "unknown keyword `%s' in ip address",
+					    l->w[i]);
+			addr_w = i;
+			if (parse_prefix(l->w[i], false, &addr, &plen))
+				return fail(l, i, -EINVAL, "invalid address `%s'",
+					    l->w[i]);
+			break;
+		default:
+			return fail(l, i, -EINVAL,
+				    "unsupported keyword `%s' in ip address del",
+				    l->w[i]);
+		}
+	}
+	if (!addr_w)
+		return fail(l, verb, -EINVAL, "missing address in ip address del");
+	if (!dev)
+		return fail(l, verb, -EINVAL, "missing `dev' in ip address del");
+	d = nfu_dev_by_name(l->net, l->w[dev]);
+	if (!d)
+		return fail(l, dev, -ENODEV, "cannot find device `%s'", l->w[dev]);
+	rc = nfu_addr_del(l->net, d->ifindex, addr,
+			  strchr(l->w[addr_w], '/') ? plen : -1);
+	if (rc == -EADDRNOTAVAIL)
+		return fail(l, addr_w, rc, "address `%s' is not on %s",
+			    l->w[addr_w], l->w[dev]);
+	if (rc)
+		return fail(l, addr_w, rc, "cannot delete address `%s': %s",
 			    l->w[addr_w], errmsg(rc));
 	return 0;
 }
@@ -1100,7 +1161,7 @@ static const struct keyword ip_objects[] = {
 static const struct keyword addr_cmds[] = {
 	PREFIX("add", W_ADD), PREFIX("change", W_UNSUPPORTED),
 	EXACT("chg", W_UNSUPPORTED), PREFIX("replace", W_UNSUPPORTED),
-	PREFIX("delete", W_UNSUPPORTED), PREFIX("list", W_UNSUPPORTED),
+	PREFIX("delete", W_DEL), PREFIX("list", W_UNSUPPORTED),
 	PREFIX("show", W_UNSUPPORTED), PREFIX("lst", W_UNSUPPORTED),
 	PREFIX("flush", W_UNSUPPORTED), PREFIX("save", W_UNSUPPORTED),
 	PREFIX("showdump", W_UNSUPPORTED), PREFIX("restore", W_UNSUPPORTED),
@@ -1183,6 +1244,8 @@ static int cmd_ip(const struct line *l)
 			    l->w[i], object);
 	switch (obj) {
 	case W_ADDR:
+		if (cmd == W_DEL)
+			return ip_addr_del(l, i + 1, i);
 		return ip_addr_add(l, i + 1, i);
 	case W_ROUTE:
 		return ip_route_add(l, i + 1, i);
@@ -1296,6 +1359,20 @@ static int split(struct line *l, char *s, size_t len)
 	return 0;
 }
 
+/* One line (no newline in it) applied to 'net'. */
+static int apply_line(struct line *l, char *s, size_t len)
+{
+	int rc = split(l, s, len);
+
+	if (rc || l->n == 0)
+		return rc;
+	if (!strcmp(l->w[0], "ip"))
+		return cmd_ip(l);
+	if (!strcmp(l->w[0], "sysctl"))
+		return cmd_sysctl(l);
+	return fail(l, 0, -EINVAL, "unknown command `%s'", l->w[0]);
+}
+
 /* Applies 'text' to 'net', line by line, stopping at the first error. */
 static int apply(struct nfu_net *net, const char *text, size_t len,
 		 const char *where, struct nfu_error *err)
@@ -1316,15 +1393,7 @@ static int apply(struct nfu_net *net, const char *text, size_t len,
 		if (!end)
 			end = copy + len;
 		l.no++;
-		rc = split(&l, s, (size_t)(end - s));
-		if (rc || l.n == 0)
-			continue;
-		if (!strcmp(l.w[0], "ip"))
-			rc = cmd_ip(&l);
-		else if (!strcmp(l.w[0], "sysctl"))
-			rc = cmd_sysctl(&l);
-		else
-			rc = fail(&l, 0, -EINVAL, "unknown command `%s'", l.w[0]);
+		rc = apply_line(&l, s, (size_t)(end - s));
 	}
 	free(copy);
 	return rc;
@@ -1397,6 +1466,38 @@ out:
 	if (rc == -ENOMEM && err && !err->msg[0])
 		nfu_error_set(err, where, 0, 0, "out of memory");
 	nfu_net_free(scratch);
+	return rc;
+}
+
+int nfu_topology_exec(struct nfu_net *net, const char *line, size_t len,
+		      const char *name, unsigned int lineno,
+		      struct nfu_error *err)
+{
+	struct line l = { .net = net, .where = name ? name : "<string>",
+			  .err = err, .no = lineno };
+	char *copy;
+	int rc;
+
+	assert(net && (line || !len));
+	if (err)
+		memset(err, 0, sizeof(*err));
+	if (memchr(line, '\n', len)) {
+		nfu_error_set(err, l.where, lineno, 0,
+			      "one line expected, found a newline");
+		return -EINVAL;
+	}
+	copy = malloc(len + 1);
+	if (!copy) {
+		nfu_error_set(err, l.where, lineno, 0, "out of memory");
+		return -ENOMEM;
+	}
+	if (len)
+		memcpy(copy, line, len);
+	copy[len] = '\0';
+	rc = apply_line(&l, copy, len);
+	free(copy);
+	if (rc == -ENOMEM && err && !err->msg[0])
+		nfu_error_set(err, l.where, lineno, 0, "out of memory");
 	return rc;
 }
 

@@ -774,6 +774,20 @@ static void nat_dev_down(struct nfu_net *net, int ifindex, void *priv)
 	nfu_nat_masq_forget(net, ifindex, 0);
 }
 
+/* masq_inet_event(): an address that leaves a device takes the
+ * connections MASQUERADE bound to that device whose reply tuple goes to
+ * it (inet_cmp(): masq_index and the reply's destination).  Linux defers
+ * the walk to a worker (nf_nat_masq_schedule(), at most 16 pending: more
+ * are not done); nfu does it at once, before the next packet, which is
+ * when the worker would have run on an idle machine (a guess about the
+ * timing only). */
+static void nat_addr_del(struct nfu_net *net, int ifindex, uint32_t addr,
+			 void *priv)
+{
+	(void)priv;
+	nfu_nat_masq_forget(net, ifindex, addr);
+}
+
 void nfu_nat_net_free(struct nfu_nat_net *nn)
 {
 	free(nn->bysource);
@@ -801,6 +815,7 @@ struct nfu_nat_net *nfu_nat_net(struct nfu_net *net)
 	/* (the device notifier first: it holds nothing of 'nn', so a
 	 * failure of the exit after it leaves nothing dangling) */
 	if (!nn->bysource || nfu_net_add_dev_down(net, nat_dev_down, NULL) ||
+	    nfu_net_add_addr_del(net, nat_addr_del, NULL) ||
 	    nfu_net_add_exit(net, nat_exit, nn)) {
 		free(nn->bysource);
 		free(nn);
