@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "core/net-private.h"
+#include "ipv4/ipv4-private.h"
 #include "queue/queue-private.h"
 #include "queue/wire.h"
 
@@ -797,6 +798,9 @@ static void handle_msg(struct nfu_queue_server *srv,
 		err = do_verdict(srv, c, &m.u.verdict);
 		if (err || (m.flags & NFU_QWIRE_F_ACK))
 			send_ack(srv, c, m.seq, err);
+		/* what the verdict sent to the host itself went by lo: it
+		 * comes in now, as Linux's backlog would run soon after */
+		nfu_ip_backlog_run(srv->net);
 		return;
 	case NFU_QWIRE_STATS_REQ:
 		send_ack(srv, c, m.seq, send_stats(srv, c, m.seq));
@@ -1228,6 +1232,7 @@ unsigned int nfu_queue_server_expire(
 		nfu_reinject(e, v);
 		n++;
 	}
+	nfu_ip_backlog_run(srv->net);
 	return n;
 }
 
