@@ -41,6 +41,7 @@ int cli_iptables_save(int argc, char **argv);
 int cli_iptables_restore(int argc, char **argv);
 int cli_replay(int argc, char **argv);
 int cli_conntrack(int argc, char **argv);
+int cli_queue(int argc, char **argv);
 
 struct cli_state {
 	const char *path;

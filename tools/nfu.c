@@ -25,6 +25,8 @@ static const struct {
 	  "run a ruleset over captured traffic: what Linux would do" },
 	{ "conntrack", cli_conntrack,
 	  "list, count, flush or delete a saved conntrack table as conntrack does" },
+	{ "queue", cli_queue,
+	  "list the queues of a queue server (nfu queue -L)" },
 };
 
 static void usage(FILE *f)
