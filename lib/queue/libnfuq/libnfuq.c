@@ -660,9 +660,10 @@ int nfuq_handle_packet(struct nfuq_handle *h, char *buf, int len)
 		errno = h->broken;
 		return -1;
 	}
-	/* Called from a callback: the bytes are the stream's continuation,
-	 * after what the outer call has not consumed yet.  Refused: the
-	 * caller holds them out of order. */
+	/* Called from a callback while the outer call still has messages
+	 * to handle: the new bytes come after those in the stream, and
+	 * handling them first would misframe it.  Refused (EBUSY); once the
+	 * outer bytes are consumed (the last packet's callback) it works. */
 	if (h->depth && save_off != save_len) {
 		errno = EBUSY;
 		return -1;
@@ -699,16 +700,16 @@ int nfuq_handle_packet(struct nfuq_handle *h, char *buf, int len)
 
 /* Encode a verdict; inside a dispatch it waits in 'out', otherwise it is
  * written at once.  Returns its length, as sendmsg() would, or -1. */
-static int verdict(struct nfuq_q_handle *qh, uint16_t vflags, uint32_t id,
-		   uint32_t verdict_, uint32_t mark, uint32_t data_len,
-		   const unsigned char *data)
+static int send_verdict(struct nfuq_q_handle *qh, uint16_t vflags,
+			uint32_t id, uint32_t verdict, uint32_t mark,
+			uint32_t data_len, const unsigned char *data)
 {
 	struct nfuq_handle *h = qh->h;
 	struct nfu_qwire_verdict v = {
 		.queue = qh->num,
 		.vflags = vflags,
 		.id = id,
-		.verdict = verdict_,
+		.verdict = verdict,
 		.mark = mark,
 		.data = data,
 		.data_len = data_len,
@@ -753,31 +754,31 @@ static int verdict(struct nfuq_q_handle *qh, uint16_t vflags, uint32_t id,
 	return (int)n;
 }
 
-int nfuq_set_verdict(struct nfuq_q_handle *qh, uint32_t id, uint32_t verdict_,
+int nfuq_set_verdict(struct nfuq_q_handle *qh, uint32_t id, uint32_t verdict,
 		     uint32_t data_len, const unsigned char *buf)
 {
-	return verdict(qh, 0, id, verdict_, 0, data_len, buf);
+	return send_verdict(qh, 0, id, verdict, 0, data_len, buf);
 }
 
 int nfuq_set_verdict2(struct nfuq_q_handle *qh, uint32_t id,
-		      uint32_t verdict_, uint32_t mark, uint32_t datalen,
+		      uint32_t verdict, uint32_t mark, uint32_t datalen,
 		      const unsigned char *buf)
 {
-	return verdict(qh, NFU_QWIRE_V_MARK, id, verdict_, mark, datalen,
-		       buf);
+	return send_verdict(qh, NFU_QWIRE_V_MARK, id, verdict, mark,
+			    datalen, buf);
 }
 
 int nfuq_set_verdict_batch(struct nfuq_q_handle *qh, uint32_t id,
-			   uint32_t verdict_)
+			   uint32_t verdict)
 {
-	return verdict(qh, NFU_QWIRE_V_BATCH, id, verdict_, 0, 0, NULL);
+	return send_verdict(qh, NFU_QWIRE_V_BATCH, id, verdict, 0, 0, NULL);
 }
 
 int nfuq_set_verdict_batch2(struct nfuq_q_handle *qh, uint32_t id,
-			    uint32_t verdict_, uint32_t mark)
+			    uint32_t verdict, uint32_t mark)
 {
-	return verdict(qh, NFU_QWIRE_V_BATCH | NFU_QWIRE_V_MARK, id, verdict_,
-		       mark, 0, NULL);
+	return send_verdict(qh, NFU_QWIRE_V_BATCH | NFU_QWIRE_V_MARK, id,
+			    verdict, mark, 0, NULL);
 }
 
 struct nfuqnl_msg_packet_hdr *nfuq_get_msg_packet_hdr(struct nfuq_data *nfad)
