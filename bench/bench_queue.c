@@ -110,7 +110,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	net = nfu_net_new();
-	if (!net || nfu_topology_load(net, topo, sizeof(topo) - 1, &err) ||
+	if (!net || nfu_topology_load(net, topo, sizeof(topo) - 1, "bench_queue", &err) ||
 	    nfu_hook_register(net, &ops)) {
 		fprintf(stderr, "bench_queue: stack: %s\n", err.msg);
 		return 1;
