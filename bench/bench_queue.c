@@ -144,7 +144,14 @@ int main(int argc, char **argv)
 	}
 	close(pfd[1]);
 	hout = fdopen(pfd[0], "r");
-	while (!nfu_queue_server_bound(srv, 0)) {
+	/* Ready when bound, copying, with its queue length set (its last
+	 * request before "ready"). */
+	for (;;) {
+		struct nfu_queue_stats st;
+
+		if (nfu_queue_server_stats(srv, &st, 1) == 1 && st.bound &&
+		    st.copy_mode == 2 && st.maxlen == 1u << 16)
+			break;
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			fprintf(stderr, "bench_queue: the handler ended before binding\n");
 			return 1;
@@ -158,7 +165,7 @@ int main(int argc, char **argv)
 
 		for (unsigned int i = 0; i < burst && in < n &&
 		     pending + i < window; i++, in++)
-			nfu_rx(net, 1, frame, flen);
+			nfu_rx(net, nfu_dev_by_name(net, "f0")->ifindex, frame, flen);
 		if (nfu_queue_server_process(srv, pending >= window || in == n ?
 					     100 : 0) < 0)
 			break;
