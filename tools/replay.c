@@ -62,6 +62,7 @@
 #include "conntrack/ct-format.h"
 #include "nfu/capture.h"
 #include "nfu/nfu.h"
+#include "replay-queue.h"
 #include "xtables/lang.h"
 
 #define PROG "nfu replay"
@@ -115,6 +116,8 @@ struct replay {
 	 * before (by hook) and a line when they changed */
 	struct nfu_hook_ops nat_ops[8];
 	char nat_before[NFU_INET_NUMHOOKS][64];
+	/* --queue-exec, --queue-socket */
+	struct replay_queue q;
 };
 
 #define CT_UNSEEN 0xff
@@ -125,6 +128,7 @@ static int usage(FILE *f, int rc)
 		"Usage: nfu replay -r RULES [-t TOPOLOGY] -i IFACE=CAPTURE [-i IFACE=CAPTURE ...]\n"
 		"                  [-o DIR] [-c] [--trace] [--log FILE] [--responder on|off] [--arp]\n"
 		"                  [--conntrack] [--conntrack-state FILE]\n"
+		"                  [--queue-exec CMD | --queue-socket PATH] [--queue-timeout SECONDS]\n"
 		"       nfu replay -r RULES CAPTURE\n"
 		"\n"
 		"  -r RULES         the ruleset, iptables-save text\n"
@@ -145,6 +149,13 @@ static int usage(FILE *f, int rc)
 		"  --conntrack      print the connection tracking table at the end (as\n"
 		"                   conntrack -L, sorted by creation); with -o, DIR/conntrack\n"
 		"  --conntrack-state FILE  write that table to FILE for nfu conntrack\n"
+		"  --queue-exec CMD start the queue handler CMD (sh -c, with NFU_QUEUE_SOCKET\n"
+		"                   set), wait until it has bound the ruleset's queues, replay,\n"
+		"                   end it\n"
+		"  --queue-socket PATH  serve the queues on PATH, for handlers started by you\n"
+		"  --queue-timeout SECONDS  how long a queued packet may wait for its verdict\n"
+		"                   (and handlers to bind); then its queue's fail-open or drop\n"
+		"                   (default 10)\n"
 		"See nfu-replay(8).\n");
 	return rc;
 }
@@ -1275,6 +1286,9 @@ static int parse_args(struct replay *rp, int argc, char **argv)
 			   !strcmp(a, "-o") || !strcmp(a, "--output") ||
 			   !strcmp(a, "--log") || !strcmp(a, "--responder") ||
 			   !strcmp(a, "--conntrack-state") ||
+			   !strcmp(a, "--queue-exec") ||
+			   !strcmp(a, "--queue-socket") ||
+			   !strcmp(a, "--queue-timeout") ||
 			   !strcmp(a, "-i") || !strcmp(a, "--input"))) {
 			fprintf(stderr, PROG ": option %s needs an argument\n", a);
 			return 2;
@@ -1289,6 +1303,21 @@ static int parse_args(struct replay *rp, int argc, char **argv)
 			rp->log_path = v;
 		} else if (!strcmp(a, "--conntrack-state")) {
 			rp->ct_path = v;
+		} else if (!strcmp(a, "--queue-exec")) {
+			rp->q.exec = v;
+		} else if (!strcmp(a, "--queue-socket")) {
+			rp->q.socket = v;
+		} else if (!strcmp(a, "--queue-timeout")) {
+			char *end;
+
+			errno = 0;
+			rp->q.timeout = strtod(v, &end);
+			if (errno || end == v || *end || !(rp->q.timeout > 0) ||
+			    rp->q.timeout > 86400) {
+				fprintf(stderr, PROG ": --queue-timeout takes seconds"
+					" (above 0, at most 86400), not `%s'\n", v);
+				return 2;
+			}
 		} else if (!strcmp(a, "--responder")) {
 			if (strcmp(v, "on") && strcmp(v, "off")) {
 				fprintf(stderr, PROG ": --responder takes on or off, not `%s'\n", v);
@@ -1361,6 +1390,12 @@ static int parse_args(struct replay *rp, int argc, char **argv)
 		}
 	if (!rp->responder_set)
 		rp->responder = rp->topo_path != NULL;
+	if (rp->q.timeout > 0 && !replay_queue_wanted(&rp->q)) {
+		fprintf(stderr, PROG ": --queue-timeout without --queue-exec or"
+				" --queue-socket: there is no queue handler to wait for\n");
+		return 2;
+	}
+	rp->q.trace = rp->trace;
 	return 0;
 }
 
@@ -1484,12 +1519,24 @@ int cli_replay(int argc, char **argv)
 		goto out;
 	}
 	rp.progress = isatty(2) && rp.total >= 100000;
+	if (replay_queue_wanted(&rp.q)) {
+		nfu_net_set_time(rp.net, 0);
+		rc = replay_queue_start(&rp.q, rp.net);
+		if (rc) {
+			ret = rc;
+			goto out;
+		}
+	}
 	/* second pass: the replay */
 	if (open_inputs(&rp))
 		goto out;
 	rp.now = rp.t0;
 	while ((in = next_input(&rp, &rc))) {
 		if (replay_one(&rp, in))
+			goto out;
+		/* a queued packet keeps its place: its verdict before the
+		 * next packet */
+		if (replay_queue_settle(&rp.q))
 			goto out;
 		in->have = false;
 		progress(&rp, false);
@@ -1544,8 +1591,11 @@ int cli_replay(int argc, char **argv)
 		goto out;
 	}
 	summary(&rp);
+	replay_queue_summary(&rp.q);
 	ret = 0;
 out:
+	if (replay_queue_stop(&rp.q) && !ret)
+		ret = 1;
 	close_outputs(&rp);
 	for (unsigned int i = 0; i < rp.nin; i++) {
 		nfu_cap_close(rp.in[i].r);

@@ -229,8 +229,10 @@ if [ -f "$scen/queue" ]; then
 	qh=$(dirname "$tool")/qhandler_nfq
 	[ -x "$qh" ] || skip "no $qh (libnetfilter-queue-dev missing at build)"
 	# shellcheck disable=SC2046
-	hx "$qh" $(grep -v '^#' "$scen/queue") >"$work/qhandler.out" \
-		2>"$work/qhandler.err" &
+	# (not through hx: a function in the background is a subshell, and
+	# the signal at the end must reach the handler itself)
+	ip netns exec "$host" "$qh" $(grep -v '^#' "$scen/queue") \
+		>"$work/qhandler.out" 2>"$work/qhandler.err" &
 	qpid=$!
 	pids="$pids $qpid"
 	i=0

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tools/replay-queue.h - nfu replay's queue handlers (--queue-exec,
+ * --queue-socket, --queue-timeout).
+ *
+ * What?
+ *   A queue server on a socket (a temporary one for --queue-exec), the
+ *   handler started by `sh -c CMD` with NFU_QUEUE_SOCKET set, a wait until
+ *   the queues the ruleset can queue to are bound, and after each replayed
+ *   packet a wait for the verdicts of every packet queued: a packet keeps
+ *   its place in time, so the replay does not go on to the next one while
+ *   a verdict is pending, at most --queue-timeout seconds (then the
+ *   queue's fail-open or drop, said on stderr and in the trace).
+ *
+ * Thread-safety: nfu replay is one thread.
+ */
+#ifndef NFU_TOOLS_REPLAY_QUEUE_H
+#define NFU_TOOLS_REPLAY_QUEUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct nfu_net;
+struct nfu_queue_server;
+
+struct replay_queue {
+	/* options */
+	const char *exec;      /* --queue-exec CMD */
+	const char *socket;    /* --queue-socket PATH */
+	double timeout;        /* --queue-timeout SECONDS */
+	bool trace;
+	/* state */
+	struct nfu_queue_server *srv;
+	char tmpdir[64];       /* for --queue-exec without --queue-socket */
+	char path[108];
+	pid_t pid;             /* the handler, 0 when none or reaped */
+	int status;            /* its wait status once reaped */
+	uint64_t nexpired;
+};
+
+#define REPLAY_QUEUE_TIMEOUT_DEFAULT 10.0
+
+/* Whether the options ask for queue handlers. */
+static inline bool replay_queue_wanted(const struct replay_queue *q)
+{
+	return q->exec || q->socket;
+}
+
+/* Start the server on 'net', the handler, and wait until every queue the
+ * ruleset in force can queue to is bound (or the timeout: then said on
+ * stderr, and the replay goes on: Linux drops or bypasses for an unbound
+ * queue).  0, or an exit status after saying why on stderr. */
+int replay_queue_start(struct replay_queue *q, struct nfu_net *net);
+
+/* Wait until no packet waits for a verdict, reinjecting them as verdicts
+ * come; after the timeout, give the rest the timeout's verdict.  0, or an
+ * exit status after saying why. */
+int replay_queue_settle(struct replay_queue *q);
+
+/* Counters of the queues to stderr (as nfu queue -L), when any queue was
+ * used. */
+void replay_queue_summary(const struct replay_queue *q);
+
+/* Stop the handler (EOF on its socket, then SIGTERM after a second, then
+ * SIGKILL), free the server, remove the temporary socket.  Returns the
+ * handler's trouble as an exit status (0 when it ended well or was ended
+ * by us), said on stderr. */
+int replay_queue_stop(struct replay_queue *q);
+
+#endif
