@@ -37,6 +37,9 @@ struct replay_queue {
 	pid_t pid;             /* the handler, 0 when none or reaped */
 	int status;            /* its wait status once reaped */
 	uint64_t nexpired;
+	/* the packet the handler's verdict dropped, until the stack says it
+	 * dropped it (the trace names the handler, not the NFQUEUE rule) */
+	const void *dropped_pkt;
 };
 
 #define REPLAY_QUEUE_TIMEOUT_DEFAULT 10.0

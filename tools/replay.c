@@ -374,7 +374,11 @@ static void on_dropped(void *priv, const struct nfu_pkt *pkt,
 
 	if (!rp->trace)
 		return;
-	if (reason == NFU_DROP_NETFILTER && d)
+	if (pkt && pkt == rp->q.dropped_pkt) {
+		rp->q.dropped_pkt = NULL;
+		printf("  = dropped%s by the queue handler's verdict\n",
+		       pkt->local_out ? " (a packet of the host)" : "");
+	} else if (reason == NFU_DROP_NETFILTER && d)
 		printf("  = dropped%s by %s\n",
 		       pkt && pkt->local_out ? " (a packet of the host)" : "", d);
 	else if (reason == NFU_DROP_NO_RESPONDER)
@@ -1191,11 +1195,8 @@ static int replay_one(struct replay *rp, struct input *in)
 		if (rp->trace)
 			printf("  = held for reassembly\n");
 	}
-	if (after.queued > before.queued) {
+	if (after.queued > before.queued)
 		rp->nqueued++;
-		if (rp->trace)
-			printf("  = queued to user space\n");
-	}
 	return 0;
 }
 
@@ -1211,10 +1212,10 @@ static void summary(struct replay *rp)
 	fprintf(stderr, PROG ": %" PRIu64 " packets replayed (%" PRIu64 " sent by the host)"
 		", %" PRIu64 " delivered to the host, %" PRIu64 " forwarded, %" PRIu64
 		" sent by the host in answer or on its own, %" PRIu64 " held for reassembly"
-		" at the end or queued\n",
+		" at the end, %" PRIu64 " queued to user space\n",
 		rp->npkts, rp->nlocal_out, rp->ndelivered, rp->nforwarded,
 		rp->ngenerated > rp->nlocal_out ? rp->ngenerated - rp->nlocal_out : 0,
-		rp->nheld + rp->nqueued);
+		rp->nheld, rp->nqueued);
 	for (int r = 1; r < NFU_DROP_MAX; r++)
 		drops += nfu_net_drop_count(rp->net, (enum nfu_drop_reason)r);
 	if (drops) {

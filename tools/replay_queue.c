@@ -115,6 +115,37 @@ static bool all_bound(struct replay_queue *q, const uint8_t *bits,
 	return missing == 0;
 }
 
+/* The trace's lines of the server's events, under the packet's. */
+static void on_event(void *arg, const struct nfu_queue_event *ev)
+{
+	struct replay_queue *q = arg;
+
+	if (ev->type == NFU_QUEUE_EV_VERDICT && ev->verdict == NFU_DROP)
+		q->dropped_pkt = ev->pkt;
+	if (!q->trace)
+		return;
+	switch (ev->type) {
+	case NFU_QUEUE_EV_QUEUED:
+		printf("  = queued to user space: queue %u, packet id %u\n",
+		       ev->queue, ev->id);
+		break;
+	case NFU_QUEUE_EV_VERDICT:
+		printf("  = the handler's verdict (queue %u, packet id %u%s): %s",
+		       ev->queue, ev->id, ev->batch ? ", a batch" : "",
+		       verdict_names[ev->verdict & 0xff]);
+		if (ev->mark_set)
+			printf(", mark 0x%x", ev->mark);
+		if (ev->new_len >= 0)
+			printf(", new bytes (%d)", ev->new_len);
+		printf("\n");
+		break;
+	case NFU_QUEUE_EV_FAILOPEN:
+		printf("  = queue %u is full or its handler cannot take more:"
+		       " accepted (fail-open)\n", ev->queue);
+		break;
+	}
+}
+
 int replay_queue_start(struct replay_queue *q, struct nfu_net *net)
 {
 	static uint8_t bits[8192];
@@ -153,6 +184,7 @@ int replay_queue_start(struct replay_queue *q, struct nfu_net *net)
 			strerror(-err));
 		return 1;
 	}
+	nfu_queue_server_set_observer(q->srv, on_event, q);
 	memset(bits, 0, sizeof(bits));
 	nq = (unsigned int)nfu_xt_queue_nums(nfu_xt_current(net), bits);
 	if (q->exec && spawn(q))

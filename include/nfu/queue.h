@@ -125,6 +125,34 @@ unsigned int nfu_queue_server_expire(
 		       unsigned int verdict),
 	void *arg);
 
+/* What the server did with a packet, for a trace (nfu replay --trace):
+ * QUEUED when a handler was given it, VERDICT when its verdict came (with
+ * the mark and the new bytes' length, -1 when none, and BATCH for a batch
+ * verdict), FAILOPEN when a full or unreachable queue let it go on. */
+enum nfu_queue_event_type {
+	NFU_QUEUE_EV_QUEUED,
+	NFU_QUEUE_EV_VERDICT,
+	NFU_QUEUE_EV_FAILOPEN,
+};
+
+struct nfu_queue_event {
+	enum nfu_queue_event_type type;
+	uint16_t queue;
+	uint32_t id;              /* 0 for FAILOPEN (no id) */
+	unsigned int verdict;     /* VERDICT: NF_DROP..NF_STOP */
+	int batch;                /* VERDICT: by a batch verdict */
+	int mark_set;             /* VERDICT: the handler set 'mark' */
+	uint32_t mark;
+	int new_len;              /* VERDICT: new bytes' length, or -1 */
+	const struct nfu_pkt *pkt;
+};
+
+/* Call 'fn' (NULL: nobody) for every event, before the packet goes on.
+ * 'fn' must not call the server or the stack. */
+void nfu_queue_server_set_observer(
+	struct nfu_queue_server *srv,
+	void (*fn)(void *arg, const struct nfu_queue_event *ev), void *arg);
+
 /* The settings a new instance starts with; 0 keeps Linux's default. */
 void nfu_queue_server_set_default_maxlen(struct nfu_queue_server *srv,
 					 uint32_t maxlen);

@@ -94,7 +94,39 @@ struct nfu_queue_server {
 	size_t out_limit;
 	unsigned int pending;
 	struct qrec **pages[256];
+	void (*observe)(void *arg, const struct nfu_queue_event *ev);
+	void *observe_arg;
 };
+
+static void observe(struct nfu_queue_server *srv,
+		    enum nfu_queue_event_type type, uint16_t queue,
+		    const struct nfu_queue_entry *qe, uint32_t id,
+		    const struct nfu_qwire_verdict *v, unsigned int verdict)
+{
+	struct nfu_queue_event ev = {
+		.type = type, .queue = queue, .id = id, .verdict = verdict,
+		.new_len = -1, .pkt = qe->pkt,
+	};
+
+	if (!srv->observe)
+		return;
+	if (v) {
+		ev.batch = !!(v->vflags & NFU_QWIRE_V_BATCH);
+		ev.mark_set = !!(v->vflags & NFU_QWIRE_V_MARK);
+		ev.mark = v->mark;
+		if (v->vflags & NFU_QWIRE_V_PAYLOAD)
+			ev.new_len = (int)v->data_len;
+	}
+	srv->observe(srv->observe_arg, &ev);
+}
+
+void nfu_queue_server_set_observer(
+	struct nfu_queue_server *srv,
+	void (*fn)(void *arg, const struct nfu_queue_event *ev), void *arg)
+{
+	srv->observe = fn;
+	srv->observe_arg = arg;
+}
 
 /* ---- records ---- */
 
@@ -314,11 +346,13 @@ static void flush_dirty(struct nfu_queue_server *srv)
 
 /* ---- the datapath ---- */
 
-static int take_failopen(struct qrec *r, struct nfu_queue_entry *qe)
+static int take_failopen(struct nfu_queue_server *srv, struct qrec *r,
+			 struct nfu_queue_entry *qe)
 {
 	/* __nfqnl_enqueue_packet() with NFQA_CFG_F_FAIL_OPEN: accepted at
 	 * once, the traversal goes on after the function that queued */
 	r->failopen++;
+	observe(srv, NFU_QUEUE_EV_FAILOPEN, r->queue, qe, 0, NULL, NFU_ACCEPT);
 	nfu_reinject(qe, NFU_ACCEPT);
 	return 0;
 }
@@ -384,7 +418,7 @@ static int srv_outfn(void *priv, struct nfu_queue_entry *qe,
 		return -EINVAL;
 	if (r->queue_total >= r->maxlen) {
 		if (r->flags & NFU_QWIRE_CFG_F_FAIL_OPEN)
-			return take_failopen(r, qe);
+			return take_failopen(srv, r, qe);
 		r->queue_dropped++;
 		return -ENOBUFS;
 	}
@@ -393,7 +427,7 @@ static int srv_outfn(void *priv, struct nfu_queue_entry *qe,
 	id = ++r->id_sequence;
 	if (!put_packet(srv, r, qe, id)) {
 		if (r->flags & NFU_QWIRE_CFG_F_FAIL_OPEN)
-			return take_failopen(r, qe);
+			return take_failopen(srv, r, qe);
 		r->queue_user_dropped++;
 		return -ENOBUFS;
 	}
@@ -407,6 +441,7 @@ static int srv_outfn(void *priv, struct nfu_queue_entry *qe,
 	r->tail = qe;
 	r->queue_total++;
 	srv->pending++;
+	observe(srv, NFU_QUEUE_EV_QUEUED, r->queue, qe, id, NULL, 0);
 	return 0;
 }
 
@@ -542,6 +577,8 @@ static int do_verdict(struct nfu_queue_server *srv,
 			if (v->vflags & NFU_QWIRE_V_MARK)
 				e->pkt->mark = v->mark;
 			r->verdicts[code]++;
+			observe(srv, NFU_QUEUE_EV_VERDICT, r->queue, e, e->hid,
+				v, verdict);
 			nfu_reinject(e, verdict);
 		}
 		return 0;
@@ -566,6 +603,7 @@ static int do_verdict(struct nfu_queue_server *srv,
 	if (v->vflags & NFU_QWIRE_V_MARK)
 		e->pkt->mark = v->mark;
 	r->verdicts[code]++;
+	observe(srv, NFU_QUEUE_EV_VERDICT, r->queue, e, e->hid, v, verdict);
 	nfu_reinject(e, verdict);
 	return 0;
 }
