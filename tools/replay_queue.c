@@ -187,13 +187,14 @@ int replay_queue_start(struct replay_queue *q, struct nfu_net *net)
 	nfu_queue_server_set_observer(q->srv, on_event, q);
 	memset(bits, 0, sizeof(bits));
 	nq = (unsigned int)nfu_xt_queue_nums(nfu_xt_current(net), bits);
-	if (q->exec && spawn(q))
-		return 1;
 	if (!nq) {
 		fprintf(stderr, PROG ": no rule of the ruleset queues packets"
-			" (NFQUEUE, QUEUE): the queue handler gets none\n");
+			" (NFQUEUE, QUEUE)%s\n", q->exec ?
+			": the queue handler is not started" : "");
 		return 0;
 	}
+	if (q->exec && spawn(q))
+		return 1;
 	if (!q->exec)
 		fprintf(stderr, PROG ": waiting up to %g s for handlers on %s\n",
 			q->timeout, q->path);
@@ -264,11 +265,10 @@ int replay_queue_settle(struct replay_queue *q)
 		if (nfu_queue_server_process(q->srv, left > 0.1 ? 100 :
 					     (int)(left * 1000) + 1) < 0)
 			goto perr;
-		if (q->exec && q->pid && handler_gone(q))
-			say_status(q, "during the replay: the packets it had"
-				   " are dropped, and the queues have no"
-				   " handler from now on");
 	}
+	if (q->exec && q->pid && handler_gone(q))
+		say_status(q, "during the replay: the packets it had are"
+			   " dropped, and its queues have no handler from now on");
 	return 0;
 perr:
 	fprintf(stderr, PROG ": queue socket %s: %s\n", q->path,
@@ -322,12 +322,10 @@ int replay_queue_stop(struct replay_queue *q)
 			usleep(2000);
 		}
 		/* Ended by us: not the handler's fault. */
-		if (!termed && WIFEXITED(q->status) &&
-		    WEXITSTATUS(q->status) != 0) {
-			say_status(q, "");
-			ret = 1;
-		} else if (!termed && WIFSIGNALED(q->status)) {
-			say_status(q, "");
+		if (!termed && ((WIFEXITED(q->status) &&
+				 WEXITSTATUS(q->status) != 0) ||
+				WIFSIGNALED(q->status))) {
+			say_status(q, "during the replay");
 			ret = 1;
 		}
 	} else if (q->exec && q->status) {

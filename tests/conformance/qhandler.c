@@ -13,6 +13,10 @@
  * SPEC serves the rest.  A SPEC is a verdict and changes, comma
  * separated:
  *   accept | drop | stop | repeat       the verdict
+ *   hold                                no verdict at all (tests of
+ *                                       timeouts)
+ *   exit                                exit at once with status 3, the
+ *                                       packet without a verdict
  *   mark=N                              set the packet's mark
  *   ttl=N                               new bytes: the IP TTL set to N and
  *                                       the header checksum made again
@@ -45,6 +49,7 @@
 
 struct spec {
 	uint32_t verdict;
+	int hold, exit;
 	int has_mark, ttl, len;
 	uint32_t mark;
 	int nset;
@@ -73,6 +78,10 @@ static int parse_spec(char *s, struct spec *sp)
 			sp->verdict = NF_STOP;
 		else if (!strcmp(tok, "repeat"))
 			sp->verdict = NF_REPEAT;
+		else if (!strcmp(tok, "hold"))
+			sp->hold = 1;
+		else if (!strcmp(tok, "exit"))
+			sp->exit = 1;
 		else if (!strncmp(tok, "mark=", 5)) {
 			sp->has_mark = 1;
 			sp->mark = (uint32_t)strtoul(tok + 5, NULL, 0);
@@ -143,7 +152,12 @@ static int cb(struct nfq_q_handle *qh, struct nfgenmsg *nfmsg,
 	}
 	fprintf(stderr, "qhandler: packet %u id %u hook %u len %d mark 0x%x: %s%s\n",
 		seen, id, ph->hook, len, nfq_get_nfmark(nfa),
-		names[sp->verdict], newlen >= 0 ? " with new bytes" : "");
+		sp->exit ? "exit" : sp->hold ? "hold" : names[sp->verdict],
+		newlen >= 0 ? " with new bytes" : "");
+	if (sp->exit)
+		exit(3);
+	if (sp->hold)
+		return 0;
 	if (sp->has_mark)
 		return nfq_set_verdict2(qh, id, sp->verdict, sp->mark,
 					newlen >= 0 ? (uint32_t)newlen : 0,
