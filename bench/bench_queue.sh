@@ -34,7 +34,7 @@ for mode in single batch; do
 	while ! grep -q ready "$out" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 	ip netns exec $ns "$b/udp_flood" 127.0.0.1 9 "$n" >/dev/null
 	wait $hp
-	awk -v m=$mode '/^packets/ { printf "linux %s: %d packets queued and back in %.3f s: %.0f packets/s (handler'"'"'s clock)\n", m, $2, $4, $4 > 0 ? $2 / $4 : 0 }' "$out"
+	awk -v m=$mode '/^packets/ { printf "linux %s: %d packets queued and back in %.3f s: %.0f packets/s (handler'"'"'s clock)\n", m, $2, $4, ($4 > 0 ? $2 / $4 : 0) }' "$out"
 	rm -f "$out"
 done
 ip netns exec $ns sh -c 'cat /proc/net/netfilter/nfnetlink_queue 2>/dev/null' | sed 's/^/linux queue: /'
