@@ -24,11 +24,18 @@
 struct nfu_net;
 struct nfu_queue_server;
 
+struct replay_queue_wait {
+	uint16_t queue;
+	uint32_t id;
+	double t;              /* when it was queued (CLOCK_MONOTONIC) */
+};
+
 struct replay_queue {
 	/* options */
 	const char *exec;      /* --queue-exec CMD */
 	const char *socket;    /* --queue-socket PATH */
 	double timeout;        /* --queue-timeout SECONDS */
+	double idle;           /* --queue-idle MS, in seconds; 0: off */
 	bool trace;
 	/* state */
 	struct nfu_queue_server *srv;
@@ -40,6 +47,11 @@ struct replay_queue {
 	/* the packet the handler's verdict dropped, until the stack says it
 	 * dropped it (the trace names the handler, not the NFQUEUE rule) */
 	const void *dropped_pkt;
+	/* the timeout's DROP was said: the stack's drop that follows is not */
+	bool drop_said;
+	/* the packets waiting for a verdict, oldest first */
+	struct replay_queue_wait *wait;
+	size_t nwait, capwait;
 };
 
 #define REPLAY_QUEUE_TIMEOUT_DEFAULT 10.0
@@ -57,9 +69,11 @@ static inline bool replay_queue_wanted(const struct replay_queue *q)
 int replay_queue_start(struct replay_queue *q, struct nfu_net *net);
 
 /* Wait until no packet waits for a verdict, reinjecting them as verdicts
- * come; after the timeout, give the rest the timeout's verdict.  0, or an
- * exit status after saying why. */
-int replay_queue_settle(struct replay_queue *q);
+ * come; a packet waiting longer than the timeout gets the timeout's
+ * verdict.  With --queue-idle and not 'last', return earlier once the
+ * handlers have sent nothing for that long (they hold packets: the next
+ * one goes in).  0, or an exit status after saying why. */
+int replay_queue_settle(struct replay_queue *q, bool last);
 
 /* Counters of the queues to stderr (as nfu queue -L), when any queue was
  * used. */

@@ -129,6 +129,7 @@ static int usage(FILE *f, int rc)
 		"                  [-o DIR] [-c] [--trace] [--log FILE] [--responder on|off] [--arp]\n"
 		"                  [--conntrack] [--conntrack-state FILE]\n"
 		"                  [--queue-exec CMD | --queue-socket PATH] [--queue-timeout SECONDS]\n"
+		"                  [--queue-idle MS]\n"
 		"       nfu replay -r RULES CAPTURE\n"
 		"\n"
 		"  -r RULES         the ruleset, iptables-save text\n"
@@ -156,6 +157,9 @@ static int usage(FILE *f, int rc)
 		"  --queue-timeout SECONDS  how long a queued packet may wait for its verdict\n"
 		"                   (and handlers to bind); then its queue's fail-open or drop\n"
 		"                   (default 10)\n"
+		"  --queue-idle MS  let the next packet in while verdicts are pending, once the\n"
+		"                   handlers have sent nothing for MS milliseconds (handlers that\n"
+		"                   hold packets, batch verdicts); default: every verdict first\n"
 		"See nfu-replay(8).\n");
 	return rc;
 }
@@ -374,7 +378,9 @@ static void on_dropped(void *priv, const struct nfu_pkt *pkt,
 
 	if (!rp->trace)
 		return;
-	if (pkt && pkt == rp->q.dropped_pkt) {
+	if (rp->q.drop_said) {
+		rp->q.drop_said = false; /* the timeout's line said it */
+	} else if (pkt && pkt == rp->q.dropped_pkt) {
 		rp->q.dropped_pkt = NULL;
 		printf("  = dropped%s by the queue handler's verdict\n",
 		       pkt->local_out ? " (a packet of the host)" : "");
@@ -1290,6 +1296,7 @@ static int parse_args(struct replay *rp, int argc, char **argv)
 			   !strcmp(a, "--queue-exec") ||
 			   !strcmp(a, "--queue-socket") ||
 			   !strcmp(a, "--queue-timeout") ||
+			   !strcmp(a, "--queue-idle") ||
 			   !strcmp(a, "-i") || !strcmp(a, "--input"))) {
 			fprintf(stderr, PROG ": option %s needs an argument\n", a);
 			return 2;
@@ -1308,6 +1315,19 @@ static int parse_args(struct replay *rp, int argc, char **argv)
 			rp->q.exec = v;
 		} else if (!strcmp(a, "--queue-socket")) {
 			rp->q.socket = v;
+		} else if (!strcmp(a, "--queue-idle")) {
+			char *end;
+			unsigned long ms;
+
+			errno = 0;
+			ms = strtoul(v, &end, 10);
+			if (errno || end == v || *end || *v == '-' || ms == 0 ||
+			    ms > 60000) {
+				fprintf(stderr, PROG ": --queue-idle takes milliseconds"
+					" (1 to 60000), not `%s'\n", v);
+				return 2;
+			}
+			rp->q.idle = (double)ms / 1000;
 		} else if (!strcmp(a, "--queue-timeout")) {
 			char *end;
 
@@ -1391,9 +1411,10 @@ static int parse_args(struct replay *rp, int argc, char **argv)
 		}
 	if (!rp->responder_set)
 		rp->responder = rp->topo_path != NULL;
-	if (rp->q.timeout > 0 && !replay_queue_wanted(&rp->q)) {
-		fprintf(stderr, PROG ": --queue-timeout without --queue-exec or"
-				" --queue-socket: there is no queue handler to wait for\n");
+	if ((rp->q.timeout > 0 || rp->q.idle > 0) && !replay_queue_wanted(&rp->q)) {
+		fprintf(stderr, PROG ": %s without --queue-exec or"
+				" --queue-socket: there is no queue handler to wait for\n",
+			rp->q.timeout > 0 ? "--queue-timeout" : "--queue-idle");
 		return 2;
 	}
 	rp->q.trace = rp->trace;
@@ -1537,7 +1558,7 @@ int cli_replay(int argc, char **argv)
 			goto out;
 		/* a queued packet keeps its place: its verdict before the
 		 * next packet */
-		if (replay_queue_settle(&rp.q))
+		if (replay_queue_settle(&rp.q, false))
 			goto out;
 		in->have = false;
 		progress(&rp, false);
@@ -1545,6 +1566,9 @@ int cli_replay(int argc, char **argv)
 	if (rc)
 		goto out;
 	progress(&rp, true);
+	/* what handlers still hold */
+	if (replay_queue_settle(&rp.q, true))
+		goto out;
 	/* what is due after the last packet: reassembly timeouts */
 	nfu_net_set_time(rp.net, rp.now - rp.t0);
 	nfu_net_run_timers(rp.net);

@@ -115,11 +115,46 @@ static bool all_bound(struct replay_queue *q, const uint8_t *bits,
 	return missing == 0;
 }
 
+/* The packets waiting, oldest first, with the time each was queued. */
+static void wait_add(struct replay_queue *q, uint16_t queue, uint32_t id)
+{
+	if (q->nwait == q->capwait) {
+		size_t cap = q->capwait ? q->capwait * 2 : 64;
+		struct replay_queue_wait *w = realloc(q->wait, cap * sizeof(*w));
+
+		if (!w)
+			return; /* then only the final expire() catches it */
+		q->wait = w;
+		q->capwait = cap;
+	}
+	q->wait[q->nwait++] = (struct replay_queue_wait){ queue, id, now_s() };
+}
+
+static void wait_del(struct replay_queue *q, size_t i)
+{
+	memmove(&q->wait[i], &q->wait[i + 1],
+		(q->nwait - i - 1) * sizeof(q->wait[0]));
+	q->nwait--;
+}
+
+static void wait_done(struct replay_queue *q, uint16_t queue, uint32_t id)
+{
+	for (size_t i = 0; i < q->nwait; i++)
+		if (q->wait[i].queue == queue && q->wait[i].id == id) {
+			wait_del(q, i);
+			return;
+		}
+}
+
 /* The trace's lines of the server's events, under the packet's. */
 static void on_event(void *arg, const struct nfu_queue_event *ev)
 {
 	struct replay_queue *q = arg;
 
+	if (ev->type == NFU_QUEUE_EV_QUEUED)
+		wait_add(q, ev->queue, ev->id);
+	else if (ev->type == NFU_QUEUE_EV_VERDICT)
+		wait_done(q, ev->queue, ev->id);
 	if (ev->type == NFU_QUEUE_EV_VERDICT && ev->verdict == NFU_DROP)
 		q->dropped_pkt = ev->pkt;
 	if (!q->trace)
@@ -230,6 +265,7 @@ static void on_expire(void *arg, uint16_t queue, uint32_t id,
 	struct replay_queue *q = arg;
 
 	q->nexpired++;
+	q->drop_said = verdict == NFU_DROP;
 	if (q->trace)
 		printf("  = queue %u packet %u: no verdict in %g s: %s (%s)\n",
 		       queue, id, q->timeout, verdict_names[verdict & 0xff],
@@ -243,29 +279,50 @@ static void on_expire(void *arg, uint16_t queue, uint32_t id,
 						"dropped");
 }
 
-int replay_queue_settle(struct replay_queue *q)
+int replay_queue_settle(struct replay_queue *q, bool last)
 {
-	double deadline;
+	double quiet;
 
 	if (!q->srv)
 		return 0;
 	/* What the stack queued is sent, verdicts already there are read. */
 	if (nfu_queue_server_process(q->srv, 0) < 0)
 		goto perr;
-	if (!nfu_queue_server_pending(q->srv))
-		return 0;
-	deadline = now_s() + q->timeout;
+	quiet = now_s();
 	while (nfu_queue_server_pending(q->srv)) {
-		double left = deadline - now_s();
+		double t = now_s(), wait = 0.1;
+		int n;
 
-		if (left <= 0) {
+		/* a packet waiting longer than the timeout: the timeout's
+		 * verdict (the entry may be gone with its handler: 0) */
+		while (q->nwait && t - q->wait[0].t >= q->timeout) {
+			nfu_queue_server_expire_one(q->srv, q->wait[0].queue,
+						    q->wait[0].id, on_expire, q);
+			wait_del(q, 0);
+		}
+		if (!nfu_queue_server_pending(q->srv))
+			break;
+		if (!q->nwait) {
+			/* not seen queued (no memory): all of them */
 			nfu_queue_server_expire(q->srv, on_expire, q);
 			break;
 		}
-		if (nfu_queue_server_process(q->srv, left > 0.1 ? 100 :
-					     (int)(left * 1000) + 1) < 0)
+		/* --queue-idle: the handlers said nothing for that long, so
+		 * they hold what they have: the replay goes on */
+		if (!last && q->idle > 0 && t - quiet >= q->idle)
+			break;
+		if (q->wait[0].t + q->timeout - t < wait)
+			wait = q->wait[0].t + q->timeout - t;
+		if (!last && q->idle > 0 && quiet + q->idle - t < wait)
+			wait = quiet + q->idle - t;
+		n = nfu_queue_server_process(q->srv, (int)(wait * 1000) + 1);
+		if (n < 0)
 			goto perr;
+		if (n > 0)
+			quiet = now_s();
 	}
+	if (!nfu_queue_server_pending(q->srv))
+		q->nwait = 0;
 	if (q->exec && q->pid && handler_gone(q))
 		say_status(q, "during the replay: the packets it had are"
 			   " dropped, and its queues have no handler from now on");
@@ -331,6 +388,9 @@ int replay_queue_stop(struct replay_queue *q)
 	} else if (q->exec && q->status) {
 		ret = 1; /* said when it was reaped */
 	}
+	free(q->wait);
+	q->wait = NULL;
+	q->nwait = q->capwait = 0;
 	if (q->tmpdir[0]) {
 		unlink(q->path);
 		rmdir(q->tmpdir);

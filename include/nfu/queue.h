@@ -153,6 +153,14 @@ void nfu_queue_server_set_observer(
 	struct nfu_queue_server *srv,
 	void (*fn)(void *arg, const struct nfu_queue_event *ev), void *arg);
 
+/* The same for one packet, 'id' of 'queue': 1 when it was waiting, 0
+ * when not (answered, or gone with its handler). */
+int nfu_queue_server_expire_one(
+	struct nfu_queue_server *srv, uint16_t queue, uint32_t id,
+	void (*report)(void *arg, uint16_t queue, uint32_t id,
+		       unsigned int verdict),
+	void *arg);
+
 /* The settings a new instance starts with; 0 keeps Linux's default. */
 void nfu_queue_server_set_default_maxlen(struct nfu_queue_server *srv,
 					 uint32_t maxlen);

@@ -1274,6 +1274,39 @@ unsigned int nfu_queue_server_expire(
 	return n;
 }
 
+int nfu_queue_server_expire_one(
+	struct nfu_queue_server *srv, uint16_t queue, uint32_t id,
+	void (*report)(void *arg, uint16_t queue, uint32_t id,
+		       unsigned int verdict),
+	void *arg)
+{
+	struct qrec *r = rec_find(srv, queue);
+	struct nfu_queue_entry *e, *prev = NULL;
+	unsigned int v;
+
+	for (e = r ? r->head : NULL; e; prev = e, e = e->hnext)
+		if (e->hid == id)
+			break;
+	if (!e)
+		return 0;
+	if (prev)
+		prev->hnext = e->hnext;
+	else
+		r->head = e->hnext;
+	if (r->tail == e)
+		r->tail = prev;
+	r->queue_total--;
+	srv->pending--;
+	e->hnext = NULL;
+	v = r->flags & NFU_QWIRE_CFG_F_FAIL_OPEN ? NFU_ACCEPT : NFU_DROP;
+	r->timed_out++;
+	if (report)
+		report(arg, queue, id, v);
+	nfu_reinject(e, v);
+	nfu_ip_backlog_run(srv->net);
+	return 1;
+}
+
 void nfu_queue_server_set_default_maxlen(struct nfu_queue_server *srv,
 					 uint32_t maxlen)
 {

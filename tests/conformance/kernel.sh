@@ -224,14 +224,15 @@ done
 
 # A scenario with a `queue' file: its handler (qhandler.c on
 # libnetfilter_queue, next to TOOL) in the host namespace, bound before
-# anything is sent; the file holds its arguments.
+# anything is sent; the file holds its arguments (lines that begin with
+# -- are nfu replay's options: not the kernel's business).
 if [ -f "$scen/queue" ]; then
 	qh=$(dirname "$tool")/qhandler_nfq
 	[ -x "$qh" ] || skip "no $qh (libnetfilter-queue-dev missing at build)"
 	# shellcheck disable=SC2046
 	# (not through hx: a function in the background is a subshell, and
 	# the signal at the end must reach the handler itself)
-	ip netns exec "$host" "$qh" $(grep -v '^#' "$scen/queue") \
+	ip netns exec "$host" "$qh" $(grep -v '^#' "$scen/queue" | grep -v '^--') \
 		>"$work/qhandler.out" 2>"$work/qhandler.err" &
 	qpid=$!
 	pids="$pids $qpid"

@@ -71,7 +71,11 @@ done <"$work/devices"
 if [ -f "$scen/queue" ]; then
 	qh=$(dirname "$tool")/qhandler_nfu
 	[ -x "$qh" ] || fail "no $qh"
-	set -- --queue-exec "$qh $(grep -v '^#' "$scen/queue" | tr '\n' ' ')"
+	# (its lines that begin with -- are nfu replay's options, e.g.
+	# --queue-idle for a handler that holds packets)
+	# shellcheck disable=SC2046
+	set -- --queue-exec "$qh $(grep -v '^#' "$scen/queue" | grep -v '^--' |
+		tr '\n' ' ')" $(grep '^--' "$scen/queue")
 else
 	set --
 fi

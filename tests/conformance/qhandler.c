@@ -17,6 +17,9 @@
  *                                       timeouts)
  *   exit                                exit at once with status 3, the
  *                                       packet without a verdict
+ *   batch                               the verdict as a batch verdict:
+ *                                       for this packet and every one held
+ *                                       before it on its queue
  *   mark=N                              set the packet's mark
  *   ttl=N                               new bytes: the IP TTL set to N and
  *                                       the header checksum made again
@@ -49,7 +52,7 @@
 
 struct spec {
 	uint32_t verdict;
-	int hold, exit;
+	int hold, exit, batch;
 	int has_mark, ttl, len;
 	uint32_t mark;
 	int nset;
@@ -82,6 +85,8 @@ static int parse_spec(char *s, struct spec *sp)
 			sp->hold = 1;
 		else if (!strcmp(tok, "exit"))
 			sp->exit = 1;
+		else if (!strcmp(tok, "batch"))
+			sp->batch = 1;
 		else if (!strncmp(tok, "mark=", 5)) {
 			sp->has_mark = 1;
 			sp->mark = (uint32_t)strtoul(tok + 5, NULL, 0);
@@ -150,14 +155,19 @@ static int cb(struct nfq_q_handle *qh, struct nfgenmsg *nfmsg,
 		if (sp->len >= 0 && sp->len < len)
 			newlen = sp->len;
 	}
-	fprintf(stderr, "qhandler: packet %u id %u hook %u len %d mark 0x%x: %s%s\n",
+	fprintf(stderr, "qhandler: packet %u id %u hook %u len %d mark 0x%x: %s%s%s\n",
 		seen, id, ph->hook, len, nfq_get_nfmark(nfa),
 		sp->exit ? "exit" : sp->hold ? "hold" : names[sp->verdict],
+		sp->batch ? " (batch)" : "",
 		newlen >= 0 ? " with new bytes" : "");
 	if (sp->exit)
 		exit(3);
 	if (sp->hold)
 		return 0;
+	if (sp->batch && sp->has_mark)
+		return nfq_set_verdict_batch2(qh, id, sp->verdict, sp->mark) < 0 ? -1 : 0;
+	if (sp->batch)
+		return nfq_set_verdict_batch(qh, id, sp->verdict) < 0 ? -1 : 0;
 	if (sp->has_mark)
 		return nfq_set_verdict2(qh, id, sp->verdict, sp->mark,
 					newlen >= 0 ? (uint32_t)newlen : 0,

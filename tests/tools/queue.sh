@@ -96,6 +96,19 @@ ex --queue-exec "$QH -f hold" --queue-timeout 0.2 --trace >"$W/trace" 2>"$W/err"
 [ "$(count "forwarded out wan0" "$W/trace")" = 6 ] && ok ||
 	bad "hold -f: the 6 accepted packets left by wan0"
 
+# 3b. With --queue-idle, a handler that holds packets lets the next ones
+# in; its batch verdict on the third takes the first three; the rest
+# hold until the end (the timeout's drop).
+ex --queue-exec "$QH hold hold accept,batch hold" --queue-idle 100 \
+	--queue-timeout 0.5 --trace >"$W/trace" 2>"$W/err" ||
+	bad "idle: replay failed: $(cat "$W/err")"
+[ "$(count "packet id [123], a batch): ACCEPT" "$W/trace")" = 3 ] && ok ||
+	bad "idle: the batch verdict took packets 1-3"
+[ "$(count "dropped by the policy of filter:FORWARD" "$W/trace")" = 1 ] && ok ||
+	bad "idle: the answer came before its question left (policy DROP)"
+[ "$(count "no verdict in 0.5 s: DROP" "$W/trace")" = 3 ] && ok ||
+	bad "idle: packets 4-6 dropped after the timeout"
+
 # 4. A handler that dies with a packet pending: the packet is dropped with
 # it, the queue has no handler from then on (dropped), the replay says so
 # and exits 1.
@@ -159,6 +172,9 @@ fails() { # fails WHAT STATUS PATTERN ARGS...
 fails "bad timeout" 2 "--queue-timeout takes seconds" ex --queue-exec true --queue-timeout 0
 fails "timeout word" 2 "not \`soon'" ex --queue-exec true --queue-timeout soon
 fails "timeout alone" 2 "there is no queue handler" ex --queue-timeout 1
+fails "idle alone" 2 "--queue-idle without" ex --queue-idle 100
+fails "bad idle" 2 "--queue-idle takes milliseconds" ex --queue-exec true --queue-idle 0
+fails "idle word" 2 "not \`-5'" ex --queue-exec true --queue-idle -5
 fails "handler fails" 1 "exited with status 7 before binding its queues" \
 	ex --queue-exec "exit 7"
 fails "socket too long" 2 "a socket path has at most" \
