@@ -68,6 +68,7 @@
 #define PROG "nfu replay"
 #define MAX_INPUTS 64
 #define MAX_DEVS 256
+#define MAX_AT 64
 
 struct input {
 	const char *iface;      /* as given; "any": per packet */
@@ -118,6 +119,12 @@ struct replay {
 	char nat_before[NFU_INET_NUMHOOKS][64];
 	/* --queue-exec, --queue-socket */
 	struct replay_queue q;
+	/* --at SECONDS COMMAND, in time order; the next one due */
+	struct {
+		uint64_t ns;        /* after the first packet */
+		const char *cmd;
+	} at[MAX_AT];
+	unsigned int nat, at_next;
 };
 
 #define CT_UNSEEN 0xff
@@ -129,7 +136,7 @@ static int usage(FILE *f, int rc)
 		"                  [-o DIR] [-c] [--trace] [--log FILE] [--responder on|off] [--arp]\n"
 		"                  [--conntrack] [--conntrack-state FILE]\n"
 		"                  [--queue-exec CMD | --queue-socket PATH] [--queue-timeout SECONDS]\n"
-		"                  [--queue-idle MS]\n"
+		"                  [--queue-idle MS] [--at SECONDS COMMAND ...]\n"
 		"       nfu replay -r RULES CAPTURE\n"
 		"\n"
 		"  -r RULES         the ruleset, iptables-save text\n"
@@ -157,6 +164,9 @@ static int usage(FILE *f, int rc)
 		"  --queue-timeout SECONDS  how long a queued packet may wait for its verdict\n"
 		"                   (and handlers to bind); then its queue's fail-open or drop\n"
 		"                   (default 10)\n"
+		"  --at SECONDS COMMAND  run the topology line COMMAND (ip addr del ..., ip link\n"
+		"                   set DEV down, ...) on the host SECONDS after the first packet,\n"
+		"                   before the packets of that time (nfu-topology(5))\n"
 		"  --queue-idle MS  let the next packet in while verdicts are pending, once the\n"
 		"                   handlers have sent nothing for MS milliseconds (handlers that\n"
 		"                   hold packets, batch verdicts); default: every verdict first\n"
@@ -1288,6 +1298,37 @@ static int parse_args(struct replay *rp, int argc, char **argv)
 			rp->conntrack = true;
 			continue;
 		}
+		if (!strcmp(a, "--at")) {
+			char *end;
+			double t;
+			unsigned int k;
+
+			if (i + 2 >= argc) {
+				fprintf(stderr, PROG ": --at takes SECONDS and a COMMAND\n");
+				return 2;
+			}
+			errno = 0;
+			t = strtod(argv[i + 1], &end);
+			if (errno || end == argv[i + 1] || *end || !(t >= 0) ||
+			    t > 1e9) {
+				fprintf(stderr, PROG ": --at takes seconds after the first"
+					" packet (0 or more), not `%s'\n", argv[i + 1]);
+				return 2;
+			}
+			if (rp->nat == MAX_AT) {
+				fprintf(stderr, PROG ": at most %d --at commands\n", MAX_AT);
+				return 2;
+			}
+			/* in time order; equal times in the order given */
+			for (k = rp->nat; k > 0 && rp->at[k - 1].ns >
+					  (uint64_t)(t * 1e9 + 0.5); k--)
+				rp->at[k] = rp->at[k - 1];
+			rp->at[k].ns = (uint64_t)(t * 1e9 + 0.5);
+			rp->at[k].cmd = argv[i + 2];
+			rp->nat++;
+			i += 2;
+			continue;
+		}
 		if (!v && (!strcmp(a, "-r") || !strcmp(a, "--rules") ||
 			   !strcmp(a, "-t") || !strcmp(a, "--topology") ||
 			   !strcmp(a, "-o") || !strcmp(a, "--output") ||
@@ -1418,6 +1459,34 @@ static int parse_args(struct replay *rp, int argc, char **argv)
 		return 2;
 	}
 	rp->q.trace = rp->trace;
+	return 0;
+}
+
+/* The --at commands due at or before 'ts' (capture time; UINT64_MAX: the
+ * rest), each at its own time.  0, or -1 after saying why. */
+static int run_at(struct replay *rp, uint64_t ts)
+{
+	while (rp->at_next < rp->nat &&
+	       (ts == UINT64_MAX || rp->t0 + rp->at[rp->at_next].ns <= ts)) {
+		const char *cmd = rp->at[rp->at_next].cmd;
+		uint64_t when = rp->t0 + rp->at[rp->at_next].ns;
+		struct nfu_error err;
+		char msg[1024];
+
+		rp->at_next++;
+		if (when > rp->now)
+			rp->now = when;
+		nfu_net_set_time(rp->net, rp->now - rp->t0);
+		if (rp->trace)
+			printf("@ %+.6f host: %s\n", rel_time(rp), cmd);
+		if (nfu_topology_exec(rp->net, cmd, strlen(cmd), "--at",
+				      rp->at_next, &err)) {
+			nfu_error_format(&err, msg, sizeof(msg));
+			fprintf(stderr, PROG ": --at %.6f `%s': %s\n",
+				(double)rp->at[rp->at_next - 1].ns / 1e9, cmd, msg);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -1554,6 +1623,8 @@ int cli_replay(int argc, char **argv)
 		goto out;
 	rp.now = rp.t0;
 	while ((in = next_input(&rp, &rc))) {
+		if (run_at(&rp, in->p.ts_ns))
+			goto out;
 		if (replay_one(&rp, in))
 			goto out;
 		/* a queued packet keeps its place: its verdict before the
@@ -1566,8 +1637,8 @@ int cli_replay(int argc, char **argv)
 	if (rc)
 		goto out;
 	progress(&rp, true);
-	/* what handlers still hold */
-	if (replay_queue_settle(&rp.q, true))
+	/* what handlers still hold, the commands after the last packet */
+	if (replay_queue_settle(&rp.q, true) || run_at(&rp, UINT64_MAX))
 		goto out;
 	/* what is due after the last packet: reassembly timeouts */
 	nfu_net_set_time(rp.net, rp.now - rp.t0);

@@ -23,6 +23,12 @@
  *       the LOG target's lines in it, one a line; with --conntrack, the
  *       connection tracking table in CT, as conntrack -L (any -o) lists
  *       it (normalised and sorted: conf_ct_normalise()).
+ *       The packets file's 'host CMD' lines run before their frame, as
+ *       `ip netns exec $NFU_CONFORM_HOST_NS CMD'.
+ *   conform_tool at SCEN [PAUSE_MS]
+ *       Prints "SECONDS<TAB>CMD" for each 'host CMD' line: the time of its
+ *       frame after the first frame's (as cmd_pcap times them), for nfu
+ *       replay --at.
  *   conform_tool compare SCEN A A_NAME B B_NAME [-v]
  *       Compares two results; exit 0 when equal, 1 when not, 2 on error.
  *   conform_tool pcap SCEN OUTDIR [PAUSE_MS]
@@ -41,6 +47,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <linux/ethtool.h>
 #include <linux/if_packet.h>
 #include <linux/sockios.h>
@@ -65,6 +72,7 @@ static int usage(void)
 		"usage: conform_tool show SCEN\n"
 		"       conform_tool pcap SCEN OUTDIR [PAUSE_MS]\n"
 		"       conform_tool devices SCEN\n"
+		"       conform_tool at SCEN [PAUSE_MS]\n"
 		"       conform_tool send SCEN PAUSE_MS DEV=NETNS:IFNAME...\n"
 		"       conform_tool result SCEN OUT ORIGIN COUNTERS [--save=SAVE]"
 		" [--log=LOG]\n"
@@ -220,6 +228,56 @@ back:
 	return s;
 }
 
+/* The 'host' lines before a frame, in the host's namespace. */
+static int run_host_cmds(const char *cmds)
+{
+	const char *ns = getenv("NFU_CONFORM_HOST_NS");
+
+	if (!ns || !*ns) {
+		fprintf(stderr, "conform_tool: `host' lines need"
+			" NFU_CONFORM_HOST_NS\n");
+		return -1;
+	}
+	while (*cmds) {
+		size_t n = strcspn(cmds, "\n");
+		char line[1200];
+		int rc;
+
+		snprintf(line, sizeof(line), "ip netns exec '%s' %.*s", ns,
+			 (int)n, cmds);
+		rc = system(line);
+		if (rc != 0) {
+			fprintf(stderr, "conform_tool: `%s' failed\n", line);
+			return -1;
+		}
+		cmds += n + (cmds[n] == '\n');
+	}
+	return 0;
+}
+
+/* 'host' lines with the time of their frame after the first frame's. */
+static int cmd_at(const struct conf_scenario *sc, unsigned long pause_ms)
+{
+	uint64_t t = 0;
+
+	for (unsigned int i = 0; i < sc->nframes; i++) {
+		const struct conf_frame *fr = &sc->frames[i];
+		const char *c = fr->host_cmds;
+
+		if (i > 0)
+			t += pause_ms * 1000000u;
+		t += (uint64_t)fr->sleep_ms * 1000000u;
+		while (c && *c) {
+			size_t n = strcspn(c, "\n");
+
+			printf("%" PRIu64 ".%09" PRIu64 "\t%.*s\n",
+			       t / 1000000000u, t % 1000000000u, (int)n, c);
+			c += n + (c[n] == '\n');
+		}
+	}
+	return 0;
+}
+
 static int cmd_send(const struct conf_scenario *sc, unsigned long pause_ms,
 		    char **maps, int nmaps)
 {
@@ -270,6 +328,8 @@ static int cmd_send(const struct conf_scenario *sc, unsigned long pause_ms,
 
 			nanosleep(&extra, NULL);
 		}
+		if (f->host_cmds && run_host_cmds(f->host_cmds))
+			goto out;
 		if (d < 0 || socks[d] < 0) {
 			fprintf(stderr, "conform_tool: no socket for `%s'\n",
 				f->dev);
@@ -523,6 +583,11 @@ int main(int argc, char **argv)
 
 		ret = *end || ms > 10000 ? usage()
 					 : cmd_send(&sc, ms, argv + 4, argc - 4);
+	} else if (strcmp(argv[1], "at") == 0 && (argc == 3 || argc == 4)) {
+		char *end = "";
+		unsigned long ms = argc == 4 ? strtoul(argv[3], &end, 10) : 20;
+
+		ret = *end || ms > 10000 ? usage() : cmd_at(&sc, ms);
 	} else if (strcmp(argv[1], "pcap") == 0 && (argc == 4 || argc == 5)) {
 		char *end = "";
 		unsigned long ms = argc == 5 ? strtoul(argv[4], &end, 10) : 20;

@@ -245,7 +245,8 @@ if [ -f "$scen/queue" ]; then
 	done
 fi
 
-"$tool" send "$scen" "$PAUSE_MS" $maps || fail "sending"
+# ('host' lines of the packets file run in the host namespace)
+NFU_CONFORM_HOST_NS=$host "$tool" send "$scen" "$PAUSE_MS" $maps || fail "sending"
 sleep 0.3
 
 for p in $pids; do

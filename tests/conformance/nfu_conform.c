@@ -212,6 +212,18 @@ int main(int argc, char **argv)
 				" stack\n", f->dev);
 			goto out;
 		}
+		for (const char *cmd = f->host_cmds; cmd && *cmd;) {
+			size_t n = strcspn(cmd, "\n");
+			struct nfu_error terr;
+
+			/* 'host ip ...': applied to the running stack */
+			if (nfu_topology_exec(c.net, cmd, n, "packets", f->line,
+					      &terr)) {
+				fprintf(stderr, "nfu_conform: %s\n", terr.msg);
+				goto out;
+			}
+			cmd += n + (cmd[n] == '\n');
+		}
 		if (i > 0)
 			now += pause_ms * 1000000u;
 		now += (uint64_t)f->sleep_ms * 1000000u;

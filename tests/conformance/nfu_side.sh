@@ -79,6 +79,12 @@ if [ -f "$scen/queue" ]; then
 else
 	set --
 fi
+# The packets file's 'host ip ...' lines: nfu replay --at, at the time of
+# their frame (conform_tool at), as kernel.sh runs them before it.
+"$tool" at "$scen" "$PAUSE_MS" >"$work/at" || fail "conform_tool at"
+while IFS='	' read -r t cmd; do
+	set -- "$@" --at "$t" "$cmd"
+done <"$work/at"
 # shellcheck disable=SC2086
 "$nfu" replay -r "$work/rules" -t "$scen/topology" $inputs -o "$work/out" \
 	"$@" -c --arp --log "$work/rawlog" --conntrack-state "$work/conntrack" \

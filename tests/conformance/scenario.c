@@ -216,6 +216,8 @@ static int add_frame(struct conf_scenario *sc, const char *line,
 	fr->line = lineno;
 	fr->sleep_ms = sc->pending_sleep_ms;
 	sc->pending_sleep_ms = 0;
+	fr->host_cmds = sc->pending_cmds;
+	sc->pending_cmds = NULL;
 	fr->data = buf;
 	fr->len = len;
 	return 0;
@@ -273,9 +275,38 @@ static int load_packets(struct conf_scenario *sc, char *err, size_t errlen)
 				sc->pending_sleep_ms += (unsigned int)ms;
 			continue;
 		}
+		if (strcmp(w[0], "host") == 0) {
+			/* 'host CMD': an administrator's command (ip ...) on
+			 * the host before the next frame */
+			const char *cmd = strstr(line, "host") + 4;
+			size_t old = sc->pending_cmds ? strlen(sc->pending_cmds) : 0;
+			size_t clen;
+			char *p;
+
+			cmd += strspn(cmd, " \t");
+			clen = strcspn(cmd, "\r\n");
+			if (n < 3 || strcmp(w[1], "ip")) {
+				r = fail(err, errlen, "%s:%u: expected `host ip ...'",
+					 path, lineno);
+				continue;
+			}
+			p = realloc(sc->pending_cmds, old + clen + 2);
+			if (!p) {
+				r = -ENOMEM;
+				continue;
+			}
+			memcpy(p + old, cmd, clen);
+			p[old + clen] = '\n';
+			p[old + clen + 1] = '\0';
+			sc->pending_cmds = p;
+			continue;
+		}
 		r = add_frame(sc, line, lineno, path, err, errlen);
 	}
 	fclose(f);
+	if (!r && sc->pending_cmds)
+		r = fail(err, errlen, "%s: `host' lines after the last frame",
+			 path);
 	return r;
 }
 
@@ -307,9 +338,13 @@ void conf_scenario_free(struct conf_scenario *sc)
 {
 	unsigned int i;
 
-	for (i = 0; i < sc->nframes; i++)
+	for (i = 0; i < sc->nframes; i++) {
 		free(sc->frames[i].data);
+		free(sc->frames[i].host_cmds);
+	}
 	free(sc->frames);
+	free(sc->pending_cmds);
+	sc->pending_cmds = NULL;
 	sc->frames = NULL;
 	sc->nframes = 0;
 }

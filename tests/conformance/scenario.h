@@ -50,6 +50,8 @@ struct conf_frame {
 	char dev[CONF_IFNAMSIZ];
 	unsigned int line;      /* in the packets file */
 	unsigned int sleep_ms;  /* extra wait before it ('sleep MS' lines) */
+	char *host_cmds;        /* 'host CMD' lines before it, one a line
+				   (malloc'd), or NULL */
 	unsigned char *data;
 	size_t len;
 };
@@ -64,6 +66,7 @@ struct conf_scenario {
 	struct conf_frame *frames;
 	unsigned int nframes;
 	unsigned int pending_sleep_ms; /* while loading */
+	char *pending_cmds;            /* while loading */
 };
 
 /* Reads 'dir'/topology and 'dir'/packets and builds every frame.  Returns

@@ -288,5 +288,19 @@ err_case "--conntrack-state without a file" "option --conntrack-state needs an a
 err_case "--conntrack-state in a missing directory" "$W/nodir/ct: No such file" \
 	-r "$W/state.rules" -t "$DEMO/topology" -i "$L0" --conntrack-state "$W/nodir/ct"
 
+# --at: a topology line run on the host at a time of the capture
+demo --at 0.03 "ip link set wan0 down" --trace >"$W/at.trace" 2>"$W/at.err" ||
+	bad "--at: $(cat "$W/at.err")"
+grep -q '^@ +0.030000 host: ip link set wan0 down$' "$W/at.trace"
+check "--at: the command in the trace, at its time" test $? -eq 0
+awk '/^@ /{f=1} f && /forwarded out wan0/' "$W/at.trace" | grep -q . &&
+	bad "--at: a packet left by wan0 after it went down" || ok
+err_case "--at without a command" "--at takes SECONDS and a COMMAND" \
+	-r "$DEMO/rules" -i "$L0" --at 1
+err_case "--at at no time" "--at takes seconds after the first packet (0 or more), not \`soon'" \
+	-r "$DEMO/rules" -i "$L0" --at soon "ip link set lan0 down"
+err_case "--at with a bad command" "--at 0.000000 \`ip addr del 10.99.0.1/24 dev lan0'" \
+	-r "$DEMO/rules" -t "$DEMO/topology" -i "$L0" --at 0 "ip addr del 10.99.0.1/24 dev lan0"
+
 echo "$pass passed, $failed failed"
 [ $failed -eq 0 ]
