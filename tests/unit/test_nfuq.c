@@ -95,8 +95,9 @@ static void *fake_run(void *arg)
 			if (l->m.type == NFU_QWIRE_VERDICT &&
 			    l->m.u.verdict.data_len <= LOG_DATA) {
 				l->data_len = l->m.u.verdict.data_len;
-				memcpy(l->data, l->m.u.verdict.data,
-				       l->data_len);
+				if (l->data_len) /* data is NULL without payload */
+					memcpy(l->data, l->m.u.verdict.data,
+					       l->data_len);
 			}
 			l->m.u.verdict.data = NULL;
 			if (f->nlog < LOG_MAX)
