@@ -37,6 +37,7 @@ struct replay_queue {
 	double timeout;        /* --queue-timeout SECONDS */
 	double idle;           /* --queue-idle MS, in seconds; 0: off */
 	bool trace;
+	uint64_t t0;           /* the first packet's time (ns since 1970) */
 	/* state */
 	struct nfu_queue_server *srv;
 	char tmpdir[64];       /* for --queue-exec without --queue-socket */

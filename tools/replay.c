@@ -397,6 +397,9 @@ static void on_dropped(void *priv, const struct nfu_pkt *pkt,
 	} else if (reason == NFU_DROP_NETFILTER && d)
 		printf("  = dropped%s by %s\n",
 		       pkt && pkt->local_out ? " (a packet of the host)" : "", d);
+	else if (reason == NFU_DROP_QUEUE)
+		printf("  = dropped: no queue handler took it (none bound, or"
+		       " not copying)\n");
 	else if (reason == NFU_DROP_NO_RESPONDER)
 		printf("  = (the host has no socket for it)\n");
 	else if (reason == NFU_DROP_ICMP_RATELIMIT ||
@@ -1612,6 +1615,7 @@ int cli_replay(int argc, char **argv)
 	rp.progress = isatty(2) && rp.total >= 100000;
 	if (replay_queue_wanted(&rp.q)) {
 		nfu_net_set_time(rp.net, 0);
+		rp.q.t0 = rp.t0;
 		rc = replay_queue_start(&rp.q, rp.net);
 		if (rc) {
 			ret = rc;

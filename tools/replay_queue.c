@@ -153,8 +153,11 @@ static void on_event(void *arg, const struct nfu_queue_event *ev)
 
 	if (ev->type == NFU_QUEUE_EV_QUEUED)
 		wait_add(q, ev->queue, ev->id);
-	else if (ev->type == NFU_QUEUE_EV_VERDICT)
+	else if (ev->type == NFU_QUEUE_EV_VERDICT ||
+		 ev->type == NFU_QUEUE_EV_GONE)
 		wait_done(q, ev->queue, ev->id);
+	if (ev->type == NFU_QUEUE_EV_GONE)
+		q->drop_said = true;
 	if (ev->type == NFU_QUEUE_EV_VERDICT && ev->verdict == NFU_DROP)
 		q->dropped_pkt = ev->pkt;
 	if (!q->trace)
@@ -173,6 +176,10 @@ static void on_event(void *arg, const struct nfu_queue_event *ev)
 		if (ev->new_len >= 0)
 			printf(", new bytes (%d)", ev->new_len);
 		printf("\n");
+		break;
+	case NFU_QUEUE_EV_GONE:
+		printf("  = queue %u packet %u: dropped, its handler went away\n",
+		       ev->queue, ev->id);
 		break;
 	case NFU_QUEUE_EV_FAILOPEN:
 		printf("  = queue %u is full or its handler cannot take more:"
@@ -220,6 +227,8 @@ int replay_queue_start(struct replay_queue *q, struct nfu_net *net)
 		return 1;
 	}
 	nfu_queue_server_set_observer(q->srv, on_event, q);
+	/* handlers see the capture's times, as Linux's would the arrival */
+	nfu_queue_server_set_clock_base(q->srv, q->t0);
 	memset(bits, 0, sizeof(bits));
 	nq = (unsigned int)nfu_xt_queue_nums(nfu_xt_current(net), bits);
 	if (!nq) {

@@ -133,6 +133,7 @@ enum nfu_queue_event_type {
 	NFU_QUEUE_EV_QUEUED,
 	NFU_QUEUE_EV_VERDICT,
 	NFU_QUEUE_EV_FAILOPEN,
+	NFU_QUEUE_EV_GONE,        /* dropped: its handler went away */
 };
 
 struct nfu_queue_event {
@@ -160,6 +161,14 @@ int nfu_queue_server_expire_one(
 	void (*report)(void *arg, uint16_t queue, uint32_t id,
 		       unsigned int verdict),
 	void *arg);
+
+/* The time handlers are told (a packet's timestamp) is 'ns' plus the
+ * stack's clock, in nanoseconds since the Unix epoch: a replay gives its
+ * first packet's capture time, so that handlers see the capture's times.
+ * Default 0: the stack's clock as it is (a packet at clock 0 then has no
+ * timestamp). */
+void nfu_queue_server_set_clock_base(struct nfu_queue_server *srv,
+				     uint64_t ns);
 
 /* The settings a new instance starts with; 0 keeps Linux's default. */
 void nfu_queue_server_set_default_maxlen(struct nfu_queue_server *srv,

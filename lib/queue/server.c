@@ -96,6 +96,7 @@ struct nfu_queue_server {
 	struct qrec **pages[256];
 	void (*observe)(void *arg, const struct nfu_queue_event *ev);
 	void *observe_arg;
+	uint64_t clock_base;    /* added to the stack's clock for handlers */
 };
 
 static void observe(struct nfu_queue_server *srv,
@@ -118,6 +119,12 @@ static void observe(struct nfu_queue_server *srv,
 			ev.new_len = (int)v->data_len;
 	}
 	srv->observe(srv->observe_arg, &ev);
+}
+
+void nfu_queue_server_set_clock_base(struct nfu_queue_server *srv,
+				     uint64_t ns)
+{
+	srv->clock_base = ns;
 }
 
 void nfu_queue_server_set_observer(
@@ -188,13 +195,18 @@ static struct nfu_queue_entry *inst_detach_all(struct nfu_queue_server *srv,
 }
 
 /* Drop the packets of list 'l', counting them in *count when not NULL. */
-static void drop_list(struct nfu_queue_entry *l, uint32_t *count)
+static void drop_list(struct nfu_queue_server *srv,
+		      struct nfu_queue_entry *l, uint32_t *count)
 {
 	while (l) {
 		struct nfu_queue_entry *n = l->hnext;
 
-		if (count)
+		if (count) {
+			/* its handler went away */
 			(*count)++;
+			observe(srv, NFU_QUEUE_EV_GONE, l->hqueue, l, l->hid,
+				NULL, NFU_DROP);
+		}
 		nfu_reinject(l, NFU_DROP);
 		l = n;
 	}
@@ -221,7 +233,7 @@ static void inst_destroy(struct nfu_queue_server *srv, struct qrec *r)
 	r->copy_mode = 0;
 	r->copy_range = r->maxlen = r->flags = 0;
 	r->id_sequence = r->queue_dropped = r->queue_user_dropped = 0;
-	drop_list(l, &r->handler_gone);
+	drop_list(srv, l, &r->handler_gone);
 }
 
 /* ---- output ---- */
@@ -380,9 +392,12 @@ static bool put_packet(struct nfu_queue_server *srv, struct qrec *r,
 		m.data_len = p->len < r->copy_range ? p->len : r->copy_range;
 	/* As Linux 6.x: a time stamp only before routing's output side
 	 * (hook <= FORWARD), and only when the packet has one. */
-	if (qe->state.hook <= NFU_INET_FORWARD && p->tstamp) {
-		m.ts_sec = p->tstamp / 1000000000u;
-		m.ts_usec = (uint32_t)(p->tstamp % 1000000000u / 1000u);
+	if (qe->state.hook <= NFU_INET_FORWARD &&
+	    (p->tstamp || srv->clock_base)) {
+		uint64_t t = srv->clock_base + p->tstamp;
+
+		m.ts_sec = t / 1000000000u;
+		m.ts_usec = (uint32_t)(t % 1000000000u / 1000u);
 	}
 	need = NFU_QWIRE_HDR_LEN + NFU_QWIRE_PACKET_LEN + m.data_len;
 	b = out_reserve(srv, r->owner, need, true);
@@ -457,7 +472,7 @@ static void srv_hook_drop(void *priv, struct nfu_net *net)
 			struct qrec *r = srv->pages[pg][i];
 
 			if (r && r->head)
-				drop_list(inst_detach_all(srv, r), NULL);
+				drop_list(srv, inst_detach_all(srv, r), NULL);
 		}
 	}
 }

@@ -155,8 +155,14 @@ static int cb(struct nfq_q_handle *qh, struct nfgenmsg *nfmsg,
 		if (sp->len >= 0 && sp->len < len)
 			newlen = sp->len;
 	}
-	fprintf(stderr, "qhandler: packet %u id %u hook %u len %d mark 0x%x: %s%s%s\n",
+	struct timeval tv = { 0, 0 };
+
+	if (nfq_get_timestamp(nfa, &tv) < 0)
+		tv.tv_sec = tv.tv_usec = 0;
+	fprintf(stderr, "qhandler: packet %u id %u hook %u len %d mark 0x%x"
+		" time %ld.%06ld: %s%s%s\n",
 		seen, id, ph->hook, len, nfq_get_nfmark(nfa),
+		(long)tv.tv_sec, (long)tv.tv_usec,
 		sp->exit ? "exit" : sp->hold ? "hold" : names[sp->verdict],
 		sp->batch ? " (batch)" : "",
 		newlen >= 0 ? " with new bytes" : "");

@@ -81,6 +81,13 @@ grep -q "^    0      1     0 2 65531     0     0        6  1     0     0     0  
 ex --queue-exec "$HANDLER attack" --trace -o "$W/out" >"$W/trace2" 2>/dev/null
 check "example: the same trace twice" cmp -s "$W/trace" "$W/trace2"
 
+# The handler sees the capture's times (the first packet at 2026-01-01
+# 00:00:00 UTC, the next 20 ms later), as Linux's would the arrival.
+ex --queue-exec "$QH accept" >/dev/null 2>"$W/err"
+grep -q "packet 1 id 1 hook 2 len 47 mark 0x0 time 1767225600.000000: accept" "$W/err" &&
+	grep -q "packet 2 id 2 hook 2 len 42 mark 0x0 time 1767225600.020000: accept" "$W/err" && ok ||
+	bad "the handler's timestamps are the capture's: $(grep qhandler "$W/err")"
+
 # 3. A handler that never answers: after --queue-timeout the packet is
 # dropped, or accepted when the queue is fail-open; said in the trace.
 ex --queue-exec "$QH hold" --queue-timeout 0.2 --trace >"$W/trace" 2>"$W/err" ||
