@@ -39,8 +39,10 @@ static void usage(FILE *f)
 	fprintf(f, "\nUntil nfu daemon exists, the iptables subcommands act on a "
 		   "ruleset file:\n--state FILE, or the environment variable "
 		   "NFU_STATE; conntrack on a table file: --conntrack-state\nFILE "
-		   "(nfu replay writes one), or NFU_CONNTRACK_STATE. See "
-		   "nfu-iptables(8),\nnfu-replay(8), nfu-conntrack(8).\n");
+		   "(nfu replay writes one), or NFU_CONNTRACK_STATE; queue on a "
+		   "queue server's\nsocket: --socket PATH, or NFU_QUEUE_SOCKET. "
+		   "See nfu-iptables(8), nfu-replay(8),\nnfu-conntrack(8), "
+		   "nfu-queue(8).\n");
 }
 
 int main(int argc, char **argv)
