@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jhash.h"
 #include "core/net-private.h"
 #include "ipv4/ipv4-private.h"
 #include "nat/nat-private.h"
@@ -37,62 +38,6 @@ static bool tuple_eq(const struct nfu_ct_tuple *a, const struct nfu_ct_tuple *b)
 {
 	return a->src == b->src && a->dst == b->dst && a->sport == b->sport &&
 	       a->dport == b->dport && a->proto == b->proto;
-}
-
-/*
- * Bob Jenkins' lookup3 hashword(), which Linux's jhash2() is: the address
- * choice of a range depends on it bit for bit.
- */
-static uint32_t rol32(uint32_t v, unsigned int s)
-{
-	return (v << s) | (v >> (32 - s));
-}
-
-static uint32_t jhash2(const uint32_t *k, uint32_t n, uint32_t initval)
-{
-	uint32_t a, b, c;
-
-	a = b = c = 0xdeadbeefu + (n << 2) + initval;
-	while (n > 3) {
-		a += k[0];
-		b += k[1];
-		c += k[2];
-		a -= c; a ^= rol32(c, 4); c += b;
-		b -= a; b ^= rol32(a, 6); a += c;
-		c -= b; c ^= rol32(b, 8); b += a;
-		a -= c; a ^= rol32(c, 16); c += b;
-		b -= a; b ^= rol32(a, 19); a += c;
-		c -= b; c ^= rol32(b, 4); b += a;
-		n -= 3;
-		k += 3;
-	}
-	switch (n) {
-	case 3:
-		c += k[2];
-		/* fall through */
-	case 2:
-		b += k[1];
-		/* fall through */
-	case 1:
-		a += k[0];
-		c ^= b; c -= rol32(b, 14);
-		a ^= c; a -= rol32(c, 11);
-		b ^= a; b -= rol32(a, 25);
-		c ^= b; c -= rol32(b, 16);
-		a ^= c; a -= rol32(c, 4);
-		b ^= a; b -= rol32(a, 14);
-		c ^= b; c -= rol32(b, 24);
-		break;
-	default:
-		break;
-	}
-	return c;
-}
-
-/* reciprocal_scale(): 'v' scaled into [0, n). */
-static uint32_t scale(uint32_t v, uint32_t n)
-{
-	return (uint32_t)(((uint64_t)v * n) >> 32);
 }
 
 /* Where Linux draws at random: splitmix64. */
@@ -124,7 +69,7 @@ static uint32_t hash_by_src(const struct nfu_nat_net *nn, const struct nfu_ct *c
 	k[1] = (uint32_t)t->sport << 16 | t->proto;
 	/* the zone counts only when it is the same both ways */
 	k[2] = ct->czone.dir ? 0 : ct->czone.id;
-	return scale(jhash2(k, 3, nn->seed), nn->nbysource);
+	return nfu_reciprocal_scale(nfu_jhash2(k, 3, nn->seed), nn->nbysource);
 }
 
 static struct nfu_nat_ext *ext_get(struct nfu_ct *ct)
@@ -349,10 +294,10 @@ static void find_best_ips(const struct nfu_ct *ct, struct nfu_ct_tuple *t,
 		*var = r->min_addr;
 		return;
 	}
-	j = jhash2(k, 4, (r->flags & NFU_NAT_PERSISTENT) ? 0 : t->dst ^ ct->czone.id);
+	j = nfu_jhash2(k, 4, (r->flags & NFU_NAT_PERSISTENT) ? 0 : t->dst ^ ct->czone.id);
 	minip = ntoh32(r->min_addr);
 	maxip = ntoh32(r->max_addr);
-	*var = ntoh32(minip + scale(j, maxip - minip + 1));
+	*var = ntoh32(minip + nfu_reciprocal_scale(j, maxip - minip + 1));
 }
 
 /* nf_nat_l4proto_unique_tuple(): the port (ICMP id) moved into the range

@@ -553,13 +553,37 @@ static int verdict_queue(struct nfu_queue_server *srv,
 	return 0;
 }
 
+/* The packet 'id' of r's list (find_dequeue_entry()), taken out of it, or
+ * NULL. */
+static struct nfu_queue_entry *take_id(struct nfu_queue_server *srv,
+				       struct qrec *r, uint32_t id)
+{
+	struct nfu_queue_entry *e, *prev = NULL;
+
+	for (e = r->head; e; prev = e, e = e->hnext)
+		if (e->hid == id)
+			break;
+	if (!e)
+		return NULL;
+	if (prev)
+		prev->hnext = e->hnext;
+	else
+		r->head = e->hnext;
+	if (r->tail == e)
+		r->tail = prev;
+	r->queue_total--;
+	srv->pending--;
+	e->hnext = NULL;
+	return e;
+}
+
 /* nfqnl_recv_verdict() and nfqnl_recv_verdict_batch(). */
 static int do_verdict(struct nfu_queue_server *srv,
 		      struct nfu_queue_client *c,
 		      const struct nfu_qwire_verdict *v)
 {
 	unsigned int verdict = v->verdict, code = verdict & NFU_VERDICT_MASK;
-	struct nfu_queue_entry *e, *prev, *l = NULL, **lt = &l;
+	struct nfu_queue_entry *e, *l = NULL, **lt = &l;
 	struct qrec *r;
 	int err;
 
@@ -598,20 +622,9 @@ static int do_verdict(struct nfu_queue_server *srv,
 		}
 		return 0;
 	}
-	for (e = r->head, prev = NULL; e; prev = e, e = e->hnext)
-		if (e->hid == v->id)
-			break;
+	e = take_id(srv, r, v->id);
 	if (!e)
 		return -ENOENT;
-	if (prev)
-		prev->hnext = e->hnext;
-	else
-		r->head = e->hnext;
-	if (r->tail == e)
-		r->tail = prev;
-	r->queue_total--;
-	srv->pending--;
-	e->hnext = NULL;
 	if ((v->vflags & NFU_QWIRE_V_PAYLOAD) &&
 	    mangle(e, v->data, v->data_len) < 0)
 		verdict = NFU_DROP;
@@ -1296,23 +1309,11 @@ int nfu_queue_server_expire_one(
 	void *arg)
 {
 	struct qrec *r = rec_find(srv, queue);
-	struct nfu_queue_entry *e, *prev = NULL;
+	struct nfu_queue_entry *e = r ? take_id(srv, r, id) : NULL;
 	unsigned int v;
 
-	for (e = r ? r->head : NULL; e; prev = e, e = e->hnext)
-		if (e->hid == id)
-			break;
 	if (!e)
 		return 0;
-	if (prev)
-		prev->hnext = e->hnext;
-	else
-		r->head = e->hnext;
-	if (r->tail == e)
-		r->tail = prev;
-	r->queue_total--;
-	srv->pending--;
-	e->hnext = NULL;
 	v = r->flags & NFU_QWIRE_CFG_F_FAIL_OPEN ? NFU_ACCEPT : NFU_DROP;
 	r->timed_out++;
 	if (report)
