@@ -114,6 +114,7 @@ struct nfu_net {
 	struct nfu_net_exit *exits;
 	/* told when a device goes down (upper layers: NAT's MASQUERADE) */
 	struct nfu_net_dev_down *dev_down;
+	struct nfu_net_dev_down *dev_up;   /* the same shape, NETDEV_UP */
 	/* told when an address leaves a device (NAT's MASQUERADE) */
 	struct nfu_net_addr_del *addr_del;
 };
@@ -167,6 +168,16 @@ int nfu_dev_core_add(struct nfu_net *net, const char *name, bool loopback);
 int nfu_net_add_dev_down(struct nfu_net *net,
 			 void (*fn)(struct nfu_net *net, int ifindex, void *priv),
 			 void *priv);
+/* 'fn' is called with a device's ifindex when it comes up (NETDEV_UP),
+ * after it is up, in the order registered; 0 or -ENOMEM. */
+int nfu_net_add_dev_up(struct nfu_net *net,
+		       void (*fn)(struct nfu_net *net, int ifindex, void *priv),
+		       void *priv);
+/* The registration of ('fn', 'priv') taken back; nothing when absent. */
+void nfu_net_del_dev_down(struct nfu_net *net,
+			  void (*fn)(struct nfu_net *net, int ifindex,
+				     void *priv),
+			  void *priv);
 
 /* 'fn' is called with a device's ifindex and an IPv4 address (network
  * order) that has just left it (Linux's inetaddr notifiers on

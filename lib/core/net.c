@@ -47,6 +47,12 @@ void nfu_net_core_free(struct nfu_net *net)
 		net->dev_down = n->next;
 		free(n);
 	}
+	while (net->dev_up) {
+		struct nfu_net_dev_down *n = net->dev_up;
+
+		net->dev_up = n->next;
+		free(n);
+	}
 	while (net->addr_del) {
 		struct nfu_net_addr_del *n = net->addr_del;
 
@@ -201,12 +207,18 @@ int nfu_dev_set_up(struct nfu_net *net, int ifindex, int up)
 	if (d->up && !up)
 		for (struct nfu_net_dev_down *n = net->dev_down; n; n = n->next)
 			n->fn(net, ifindex, n->priv);
+	if (!d->up && up) {
+		d->up = true;
+		for (struct nfu_net_dev_down *n = net->dev_up; n; n = n->next)
+			n->fn(net, ifindex, n->priv);
+	}
 	d->up = up != 0;
 	return 0;
 }
 
-int nfu_net_add_dev_down(struct nfu_net *net,
-			 void (*fn)(struct nfu_net *net, int ifindex, void *priv),
+static int add_dev_event(struct nfu_net_dev_down **list,
+			 void (*fn)(struct nfu_net *net, int ifindex,
+				    void *priv),
 			 void *priv)
 {
 	struct nfu_net_dev_down *n = malloc(sizeof(*n)), **pp;
@@ -216,10 +228,41 @@ int nfu_net_add_dev_down(struct nfu_net *net,
 	n->fn = fn;
 	n->priv = priv;
 	n->next = NULL;
-	for (pp = &net->dev_down; *pp; pp = &(*pp)->next)
+	for (pp = list; *pp; pp = &(*pp)->next)
 		;
 	*pp = n;
 	return 0;
+}
+
+int nfu_net_add_dev_down(struct nfu_net *net,
+			 void (*fn)(struct nfu_net *net, int ifindex, void *priv),
+			 void *priv)
+{
+	return add_dev_event(&net->dev_down, fn, priv);
+}
+
+int nfu_net_add_dev_up(struct nfu_net *net,
+		       void (*fn)(struct nfu_net *net, int ifindex, void *priv),
+		       void *priv)
+{
+	return add_dev_event(&net->dev_up, fn, priv);
+}
+
+void nfu_net_del_dev_down(struct nfu_net *net,
+			  void (*fn)(struct nfu_net *net, int ifindex,
+				     void *priv),
+			  void *priv)
+{
+	for (struct nfu_net_dev_down **pp = &net->dev_down; *pp;
+	     pp = &(*pp)->next) {
+		struct nfu_net_dev_down *n = *pp;
+
+		if (n->fn == fn && n->priv == priv) {
+			*pp = n->next;
+			free(n);
+			return;
+		}
+	}
 }
 
 int nfu_net_add_addr_del(struct nfu_net *net,

@@ -38,6 +38,36 @@ static int magic_route(struct nfu_net *net, uint8_t type, uint8_t table,
 	return err == -EEXIST ? 0 : err;
 }
 
+/* The routes of address 'a' of 'dev' but its local one: the prefix's and
+ * the broadcasts (fib_add_ifaddr() past its IFF_UP test). */
+static int ifa_routes(struct nfu_net *net, const struct nfu_dev *dev,
+		      const struct nfu_ifaddr *a)
+{
+	uint32_t prefix = a->local & a->mask;
+	int ifindex = dev->ifindex, err = 0;
+
+	if (!nfu_ipv4_is_zeronet(prefix) && !a->secondary &&
+	    (prefix != a->local || a->plen < 32))
+		err = magic_route(net,
+				  dev->loopback ? NFU_RTN_LOCAL : NFU_RTN_UNICAST,
+				  dev->loopback ? NFU_RT_TABLE_LOCAL
+						: NFU_RT_TABLE_MAIN,
+				  prefix, a->plen, ifindex, a->local);
+	if (!err && a->brd && a->brd != 0xffffffffu)
+		err = magic_route(net, NFU_RTN_BROADCAST, NFU_RT_TABLE_LOCAL,
+				  a->brd, 32, ifindex, a->local);
+	/* The directed broadcast of the prefix, as Linux adds it for
+	 * prefixes shorter than /31 (no route for the network address: Linux
+	 * stopped adding that one). */
+	if (!err && !a->secondary && a->plen < 31 &&
+	    (prefix | ~a->mask) != a->brd)
+		err = magic_route(net, NFU_RTN_BROADCAST, NFU_RT_TABLE_LOCAL,
+				  prefix | ~a->mask, 32, ifindex, a->local);
+	return err;
+}
+
+static void flush_dev(struct nfu_net *net, int ifindex, bool keep_local);
+
 int nfu_addr_add(struct nfu_net *net, int ifindex, uint32_t addr,
 		 uint8_t plen, uint32_t brd)
 {
@@ -76,25 +106,37 @@ int nfu_addr_add(struct nfu_net *net, int ifindex, uint32_t addr,
 
 	err = magic_route(net, NFU_RTN_LOCAL, NFU_RT_TABLE_LOCAL, addr, 32,
 			  ifindex, addr);
-	if (!err && !nfu_ipv4_is_zeronet(prefix) && !secondary &&
-	    (prefix != addr || plen < 32))
-		err = magic_route(net,
-				  dev->loopback ? NFU_RTN_LOCAL : NFU_RTN_UNICAST,
-				  dev->loopback ? NFU_RT_TABLE_LOCAL
-						: NFU_RT_TABLE_MAIN,
-				  prefix, plen, ifindex, addr);
-	if (!err && brd && brd != 0xffffffffu)
-		err = magic_route(net, NFU_RTN_BROADCAST, NFU_RT_TABLE_LOCAL,
-				  brd, 32, ifindex, addr);
-	/* The directed broadcast of the prefix, as Linux adds it for
-	 * prefixes shorter than /31 (no route for the network address: Linux
-	 * stopped adding that one). */
-	if (!err && !secondary && plen < 31 && (prefix | ~mask) != brd)
-		err = magic_route(net, NFU_RTN_BROADCAST, NFU_RT_TABLE_LOCAL,
-				  prefix | ~mask, 32, ifindex, addr);
+	/* As fib_add_ifaddr(): the rest only on a device that is up (it
+	 * comes with NETDEV_UP otherwise: nfu_ipv4_dev_up()). */
+	if (!err && dev->up)
+		err = ifa_routes(net, dev, a);
 	/* A failure here leaves the address with part of its routes; only
 	 * -ENOMEM can cause it. */
 	return err;
+}
+
+/* NETDEV_DOWN (fib_netdev_event(): fib_disable_ip() and arp_ifdown()):
+ * every route through the device goes but the local ones of its
+ * addresses, and its ARP entries, static ones too (seen on Linux 6.18:
+ * after `ip link set DEV down', `ip route show table all' keeps only
+ * `local ADDR', `ip neigh' shows nothing of it). */
+void nfu_ipv4_dev_down(struct nfu_net *net, int ifindex, void *priv)
+{
+	(void)priv;
+	flush_dev(net, ifindex, true);
+}
+
+/* NETDEV_UP: fib_add_ifaddr() again for each address (the prefix and
+ * broadcast routes come back; other routes through it do not). */
+void nfu_ipv4_dev_up(struct nfu_net *net, int ifindex, void *priv)
+{
+	struct nfu_dev *dev = nfu_dev_by_index(net, ifindex);
+
+	(void)priv;
+	if (!dev || ifindex <= 0 || ifindex >= NFU_MAX_DEVS)
+		return;
+	for (struct nfu_ifaddr *a = nfu_ipv4(net)->ifa[ifindex]; a; a = a->next)
+		ifa_routes(net, dev, a); /* -ENOMEM leaves some out */
 }
 
 /*
@@ -164,6 +206,7 @@ struct route_list {
 	size_t n, cap;
 	int ifindex;      /* fib_sync_down_dev(): those through it */
 	uint32_t prefsrc; /* fib_sync_down_addr(): main's with this source */
+	bool keep_local;  /* not forced: the local routes stay */
 	bool oom;
 };
 
@@ -171,7 +214,8 @@ static int collect(void *priv, const struct nfu_route *rt)
 {
 	struct route_list *l = priv;
 
-	if (l->ifindex ? rt->ifindex != l->ifindex
+	if (l->ifindex ? rt->ifindex != l->ifindex ||
+				 (l->keep_local && rt->type == NFU_RTN_LOCAL)
 		       : rt->table != NFU_RT_TABLE_MAIN || rt->prefsrc != l->prefsrc)
 		return 0;
 	if (l->n == l->cap) {
@@ -193,16 +237,37 @@ static int collect(void *priv, const struct nfu_route *rt)
  * routes whose preferred source is 'prefsrc', whatever their device), or
  * fib_sync_down_dev(force) + fib_flush() (every route through 'ifindex',
  * in every table).  -ENOMEM leaves some. */
-static int flush_routes(struct nfu_net *net, int ifindex, uint32_t prefsrc)
+static int flush_routes(struct nfu_net *net, int ifindex, uint32_t prefsrc,
+			bool keep_local)
 {
 	struct nfu_fib *fib = nfu_ipv4(net)->fib;
-	struct route_list l = { .ifindex = ifindex, .prefsrc = prefsrc };
+	struct route_list l = { .ifindex = ifindex, .prefsrc = prefsrc,
+				.keep_local = keep_local };
 
 	nfu_fib_walk(fib, collect, &l);
 	for (size_t i = 0; i < l.n; i++)
 		nfu_fib_delete(fib, &l.v[i]);
 	free(l.v);
 	return l.oom ? -ENOMEM : 0;
+}
+
+/* Every route through 'ifindex' (but its local ones, 'keep_local') and
+ * its ARP entries, static ones included (arp_ifdown()). */
+static void flush_dev(struct nfu_net *net, int ifindex, bool keep_local)
+{
+	struct nfu_neigh **np = &nfu_ipv4(net)->neigh;
+
+	flush_routes(net, ifindex, 0, keep_local);
+	while (*np) {
+		struct nfu_neigh *n = *np;
+
+		if (n->ifindex == ifindex) {
+			*np = n->next;
+			free(n);
+		} else {
+			np = &n->next;
+		}
+	}
 }
 
 static bool local_route_left(const struct nfu_net *net, uint32_t addr)
@@ -303,7 +368,7 @@ static void fib_del_ifaddr(struct nfu_net *net, int ifindex,
 		/* gone from the host: the routes that used it as their
 		 * source go too (fib_sync_down_addr(), main table) */
 		if (!local_route_left(net, ifa->local))
-			flush_routes(net, 0, ifa->local);
+			flush_routes(net, 0, ifa->local, false);
 	}
 }
 
@@ -322,19 +387,7 @@ static void ifa_remove(struct nfu_net *net, int ifindex,
 		 * (fib_disable_ip(): every route through it, and the ARP
 		 * table's entries of it, static ones included, as
 		 * arp_ifdown() flushes them) */
-		struct nfu_neigh **np = &nfu_ipv4(net)->neigh;
-
-		flush_routes(net, ifindex, 0);
-		while (*np) {
-			struct nfu_neigh *n = *np;
-
-			if (n->ifindex == ifindex) {
-				*np = n->next;
-				free(n);
-			} else {
-				np = &n->next;
-			}
-		}
+		flush_dev(net, ifindex, false);
 	}
 	nfu_net_addr_deleted(net, ifindex, ifa->local);
 	free(ifa);

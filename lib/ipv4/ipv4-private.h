@@ -214,6 +214,10 @@ const struct nfu_ifaddr *nfu_ifaddr_list(const struct nfu_net *net,
 					 int ifindex);
 /* Linux's inet_select_addr(): a source address on 'dev' for reaching
  * 'dst' (0: any), of scope at most 'scope'; falls back to other devices. */
+/* The FIB's and ARP's part of a device going down or coming up (Linux's
+ * fib_netdev_event(), arp_ifdown()): registered by nfu_net_new(). */
+void nfu_ipv4_dev_down(struct nfu_net *net, int ifindex, void *priv);
+void nfu_ipv4_dev_up(struct nfu_net *net, int ifindex, void *priv);
 uint32_t nfu_inet_select_addr(const struct nfu_net *net, int ifindex,
 			      uint32_t dst, uint8_t scope);
 bool nfu_addr_on_link(const struct nfu_net *net, int ifindex, uint32_t addr);

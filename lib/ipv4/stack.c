@@ -81,6 +81,11 @@ struct nfu_net *nfu_net_new(void)
 		nfu_fib_free(in->fib);
 		goto err_in;
 	}
+	/* the FIB and ARP's NETDEV_DOWN/UP, first of the notifiers as
+	 * fib_netdev_event() is registered before NAT's */
+	if (nfu_net_add_dev_down(net, nfu_ipv4_dev_down, NULL) < 0 ||
+	    nfu_net_add_dev_up(net, nfu_ipv4_dev_up, NULL) < 0)
+		goto err_all;
 	lo = nfu_dev_add(net, "lo");
 	if (lo != 1)
 		goto err_all;

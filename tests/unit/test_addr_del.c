@@ -142,6 +142,49 @@ static void test_routes_as_linux(void)
 	scene_down();
 }
 
+/* A device going down and up (seen on Linux 6.18, `ip -4 route show
+ * table all' and `ip neigh' in a namespace): down takes every route
+ * through it but its local ones, and its ARP entries, static ones too; up
+ * brings back its addresses' prefix and broadcast routes only. */
+static void test_link_down_up(void)
+{
+
+	REQUIRE(scene_up(""));
+	CHECK_STR(routes(), "10.0.0.0/24 dev 2 src 10.0.0.1\n"
+		  "local 10.0.0.1/32 dev 2 src 10.0.0.1\n"
+		  "broadcast 10.0.0.255/32 dev 2 src 10.0.0.1\n"
+		  "10.0.1.0/24 dev 3 src 10.0.1.1\n"
+		  "local 10.0.1.1/32 dev 3 src 10.0.1.1\n"
+		  "broadcast 10.0.1.255/32 dev 3 src 10.0.1.1\n"
+		  "192.168.0.0/16 via 10.0.1.2 dev 3\n");
+	CHECK(has_neigh(E1, IP_B));
+	CHECK_INT(exec("ip link set e1 down"), 0);
+	CHECK_STR(routes(), "10.0.0.0/24 dev 2 src 10.0.0.1\n"
+		  "local 10.0.0.1/32 dev 2 src 10.0.0.1\n"
+		  "broadcast 10.0.0.255/32 dev 2 src 10.0.0.1\n"
+		  "local 10.0.1.1/32 dev 3 src 10.0.1.1\n");
+	CHECK(!has_neigh(E1, IP_B));
+	CHECK(has_neigh(E0, IP_A));
+	/* an address given meanwhile: its local route only */
+	CHECK_INT(exec("ip addr add 10.0.3.1/24 dev e1"), 0);
+	CHECK_STR(routes(), "10.0.0.0/24 dev 2 src 10.0.0.1\n"
+		  "local 10.0.0.1/32 dev 2 src 10.0.0.1\n"
+		  "broadcast 10.0.0.255/32 dev 2 src 10.0.0.1\n"
+		  "local 10.0.1.1/32 dev 3 src 10.0.1.1\n"
+		  "local 10.0.3.1/32 dev 3 src 10.0.3.1\n");
+	CHECK_INT(exec("ip link set e1 up"), 0);
+	CHECK_STR(routes(), "10.0.0.0/24 dev 2 src 10.0.0.1\n"
+		  "local 10.0.0.1/32 dev 2 src 10.0.0.1\n"
+		  "broadcast 10.0.0.255/32 dev 2 src 10.0.0.1\n"
+		  "10.0.1.0/24 dev 3 src 10.0.1.1\n"
+		  "local 10.0.1.1/32 dev 3 src 10.0.1.1\n"
+		  "broadcast 10.0.1.255/32 dev 3 src 10.0.1.1\n"
+		  "10.0.3.0/24 dev 3 src 10.0.3.1\n"
+		  "local 10.0.3.1/32 dev 3 src 10.0.3.1\n"
+		  "broadcast 10.0.3.255/32 dev 3 src 10.0.3.1\n");
+	scene_down();
+}
+
 /* A secondary alone: its local route goes; the prefix and broadcast stay
  * for the primary.  A bare address deletes whatever its prefix. */
 static void test_secondary(void)
@@ -244,6 +287,7 @@ int main(void)
 {
 	RUN(test_routes_as_linux);
 	RUN(test_secondary);
+	RUN(test_link_down_up);
 	RUN(test_masquerade);
 	return harness_done();
 }
