@@ -577,6 +577,39 @@ static struct nfu_queue_entry *take_id(struct nfu_queue_server *srv,
 	return e;
 }
 
+/* nfqnl_rcv_dev_event(): a device goes down; every packet waiting that
+ * came in or was going out by it is dropped (nfqnl_dev_drop(), no counter
+ * of the queues, as Linux). */
+static bool on_dev(const struct nfu_queue_entry *e, int ifindex)
+{
+	return (e->state.in && e->state.in->ifindex == ifindex) ||
+	       (e->state.out && e->state.out->ifindex == ifindex);
+}
+
+static void srv_dev_down(struct nfu_net *net, int ifindex, void *priv)
+{
+	struct nfu_queue_server *srv = priv;
+
+	(void)net;
+	for (unsigned int pg = 0; pg < 256; pg++) {
+		for (unsigned int i = 0; srv->pages[pg] && i < 256; i++) {
+			struct qrec *r = srv->pages[pg][i];
+			struct nfu_queue_entry *e;
+
+			/* one at a time from the start: a drop runs the
+			 * stack, which may change the list */
+			for (;;) {
+				for (e = r ? r->head : NULL; e; e = e->hnext)
+					if (on_dev(e, ifindex))
+						break;
+				if (!e)
+					break;
+				nfu_reinject(take_id(srv, r, e->hid), NFU_DROP);
+			}
+		}
+	}
+}
+
 /* nfqnl_recv_verdict() and nfqnl_recv_verdict_batch(). */
 static int do_verdict(struct nfu_queue_server *srv,
 		      struct nfu_queue_client *c,
@@ -1145,9 +1178,14 @@ struct nfu_queue_server *nfu_queue_server_new(struct nfu_net *net,
 		goto err_unlink;
 	}
 	qh.priv = srv;
-	rc = nfu_queue_handler_register(net, NFU_PROTO_IPV4, &qh);
+	rc = nfu_net_add_dev_down(net, srv_dev_down, srv);
 	if (rc < 0)
 		goto err_unlink;
+	rc = nfu_queue_handler_register(net, NFU_PROTO_IPV4, &qh);
+	if (rc < 0) {
+		nfu_net_del_dev_down(net, srv_dev_down, srv);
+		goto err_unlink;
+	}
 	return srv;
 
 err_unlink:
@@ -1168,6 +1206,7 @@ void nfu_queue_server_free(struct nfu_queue_server *srv)
 		return;
 	/* every packet held comes back dropped (srv_hook_drop) */
 	nfu_queue_handler_unregister(srv->net, NFU_PROTO_IPV4);
+	nfu_net_del_dev_down(srv->net, srv_dev_down, srv);
 	for (struct nfu_queue_client *c = srv->clients; c; c = c->next)
 		client_kill(srv, c);
 	reap(srv);

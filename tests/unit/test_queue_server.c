@@ -1190,6 +1190,35 @@ static void test_expire(void)
 	down();
 }
 
+/* nfqnl_rcv_dev_event(): the packets waiting that came in, or were to
+ * leave, by a device that goes down are dropped; others stay. */
+static void test_dev_down(void)
+{
+	struct cl *c;
+	uint64_t d;
+
+	REQUIRE(up());
+	c = cl_bound(0, NFU_QWIRE_COPY_META);
+	REQUIRE(c);
+	for (int i = 0; i < 3; i++)
+		send_udp(53, 10);
+	CHECK_INT(nfu_queue_server_pending(srv), 3);
+	d = drops_of(NFU_DROP_NETFILTER);
+	/* a device they have nothing to do with */
+	CHECK_INT(nfu_dev_set_up(sc.net, nfu_dev_by_name(sc.net, "lo")->ifindex, 0), 0);
+	CHECK_INT(nfu_queue_server_pending(srv), 3);
+	/* the one they leave by (FORWARD: e0 in, e1 out) */
+	CHECK_INT(nfu_dev_set_up(sc.net, E1, 0), 0);
+	CHECK_INT(nfu_queue_server_pending(srv), 0);
+	CHECK_INT(drops_of(NFU_DROP_NETFILTER), d + 3);
+	CHECK_INT(stats_of(0).queue_total, 0);
+	CHECK_INT(stats_of(0).handler_gone, 0);
+	/* a late verdict finds nothing */
+	CHECK_INT(cl_verdict(c, 0, 1, NFU_ACCEPT, 0, 0, NULL, 0, 0), ENOENT);
+	cl_free(c);
+	down();
+}
+
 static void test_free_with_pending(void)
 {
 	struct cl *c;
@@ -1278,6 +1307,7 @@ int main(void)
 	RUN(test_stats_and_text);
 	RUN(test_many_stats);
 	RUN(test_expire);
+	RUN(test_dev_down);
 	RUN(test_free_with_pending);
 	RUN(test_new_errors);
 	if (srv)
