@@ -610,7 +610,11 @@ static void srv_dev_down(struct nfu_net *net, int ifindex, void *priv)
 	}
 }
 
-/* nfqnl_recv_verdict() and nfqnl_recv_verdict_batch(). */
+/* nfqnl_recv_verdict() and nfqnl_recv_verdict_batch().  A packet goes
+ * back without a new connection lookup: nfqnl_reinject()'s
+ * nf_conntrack_update() only serves user-space conntrack helpers since
+ * Linux 6.12 (the clash of two packets queued unconfirmed is resolved at
+ * confirmation, nf_ct_resolve_clash()), and nfu has none. */
 static int do_verdict(struct nfu_queue_server *srv,
 		      struct nfu_queue_client *c,
 		      const struct nfu_qwire_verdict *v)
