@@ -105,6 +105,12 @@ struct nfu_pkt *nfu_pkt_from_bytes(struct nfu_net *net, const void *bytes,
 void nfu_pkt_free(struct nfu_pkt *pkt);
 /* A copy with its own buffer and the same metadata. */
 struct nfu_pkt *nfu_pkt_copy(const struct nfu_pkt *pkt);
+/* 'pkt' with room for 'len' bytes after its headroom (Linux's
+ * skb_copy_expand() where the buffer is too small): 'pkt' itself when it
+ * has it, else a packet that takes its place (its bytes, metadata, id,
+ * connection and pieces; 'pkt' is freed).  NULL when memory is exhausted,
+ * 'pkt' then unchanged. */
+struct nfu_pkt *nfu_pkt_expand(struct nfu_pkt *pkt, size_t len);
 
 /* Replace the packet's bytes (a queue handler's new payload).  Returns 0 or
  * -ENOMEM (then the packet is unchanged).  The pieces it was reassembled

@@ -100,10 +100,14 @@ void nfu_pkt_drop(struct nfu_pkt *p, enum nfu_drop_reason reason)
 	nfu_pkt_free(p);
 }
 
-struct nfu_pkt *nfu_pkt_copy(const struct nfu_pkt *p)
+/* A new packet with 'p''s metadata and headroom and room for 'len' bytes
+ * after it, its own buffer, pool state and, unless 'keep_id', its own id;
+ * no bytes copied, no references taken. */
+static struct nfu_pkt *pkt_clone(const struct nfu_pkt *p, size_t len,
+				 bool keep_id)
 {
 	size_t hr = nfu_pkt_headroom(p);
-	struct nfu_pkt *n = nfu_pkt_alloc(p->net, p->len + hr);
+	struct nfu_pkt *n = nfu_pkt_alloc(p->net, len + hr);
 	unsigned char *head;
 	uint32_t size;
 	bool pooled;
@@ -119,14 +123,42 @@ struct nfu_pkt *nfu_pkt_copy(const struct nfu_pkt *p)
 	n->head = head;
 	n->size = size;
 	n->pooled = pooled;
-	n->id = id;
+	if (!keep_id)
+		n->id = id;
 	n->next = NULL;
+	n->data = head + hr;
+	return n;
+}
+
+struct nfu_pkt *nfu_pkt_copy(const struct nfu_pkt *p)
+{
+	struct nfu_pkt *n = pkt_clone(p, p->len, false);
+
+	if (!n)
+		return NULL;
 	/* skb_copy() makes one linear buffer: no frag_list */
 	n->frag_lens = NULL;
 	n->frag_count = 0;
-	n->data = head + hr;
 	memcpy(n->data, p->data, p->len);
 	nfu_pkt_ct_get(n);
+	return n;
+}
+
+struct nfu_pkt *nfu_pkt_expand(struct nfu_pkt *p, size_t len)
+{
+	struct nfu_pkt *n;
+
+	if (nfu_pkt_headroom(p) + len <= p->size)
+		return p;
+	n = pkt_clone(p, len, true);
+	if (!n)
+		return NULL;
+	memcpy(n->data, p->data, p->len);
+	/* the connection reference and the pieces move to the new one */
+	p->ct = NULL;
+	p->frag_lens = NULL;
+	p->frag_count = 0;
+	nfu_pkt_free(p);
 	return n;
 }
 

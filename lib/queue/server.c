@@ -484,35 +484,6 @@ static int id_after(uint32_t id, uint32_t max)
 	return (int32_t)(id - max) > 0;
 }
 
-/* A copy of 'p' with room for 'len' bytes after its headroom, taking its
- * place (Linux's skb_copy_expand() in nfqnl_mangle()). */
-static struct nfu_pkt *pkt_enlarge(struct nfu_pkt *p, size_t len)
-{
-	size_t hr = nfu_pkt_headroom(p);
-	struct nfu_pkt *n = nfu_pkt_alloc(p->net, hr + len);
-	unsigned char *head;
-	uint32_t size;
-	bool pooled;
-
-	if (!n)
-		return NULL;
-	head = n->head;
-	size = n->size;
-	pooled = n->pooled;
-	*n = *p;
-	n->head = head;
-	n->size = size;
-	n->pooled = pooled;
-	n->data = head + hr;
-	n->next = NULL;
-	/* the connection reference and the pieces move to the copy */
-	p->ct = NULL;
-	p->frag_lens = NULL;
-	p->frag_count = 0;
-	nfu_pkt_free(p);
-	return n;
-}
-
 /* nfqnl_mangle(): the handler's bytes replace the packet's, as given. */
 static int mangle(struct nfu_queue_entry *qe, const uint8_t *data,
 		  uint32_t len)
@@ -529,12 +500,11 @@ static int mangle(struct nfu_queue_entry *qe, const uint8_t *data,
 	} else if (len > p->len && len > 0xffff) {
 		return -EINVAL;
 	}
-	if (nfu_pkt_headroom(p) + len > p->size) {
-		p = pkt_enlarge(p, len);
-		if (!p)
-			return -ENOMEM;
-		qe->pkt = p;
-	}
+	/* skb_copy_expand() when the new bytes do not fit */
+	p = nfu_pkt_expand(p, len);
+	if (!p)
+		return -ENOMEM;
+	qe->pkt = p;
 	return nfu_pkt_set_data(p, data, len);
 }
 
