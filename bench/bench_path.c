@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/csum.h"
 #include "nfu/nfu.h"
 
 static const char topo[] =
@@ -47,20 +48,6 @@ static unsigned int accept_fn(void *priv, struct nfu_pkt *pkt,
 	return NFU_ACCEPT;
 }
 
-static void csum_ip(unsigned char *ip)
-{
-	unsigned int sum = 0;
-
-	ip[10] = ip[11] = 0;
-	for (int i = 0; i < 20; i += 2)
-		sum += (unsigned int)(ip[i] << 8 | ip[i + 1]);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	sum = ~sum & 0xffff;
-	ip[10] = (unsigned char)(sum >> 8);
-	ip[11] = (unsigned char)sum;
-}
-
 static size_t frame_udp(unsigned char *f)
 {
 	static const unsigned char t[] = {
@@ -69,9 +56,12 @@ static size_t frame_udp(unsigned char *f)
 		10, 9, 0, 1, 10, 9, 1, 3,
 		0x9c, 0x40, 0, 53, 0, 40, 0, 0,
 	};
+	uint16_t check;
+
 	memcpy(f, t, sizeof(t));
 	memset(f + sizeof(t), 'x', 32);
-	csum_ip(f + 14);
+	check = nfu_ip_fast_csum(f + 14, 5);
+	memcpy(f + 24, &check, 2);
 	return sizeof(t) + 32;
 }
 
@@ -85,10 +75,12 @@ static size_t frame_echo(unsigned char *f)
 	};
 	unsigned int sum = 0;
 	unsigned char *ic = f + 34;
+	uint16_t check;
 
 	memcpy(f, t, sizeof(t));
 	memset(f + sizeof(t), 'x', 32);
-	csum_ip(f + 14);
+	check = nfu_ip_fast_csum(f + 14, 5);
+	memcpy(f + 24, &check, 2);
 	for (int i = 0; i < 40; i += 2)
 		sum += (unsigned int)(ic[i] << 8 | ic[i + 1]);
 	while (sum >> 16)
