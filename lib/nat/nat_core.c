@@ -149,8 +149,8 @@ static bool used_tuple(struct nfu_nat_net *nn, const struct nfu_ct_tuple *t,
  * connection of a protocol that allows clashes (UDP, and the generic
  * tracker's) when neither it nor the one in the way is translated and
  * the one in the way is this flow's reverse: that is left to the clash
- * resolution at confirm.  (A guess for ICMP, taken as not allowing
- * clashes.) */
+ * resolution at confirm.  ICMP allows none (ct-clash-icmp: Linux 6.18
+ * drops the second of two held echo requests at confirmation). */
 static bool used_tuple_new(struct nfu_nat_net *nn, const struct nfu_ct_tuple *t,
 			   const struct nfu_ct *ct)
 {
